@@ -1,0 +1,106 @@
+// The project model: what `loadProject()` returns after parsing, validation, `${var}`
+// substitution and defaults. Every other module works from these types, never from raw YAML.
+
+/** A position in the project file, 1-based, for messages. */
+export interface SourceLoc {
+  file: string;
+  line: number;
+  col: number;
+}
+
+export type NodeKind = 'reference' | 'style' | 'shot' | 'segment';
+export type KeyframePosition = 'first' | 'middle' | 'last';
+
+/** Where a node's image inputs come from: another node's name, or `dir/<stem>` for one image of a dir reference. */
+export interface NodeRef {
+  name: string;
+  loc: SourceLoc;
+}
+
+interface NodeCommon {
+  name: string;
+  kind: NodeKind;
+  /** Prompt after `${var}` substitution; undefined when the node has none (upscalers, sources). */
+  prompt?: string;
+  /** Names of the vars the prompt used, for explanations. */
+  vars: string[];
+  model: string;
+  params: Record<string, unknown>;
+  retries: number;
+  /** Seconds; undefined means the provider default. */
+  timeout?: number;
+  fallback: string[];
+  /** Output path relative to the project root, without extension; undefined means the layout default. */
+  output?: string;
+  loc: SourceLoc;
+}
+
+export interface ImageNode extends NodeCommon {
+  kind: 'reference' | 'style' | 'shot';
+  size?: string;
+  seed?: number;
+  num_images: number;
+  /** 1-based index of the image that feeds downstream. */
+  pick: number;
+  refs: NodeRef[];
+  input?: NodeRef;
+  mask?: NodeRef;
+  /** `file:` of a reference: a source image (or the generation target when a prompt is also given). Relative to root. */
+  file?: string;
+  /** `dir:` of a reference: the source images, relative to root, in name order. */
+  dir?: string;
+  dirFiles?: string[];
+}
+
+export interface SegmentNode extends NodeCommon {
+  kind: 'segment';
+  keyframes: NodeRef[];
+  duration?: number;
+  aspect_ratio?: string;
+  position: KeyframePosition;
+}
+
+export type ProjectNode = ImageNode | SegmentNode;
+
+export interface PathsConfig {
+  references: string;
+  keyframes: string;
+  segments: string;
+  metadata: string;
+}
+
+export interface ProviderSettings {
+  concurrency: number;
+}
+
+export interface PriceOverride {
+  per_image?: number;
+  per_megapixel?: number;
+  per_second?: number;
+}
+
+export interface ResolvedProject {
+  /** Absolute path of the project folder. */
+  root: string;
+  /** Absolute path of aivp.project.yaml. */
+  file: string;
+  name: string;
+  vars: Record<string, string>;
+  providers: Record<string, ProviderSettings>;
+  budget?: number;
+  prices: Record<string, PriceOverride>;
+  paths: PathsConfig;
+  /** In file order: references, style, shots (story order), segments. */
+  nodes: ProjectNode[];
+  warnings: Diagnostic[];
+}
+
+export interface Diagnostic {
+  file: string;
+  line: number;
+  col: number;
+  message: string;
+  /** Dotted path of the offending field, e.g. `shots.scene_01.prompt`. */
+  field?: string;
+  hint?: string;
+}

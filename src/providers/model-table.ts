@@ -1,0 +1,154 @@
+// The model table: every model aivp knows, how project fields map onto its inputs, and its price.
+// Prices are unverified estimates (USD); a project overrides them under `prices:`.
+import type { ModelInfo } from './types.js';
+
+const NANO_RATIOS = ['21:9', '16:9', '3:2', '4:3', '5:4', '1:1', '4:5', '3:4', '2:3', '9:16'];
+const GEMINI_RATIOS = ['21:9', '16:9', '4:3', '3:2', '1:1', '2:3', '3:4', '4:5', '5:4', '9:16'];
+const VIDEO_RATIOS = ['16:9', '9:16'];
+
+const fluxT2i = (id: string, perMp: number): ModelInfo => ({
+  id, provider: 'fal', task: 't2i', media: 'image', size: 'image_size', seed: true, numImages: true,
+  price: { per_megapixel: perMp },
+});
+
+const kling = (id: string, fields: Partial<ModelInfo>, perSecond: number): ModelInfo => ({
+  id, provider: 'fal', task: fields.lastFrameField ? 'flf2v' : 'i2v', media: 'video', size: 'none',
+  imageField: 'image_url', durations: [5, 10], durationFormat: 'string', aspectRatios: VIDEO_RATIOS,
+  price: { per_second: perSecond }, ...fields,
+});
+
+export const MODELS: ModelInfo[] = [
+  // fal: text to image
+  {
+    id: 'fal-ai/nano-banana-pro', provider: 'fal', task: 't2i', media: 'image', size: 'aspect_ratio',
+    aspectRatios: NANO_RATIOS, seed: true, numImages: true, price: { per_image: 0.15 },
+  },
+  {
+    id: 'fal-ai/nano-banana-pro/edit', provider: 'fal', task: 'edit', media: 'image', size: 'aspect_ratio',
+    aspectRatios: NANO_RATIOS, imageListField: 'image_urls', maxRefs: 14, seed: true, numImages: true,
+    price: { per_image: 0.15 },
+  },
+  fluxT2i('fal-ai/flux/dev', 0.025),
+  fluxT2i('fal-ai/flux/schnell', 0.003),
+  fluxT2i('fal-ai/flux-2-turbo', 0.008),
+  {
+    id: 'fal-ai/ideogram/v3', provider: 'fal', task: 't2i', media: 'image', size: 'image_size', seed: true,
+    numImages: true, price: { per_image: 0.06 },
+  },
+  // fal: image to image and editing
+  {
+    id: 'fal-ai/flux/dev/image-to-image', provider: 'fal', task: 'i2i', media: 'image', size: 'none',
+    imageField: 'image_url', seed: true, numImages: true, price: { per_megapixel: 0.025 },
+  },
+  {
+    id: 'fal-ai/flux/dev/inpainting', provider: 'fal', task: 'inpaint', media: 'image', size: 'image_size',
+    imageField: 'image_url', maskField: 'mask_url', seed: true, numImages: true, price: { per_megapixel: 0.025 },
+  },
+  {
+    id: 'fal-ai/flux-kontext', provider: 'fal', task: 'edit', media: 'image', size: 'aspect_ratio',
+    aspectRatios: NANO_RATIOS, imageField: 'image_url', maxRefs: 1, seed: true, numImages: true,
+    price: { per_image: 0.04 },
+  },
+  {
+    id: 'fal-ai/flux-pro/kontext', provider: 'fal', task: 'edit', media: 'image', size: 'aspect_ratio',
+    aspectRatios: NANO_RATIOS, imageField: 'image_url', maxRefs: 1, seed: true, numImages: true,
+    price: { per_image: 0.04 },
+  },
+  {
+    id: 'fal-ai/flux-pro/kontext/text-to-image', provider: 'fal', task: 't2i', media: 'image', size: 'aspect_ratio',
+    aspectRatios: NANO_RATIOS, seed: true, numImages: true, price: { per_image: 0.04 },
+  },
+  {
+    id: 'fal-ai/bria/fibo-edit', provider: 'fal', task: 'edit', media: 'image', size: 'none',
+    imageField: 'image_url', maxRefs: 1, seed: true, price: { per_image: 0.04 },
+  },
+  // fal: upscalers (no prompt)
+  {
+    id: 'fal-ai/aura-sr', provider: 'fal', task: 'upscale', media: 'image', size: 'none',
+    imageField: 'image_url', maxRefs: 0, price: { per_image: 0.01 },
+  },
+  {
+    id: 'fal-ai/clarity-upscaler', provider: 'fal', task: 'upscale', media: 'image', size: 'none',
+    imageField: 'image_url', maxRefs: 0, seed: true, price: { per_megapixel: 0.03 },
+  },
+  // fal: video
+  kling('fal-ai/kling-video/v2.1/master/image-to-video', {}, 0.28),
+  kling('fal-ai/kling-video/v2.1/standard/image-to-video', {}, 0.05),
+  kling('fal-ai/kling-video/v2/master/image-to-video', {}, 0.28),
+  kling('fal-ai/kling-video/v2.5-turbo/pro/image-to-video', { lastFrameField: 'tail_image_url' }, 0.07),
+  kling('fal-ai/kling-video/v2.5-turbo/standard/image-to-video', { lastFrameField: 'tail_image_url' }, 0.042),
+  kling('fal-ai/kling-video/v2.6/pro/image-to-video',
+    { imageField: 'start_image_url', lastFrameField: 'end_image_url' }, 0.07),
+  kling('fal-ai/kling-video/v3/pro/image-to-video',
+    { imageField: 'start_image_url', lastFrameField: 'end_image_url', durations: [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] }, 0.168),
+  kling('fal-ai/kling-video/v3/standard/image-to-video',
+    { imageField: 'start_image_url', lastFrameField: 'end_image_url', durations: [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15] }, 0.112),
+  {
+    id: 'fal-ai/veo3/image-to-video', provider: 'fal', task: 'i2v', media: 'video', size: 'none',
+    imageField: 'image_url', durations: [4, 6, 8], durationFormat: 'seconds', aspectRatios: VIDEO_RATIOS,
+    seed: true, price: { per_second: 0.4 },
+  },
+  {
+    id: 'fal-ai/veo3.1/image-to-video', provider: 'fal', task: 'i2v', media: 'video', size: 'none',
+    imageField: 'image_url', durations: [4, 6, 8], durationFormat: 'seconds', aspectRatios: VIDEO_RATIOS,
+    seed: true, price: { per_second: 0.4 },
+  },
+  {
+    id: 'fal-ai/veo3.1/first-last-frame-to-video', provider: 'fal', task: 'flf2v', media: 'video', size: 'none',
+    imageField: 'first_frame_url', lastFrameField: 'last_frame_url', durations: [4, 6, 8], durationFormat: 'seconds',
+    aspectRatios: VIDEO_RATIOS, seed: true, price: { per_second: 0.4 },
+  },
+  {
+    id: 'fal-ai/minimax/hailuo-02/standard/image-to-video', provider: 'fal', task: 'flf2v', media: 'video', size: 'none',
+    imageField: 'image_url', lastFrameField: 'end_image_url', durations: [6, 10], durationFormat: 'string',
+    price: { per_second: 0.045 },
+  },
+  {
+    id: 'fal-ai/minimax/hailuo-02/pro/image-to-video', provider: 'fal', task: 'flf2v', media: 'video', size: 'none',
+    imageField: 'image_url', lastFrameField: 'end_image_url', durations: [6], price: { per_second: 0.08 },
+  },
+  // Google: Gemini images (refs and input as inline data)
+  {
+    id: 'gemini-2.5-flash-image', provider: 'google', task: 'edit', media: 'image', size: 'aspect_ratio',
+    aspectRatios: GEMINI_RATIOS, maxRefs: 3, seed: true, price: { per_image: 0.039 },
+  },
+  {
+    id: 'gemini-2.5-flash-image-preview', provider: 'google', task: 'edit', media: 'image', size: 'aspect_ratio',
+    aspectRatios: GEMINI_RATIOS, maxRefs: 3, seed: true, price: { per_image: 0.039 },
+  },
+  {
+    id: 'gemini-3-pro-image-preview', provider: 'google', task: 'edit', media: 'image', size: 'aspect_ratio',
+    aspectRatios: GEMINI_RATIOS, maxRefs: 14, seed: true, price: { per_image: 0.134 },
+  },
+  // Google: Veo (3.0 takes one keyframe at 1024x1024; 3.1 also a last frame)
+  {
+    id: 'veo-3.0-generate-001', provider: 'google', task: 'i2v', media: 'video', size: 'none',
+    durations: [4, 6, 8], durationFormat: 'number', aspectRatios: VIDEO_RATIOS,
+    inputSize: { width: 1024, height: 1024 }, price: { per_second: 0.4 },
+  },
+  {
+    id: 'veo-3.0-fast-generate-001', provider: 'google', task: 'i2v', media: 'video', size: 'none',
+    durations: [4, 6, 8], durationFormat: 'number', aspectRatios: VIDEO_RATIOS,
+    inputSize: { width: 1024, height: 1024 }, price: { per_second: 0.15 },
+  },
+  {
+    id: 'veo-3.0-generate-preview', provider: 'google', task: 'i2v', media: 'video', size: 'none',
+    durations: [8], durationFormat: 'number', aspectRatios: VIDEO_RATIOS,
+    inputSize: { width: 1024, height: 1024 }, price: { per_second: 0.4 },
+  },
+  {
+    id: 'veo-3.1-generate-preview', provider: 'google', task: 'flf2v', media: 'video', size: 'none',
+    lastFrameField: 'lastFrame', durations: [4, 6, 8], durationFormat: 'number', aspectRatios: VIDEO_RATIOS,
+    price: { per_second: 0.4 },
+  },
+  {
+    id: 'veo-3.1-fast-generate-preview', provider: 'google', task: 'flf2v', media: 'video', size: 'none',
+    lastFrameField: 'lastFrame', durations: [4, 6, 8], durationFormat: 'number', aspectRatios: VIDEO_RATIOS,
+    price: { per_second: 0.15 },
+  },
+  // The built-in offline renderer: free, takes anything.
+  {
+    id: 'draft', provider: 'draft', task: 'edit', media: 'image', size: 'none', maxRefs: 64, seed: true,
+    numImages: true, price: {},
+  },
+];

@@ -1,0 +1,125 @@
+// The provider interface: the engine hands a provider one fully resolved generation request and
+// gets bytes back. Providers know nothing about the graph, records or the terminal.
+
+export type ProviderId = 'fal' | 'google' | 'draft';
+export type Task = 't2i' | 'i2i' | 'edit' | 'inpaint' | 'upscale' | 'i2v' | 'flf2v';
+
+/** One row of the model table (src/providers/models.ts). */
+export interface ModelInfo {
+  id: string;
+  provider: ProviderId;
+  task: Task;
+  /** 'video' for i2v/flf2v. */
+  media: 'image' | 'video';
+  /** How `size` reaches the model: fal `image_size`, an `aspect_ratio` string, or not at all. */
+  size?: 'image_size' | 'aspect_ratio' | 'none';
+  /** Aspect ratios the model accepts when size maps to aspect_ratio. */
+  aspectRatios?: string[];
+  /** Input field for the main input image (`input`, or the first keyframe of a segment). */
+  imageField?: string;
+  /** The main input and refs go together as one list field (e.g. nano-banana `image_urls`). */
+  imageListField?: string;
+  /** Max reference (plus input) images the model takes. */
+  maxRefs?: number;
+  maskField?: string;
+  /** Field for the last frame of a segment; absent means single-keyframe mode. */
+  lastFrameField?: string;
+  /** Allowed durations in seconds (video). */
+  durations?: number[];
+  /** How duration is written: 5, "5" or "5s". */
+  durationFormat?: 'number' | 'string' | 'seconds';
+  /** Inputs are letterboxed to this size before sending (Veo's 1024x1024). */
+  inputSize?: { width: number; height: number };
+  seed?: boolean;
+  numImages?: boolean;
+  price: Price;
+}
+
+export interface Price {
+  per_image?: number;
+  per_megapixel?: number;
+  per_second?: number;
+}
+
+/** A local image handed to a provider. */
+export interface InputImage {
+  /** Node name (or `dir/stem`) it came from, for messages and draft thumbnails. */
+  name: string;
+  /** Absolute path. */
+  path: string;
+  sha256: string;
+  mediaType: string;
+}
+
+export interface GenerateRequest {
+  /** Node name, for messages and draft rendering only. */
+  node: string;
+  model: ModelInfo;
+  prompt?: string;
+  seed?: number;
+  /** Resolved pixel size and aspect ratio of the wanted output. */
+  size?: { width: number; height: number; aspectRatio: string; name?: string };
+  numImages: number;
+  input?: InputImage;
+  refs: InputImage[];
+  mask?: InputImage;
+  /** Segments: the keyframes in order (first, last) or the one chosen by `position`. */
+  keyframes: InputImage[];
+  duration?: number;
+  aspectRatio?: string;
+  params: Record<string, unknown>;
+}
+
+export interface Progress {
+  state: 'submitting' | 'queued' | 'running' | 'downloading';
+  queuePosition?: number;
+  log?: string;
+}
+
+export interface GenerateContext {
+  signal: AbortSignal;
+  onProgress(p: Progress): void;
+  /**
+   * Called as soon as the provider knows a request id / operation name, before waiting for the
+   * result, so that an interrupted build can re-attach instead of paying again.
+   */
+  onSubmitted(requestId: string): Promise<void>;
+  /** A request id recorded by an earlier, interrupted build: re-attach to it instead of submitting. */
+  resume?: string;
+}
+
+export interface GeneratedFile {
+  bytes: Buffer;
+  /** Remote URL when the provider returned one (fal), reusable as an input while valid. */
+  url?: string;
+}
+
+export interface GenerateResult {
+  files: GeneratedFile[];
+  /** The seed actually used, when the provider reports it or the engine chose it. */
+  seed?: number;
+  requestId?: string;
+  /** Actual cost in USD when known; otherwise the engine records the estimate. */
+  costUsd?: number;
+}
+
+export interface Provider {
+  id: ProviderId;
+  generate(req: GenerateRequest, ctx: GenerateContext): Promise<GenerateResult>;
+  /** Cancel a request still queued at the provider (watch mode supersedes it). */
+  cancel?(model: ModelInfo, requestId: string): Promise<void>;
+}
+
+/** A failure the engine can act on: retry (with the server's Retry-After), fall back, or fail the node. */
+export class ProviderError extends Error {
+  readonly retryable: boolean;
+  readonly status?: number;
+  readonly retryAfterMs?: number;
+  constructor(message: string, opts: { retryable: boolean; status?: number; retryAfterMs?: number }) {
+    super(message);
+    this.name = 'ProviderError';
+    this.retryable = opts.retryable;
+    this.status = opts.status;
+    this.retryAfterMs = opts.retryAfterMs;
+  }
+}
