@@ -1,0 +1,114 @@
+// Makes the gallery folder self-contained: every file it shows is copied to
+// `media/<sha256>.<ext>` and, when sharp can read it, gets a `thumbs/<sha256>.webp`.
+// Names are content hashes, so a rebuild reuses whatever is already there.
+import { createHash } from 'node:crypto';
+import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+
+export interface Asset {
+  /** Relative to the gallery folder, with `/` separators. */
+  media: string;
+  thumb?: string;
+  mediaType: string;
+  width?: number;
+  height?: number;
+}
+
+const THUMB_SIZE = 640;
+const CONCURRENCY = 4;
+
+const MEDIA_TYPES: Record<string, string> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.bmp': 'image/bmp',
+  '.avif': 'image/avif',
+  '.mp4': 'video/mp4',
+  '.webm': 'video/webm',
+  '.mov': 'video/quicktime',
+};
+
+export function mediaTypeOf(file: string): string {
+  return MEDIA_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/**
+ * Copies each existing file (paths relative to `root`) into `outDir`; files that do not exist
+ * are left out of the result, which is how the gallery learns an output is missing.
+ */
+export async function collectAssets(root: string, files: Iterable<string>, outDir: string): Promise<Map<string, Asset>> {
+  await mkdir(path.join(outDir, 'media'), { recursive: true });
+  await mkdir(path.join(outDir, 'thumbs'), { recursive: true });
+  const unique = [...new Set(files)];
+  const assets = new Map<string, Asset>();
+  await forEachLimit(unique, CONCURRENCY, async (rel) => {
+    const asset = await collectOne(path.resolve(root, rel), outDir);
+    if (asset) assets.set(rel, asset);
+  });
+  return assets;
+}
+
+async function collectOne(abs: string, outDir: string): Promise<Asset | undefined> {
+  const bytes = await readFile(abs).catch(() => undefined);
+  if (!bytes) return undefined;
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  const ext = path.extname(abs).toLowerCase();
+  const mediaType = mediaTypeOf(abs);
+  const media = `media/${sha}${ext}`;
+  await writeOnce(path.join(outDir, media), bytes);
+  if (!mediaType.startsWith('image/')) return { media, mediaType };
+  const meta = await sharp(bytes).metadata().catch(() => undefined);
+  if (!meta) return { media, mediaType };
+  const thumb = `thumbs/${sha}.webp`;
+  const thumbPath = path.join(outDir, thumb);
+  const made = (await exists(thumbPath)) || (await makeThumb(bytes, thumbPath));
+  const frameHeight = meta.pageHeight ?? meta.height;
+  const turned = (meta.orientation ?? 1) >= 5;
+  return {
+    media,
+    thumb: made ? thumb : undefined,
+    mediaType,
+    width: turned ? frameHeight : meta.width,
+    height: turned ? meta.width : frameHeight,
+  };
+}
+
+async function makeThumb(bytes: Buffer, dest: string): Promise<boolean> {
+  try {
+    const webp = await sharp(bytes)
+      .rotate()
+      .resize({ width: THUMB_SIZE, height: THUMB_SIZE, fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: 80 })
+      .toBuffer();
+    await writeOnce(dest, webp);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Content-addressed, so an existing file is already right; temp + rename keeps it whole. */
+async function writeOnce(dest: string, bytes: Buffer): Promise<void> {
+  if (await exists(dest)) return;
+  const tmp = `${dest}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+  await writeFile(tmp, bytes);
+  await rename(tmp, dest);
+}
+
+async function exists(file: string): Promise<boolean> {
+  return access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function forEachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

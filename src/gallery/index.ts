@@ -1,0 +1,2 @@
+export { buildGallery, type GalleryOptions } from './build.js';
+export { serveGallery, type GalleryServer, type ServeOptions } from './serve.js';
