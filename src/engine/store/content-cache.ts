@@ -1,0 +1,150 @@
+// Content cache, `.aivp/cache/`: every output stored by sha256 (`blobs/ab/abcd...`) plus the record
+// that produced it by node key (`keys/<key>.json`), so reverting a prompt restores at zero cost.
+// Blobs are private copies: never a hard link to a workspace file the user could edit in place.
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { access, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { NodeRecord } from '../record-types.js';
+import { commitTemp, copyFileAtomic, removeStaleTemps, tempPathFor, writeFileAtomic } from './atomic.js';
+import { parseRecord, serializeRecord } from './records.js';
+
+export interface GcResult {
+  removedBlobs: number;
+  removedBytes: number;
+  removedKeys: number;
+}
+
+export const CACHE_DIR = join('.aivp', 'cache');
+
+const SHA_RE = /^[0-9a-f]{64}$/;
+const KEY_RE = /^[0-9A-Za-z_-]+$/;
+
+export function blobPath(root: string, sha256: string): string {
+  if (!SHA_RE.test(sha256)) throw new Error(`not a sha256: ${JSON.stringify(sha256)}`);
+  return join(root, CACHE_DIR, 'blobs', sha256.slice(0, 2), sha256);
+}
+
+function keyPath(root: string, key: string): string {
+  if (!KEY_RE.test(key)) throw new Error(`not a node key: ${JSON.stringify(key)}`);
+  return join(root, CACHE_DIR, 'keys', `${key}.json`);
+}
+
+export async function hasBlob(root: string, sha256: string): Promise<boolean> {
+  try {
+    await access(blobPath(root, sha256));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Stores a file (absolute path) or buffer and returns its sha256. Hashes while copying, so a
+ * given `sha256` is checked, not trusted; when given and already stored, nothing is read.
+ */
+export async function putBlob(root: string, src: string | Buffer, sha256?: string): Promise<string> {
+  if (sha256 && (await hasBlob(root, sha256))) return sha256;
+  const staging = join(root, CACHE_DIR, 'blobs', 'incoming');
+  await mkdir(staging, { recursive: true });
+  const tmp = tempPathFor(join(staging, 'blob'));
+  const h = createHash('sha256');
+  try {
+    const source = typeof src === 'string' ? createReadStream(src) : Readable.from([src]);
+    await pipeline(
+      source,
+      async function* (chunks: AsyncIterable<Buffer>) {
+        for await (const c of chunks) {
+          h.update(c);
+          yield c;
+        }
+      },
+      createWriteStream(tmp, { flags: 'wx' }),
+    );
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  const actual = h.digest('hex');
+  if (sha256 && sha256 !== actual) {
+    await rm(tmp, { force: true });
+    throw new Error(`content changed while caching ${typeof src === 'string' ? src : 'buffer'}: expected sha256 ${sha256}, got ${actual}`);
+  }
+  if (await hasBlob(root, actual)) {
+    await rm(tmp, { force: true });
+    return actual;
+  }
+  const dest = blobPath(root, actual);
+  await mkdir(dirname(dest), { recursive: true });
+  await commitTemp(tmp, dest);
+  return actual;
+}
+
+/** Copies a blob out to a workspace path atomically. */
+export async function restoreBlob(root: string, sha256: string, destAbsPath: string): Promise<void> {
+  await copyFileAtomic(blobPath(root, sha256), destAbsPath);
+}
+
+export async function putKeyRecord(root: string, rec: NodeRecord): Promise<void> {
+  await writeFileAtomic(keyPath(root, rec.key), serializeRecord(rec));
+}
+
+/** The record stored for a key, only when every output it lists is in the cache. */
+export async function getKeyRecord(root: string, key: string): Promise<NodeRecord | undefined> {
+  let text: string;
+  try {
+    text = await readFile(keyPath(root, key), 'utf8');
+  } catch {
+    return undefined;
+  }
+  const rec = parseRecord(text);
+  if (!rec || rec.key !== key) return undefined;
+  const present = await Promise.all(rec.outputs.map((o) => hasBlob(root, o.sha256)));
+  return present.every(Boolean) ? rec : undefined;
+}
+
+/** Drops key records not in keepKeys and blobs neither in keepSha256s nor listed by a kept key. */
+export async function gc(root: string, keepSha256s: Set<string>, keepKeys: Set<string>): Promise<GcResult> {
+  const cache = join(root, CACHE_DIR);
+  const keysDir = join(cache, 'keys');
+  const keep = new Set(keepSha256s);
+  let removedKeys = 0;
+  for (const name of await list(keysDir)) {
+    if (!name.endsWith('.json')) continue;
+    const key = name.slice(0, -5);
+    const rec = keepKeys.has(key) ? parseRecord(await readFile(join(keysDir, name), 'utf8').catch(() => '')) : undefined;
+    if (rec) {
+      for (const o of rec.outputs) keep.add(o.sha256);
+    } else {
+      await rm(join(keysDir, name), { force: true });
+      removedKeys++;
+    }
+  }
+  let removedBlobs = 0;
+  let removedBytes = 0;
+  const blobsDir = join(cache, 'blobs');
+  for (const prefix of await list(blobsDir)) {
+    if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
+    for (const name of await list(join(blobsDir, prefix))) {
+      if (keep.has(name)) continue;
+      const file = join(blobsDir, prefix, name);
+      const size = await stat(file).then((s) => s.size, () => 0);
+      await rm(file, { force: true });
+      removedBlobs++;
+      removedBytes += size;
+    }
+  }
+  await removeStaleTemps(cache, { recursive: true });
+  return { removedBlobs, removedBytes, removedKeys };
+}
+
+async function list(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}

@@ -1,0 +1,123 @@
+// Node records, `metadata/<node>.json`: one small file per node, pretty and in a fixed field order,
+// so a regenerated record diffs and merges cleanly in git.
+import { readdir, readFile, rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { NodeRecord } from '../record-types.js';
+import { writeFileAtomic } from './atomic.js';
+
+/** Told about a record file that exists but cannot be used, so the caller can warn. */
+export type OnCorrupt = (file: string, reason: string) => void;
+
+const FIELD_ORDER: (keyof NodeRecord)[] = [
+  'aivp', 'node', 'kind', 'key', 'provider', 'model', 'prompt', 'params', 'seedRequested', 'seed',
+  'inputs', 'outputs', 'pick', 'requestId', 'costUsd', 'durationMs', 'createdAt', 'restoredAt',
+];
+
+export function recordPath(root: string, metadataDir: string, node: string): string {
+  if (!node || node === '.' || node === '..' || /[/\\\0]/.test(node)) {
+    throw new Error(`invalid node name for a record file: ${JSON.stringify(node)}`);
+  }
+  return join(resolve(root, metadataDir), `${node}.json`);
+}
+
+/** Missing, unreadable or half-written (corrupt) records all read as undefined. */
+export async function readRecord(
+  root: string,
+  metadataDir: string,
+  node: string,
+  onCorrupt?: OnCorrupt,
+): Promise<NodeRecord | undefined> {
+  return readRecordFile(recordPath(root, metadataDir, node), node, onCorrupt);
+}
+
+export async function writeRecord(root: string, metadataDir: string, rec: NodeRecord): Promise<void> {
+  await writeFileAtomic(recordPath(root, metadataDir, rec.node), serializeRecord(rec));
+}
+
+export async function removeRecord(root: string, metadataDir: string, node: string): Promise<void> {
+  await rm(recordPath(root, metadataDir, node), { force: true });
+}
+
+/** Every record in the folder, by node name; one listing, then all files read in parallel. */
+export async function readAllRecords(
+  root: string,
+  metadataDir: string,
+  onCorrupt?: OnCorrupt,
+): Promise<Map<string, NodeRecord>> {
+  const dir = resolve(root, metadataDir);
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
+    throw err;
+  }
+  const nodes = names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => n.slice(0, -5));
+  const recs = await Promise.all(nodes.map((node) => readRecordFile(join(dir, `${node}.json`), node, onCorrupt)));
+  const out = new Map<string, NodeRecord>();
+  nodes.forEach((node, i) => {
+    const rec = recs[i];
+    if (rec) out.set(node, rec);
+  });
+  return out;
+}
+
+/** Pretty JSON, known fields in schema order, every nested object's keys sorted, trailing newline. */
+export function serializeRecord(rec: NodeRecord): string {
+  const top = rec as unknown as Record<string, unknown>;
+  const known = new Set<string>(FIELD_ORDER);
+  const keys = [...FIELD_ORDER.filter((k) => k in top), ...Object.keys(top).filter((k) => !known.has(k)).sort()];
+  const ordered: Record<string, unknown> = {};
+  for (const k of keys) ordered[k] = sortKeys(top[k]);
+  return `${JSON.stringify(ordered, null, 2)}\n`;
+}
+
+/** Parses a record, or undefined when the text is not a usable record. */
+export function parseRecord(text: string): NodeRecord | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return isRecord(v) ? v : undefined;
+}
+
+async function readRecordFile(file: string, node: string, onCorrupt?: OnCorrupt): Promise<NodeRecord | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    onCorrupt?.(file, (err as Error).message);
+    return undefined;
+  }
+  const rec = parseRecord(text);
+  if (!rec) onCorrupt?.(file, 'not a valid aivp record (corrupt or hand-edited JSON)');
+  else if (rec.node !== node) onCorrupt?.(file, `records node "${rec.node}", expected "${node}"`);
+  else return rec;
+  return undefined;
+}
+
+function isRecord(v: unknown): v is NodeRecord {
+  if (typeof v !== 'object' || v === null) return false;
+  const r = v as Record<string, unknown>;
+  return (
+    r.aivp === 1 &&
+    typeof r.node === 'string' &&
+    typeof r.key === 'string' &&
+    typeof r.kind === 'string' &&
+    Array.isArray(r.outputs) &&
+    r.outputs.every((o) => typeof o === 'object' && o !== null && typeof o.path === 'string' && typeof o.sha256 === 'string') &&
+    Array.isArray(r.inputs) &&
+    typeof r.pick === 'number'
+  );
+}
+
+function sortKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(sortKeys);
+  if (typeof v !== 'object' || v === null) return v;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(v).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
+  return out;
+}
