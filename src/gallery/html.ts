@@ -140,8 +140,9 @@ function inputs(list: InputThumb[]): string {
   return `<div class="inputs">${items.join('')}</div>`;
 }
 
+/** Cents, or tenths of a cent where they matter: per-image prices are often $0.025. */
 function usd(n: number): string {
-  return `$${n.toFixed(n > 0 && n < 0.1 ? 3 : 2)}`;
+  return `$${n >= 100 ? n.toFixed(2) : n.toFixed(3).replace(/(\.\d\d)0$/, '$1')}`;
 }
 
 const CSS = `

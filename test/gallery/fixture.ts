@@ -1,0 +1,168 @@
+// A fabricated project on disk: source references (file and dir), a generated reference, a style
+// frame, shots in every status, and segments; records written as the engine would.
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { NodeStatus } from '../../src/engine/plan-types.js';
+import type { NodeRecord, OutputFile } from '../../src/engine/record-types.js';
+import type { ImageNode, ProjectNode, ResolvedProject, SegmentNode } from '../../src/project/types.js';
+
+export interface Fixture {
+  project: ResolvedProject;
+  records: Map<string, NodeRecord>;
+  status: Map<string, { status: NodeStatus; reasons: string[] }>;
+  failures: Map<string, string>;
+}
+
+export const TRICKY_PROMPT = 'Close-up <b>bold</b> & "quoted" <script>alert(1)</script> hero';
+
+const loc = { file: 'aivp.project.yaml', line: 1, col: 1 };
+
+function image(name: string, kind: ImageNode['kind'], extra: Partial<ImageNode> = {}): ImageNode {
+  return { name, kind, vars: [], model: 'fal-ai/flux/dev', params: {}, retries: 2, fallback: [], loc, num_images: 1, pick: 1, refs: [], ...extra };
+}
+
+function segment(name: string, keyframes: string[], extra: Partial<SegmentNode> = {}): SegmentNode {
+  return {
+    name,
+    kind: 'segment',
+    vars: [],
+    model: 'draft',
+    params: {},
+    retries: 2,
+    fallback: [],
+    loc,
+    keyframes: keyframes.map((k) => ({ name: k, loc })),
+    position: 'first',
+    ...extra,
+  };
+}
+
+const ref = (name: string) => ({ name, loc });
+
+async function png(root: string, rel: string, hue: number, width = 320, height = 180): Promise<OutputFile> {
+  const bytes = await sharp({ create: { width, height, channels: 3, background: hsl(hue) } }).png().toBuffer();
+  return put(root, rel, bytes, 'image/png', width, height);
+}
+
+async function animatedWebp(root: string, rel: string): Promise<OutputFile> {
+  const frames = await Promise.all(
+    [0, 90, 180, 270].map((h) => sharp({ create: { width: 160, height: 90, channels: 3, background: hsl(h) } }).png().toBuffer()),
+  );
+  const bytes = await sharp(frames, { join: { animated: true } }).webp({ loop: 0, delay: 120 }).toBuffer();
+  return put(root, rel, bytes, 'image/webp', 160, 90);
+}
+
+async function put(root: string, rel: string, bytes: Buffer, mediaType: string, width?: number, height?: number): Promise<OutputFile> {
+  await mkdir(path.dirname(path.join(root, rel)), { recursive: true });
+  await writeFile(path.join(root, rel), bytes);
+  const sha256 = createHash('sha256').update(bytes).digest('hex');
+  return { path: rel, sha256, bytes: bytes.length, width, height, mediaType };
+}
+
+function hsl(h: number): { r: number; g: number; b: number } {
+  const f = (n: number) => {
+    const k = (n + h / 30) % 12;
+    return Math.round(255 * (0.5 - 0.35 * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
+  };
+  return { r: f(0), g: f(8), b: f(4) };
+}
+
+function record(node: ProjectNode, outputs: OutputFile[], extra: Partial<NodeRecord> = {}): NodeRecord {
+  return {
+    aivp: 1,
+    node: node.name,
+    kind: node.kind,
+    key: createHash('sha256').update(node.name).digest('hex'),
+    provider: node.model === 'draft' ? 'draft' : 'fal',
+    model: node.model,
+    prompt: node.prompt,
+    params: {},
+    seed: node.kind === 'segment' ? undefined : (node.seed ?? 4242),
+    inputs: [],
+    outputs,
+    pick: node.kind === 'segment' ? 1 : node.pick,
+    costUsd: node.model === 'draft' ? 0 : 0.025 * outputs.length,
+    durationMs: 1200,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    ...extra,
+  };
+}
+
+/** `clip`: optional bytes of a browser-playable video for a second segment. */
+export async function makeFixture(root: string, clip?: { bytes: Buffer; ext: string; mediaType: string }): Promise<Fixture> {
+  await png(root, 'refs/mentor.jpg', 20, 200, 260);
+  await png(root, 'refs/locations/beach.png', 200);
+  await png(root, 'refs/locations/forest.png', 120);
+  await png(root, 'refs/locations/city.png', 280);
+
+  const mentor = image('mentor', 'reference', { file: 'refs/mentor.jpg', model: 'source' });
+  const places = image('places', 'reference', {
+    dir: 'refs/locations',
+    dirFiles: ['refs/locations/beach.png', 'refs/locations/city.png', 'refs/locations/forest.png'],
+    model: 'source',
+  });
+  const hero = image('hero', 'reference', { prompt: 'Character sheet: young explorer, brown jacket', seed: 7, size: 'square' });
+  const style = image('style', 'style', { prompt: 'Cliffs over a stormy ocean, golden hour' });
+  const s1 = image('scene_01', 'shot', {
+    prompt: TRICKY_PROMPT,
+    num_images: 3,
+    pick: 2,
+    seed: 1001,
+    refs: [ref('hero'), ref('style'), ref('places/beach')],
+  });
+  const s2 = image('scene_02', 'shot', { prompt: 'She turns to face the camera', input: ref('scene_01'), refs: [ref('mentor')] });
+  const s3 = image('scene_03', 'shot', { prompt: 'Wide shot of the lighthouse at dusk', refs: [ref('style')] });
+  const s4 = image('scene_04', 'shot', { prompt: 'Storm breaks over the harbour', model: 'gemini-2.5-flash-image' });
+  const s5 = image('scene_05', 'shot', { prompt: 'Final shot, the explorer walks away', input: ref('scene_04') });
+  const seg1 = segment('seg_01', ['scene_01', 'scene_02'], { prompt: 'Slow push in, wind in her hair', duration: 5 });
+  const seg2 = clip ? [segment('seg_02', ['scene_02', 'scene_03'], { prompt: 'Pan across the bay', model: 'fal-ai/kling-video/v2.1/master/image-to-video' })] : [];
+
+  const records = new Map<string, NodeRecord>();
+  records.set('hero', record(hero, [await png(root, 'references/hero.png', 30, 256, 256)]));
+  records.set('style', record(style, [await png(root, 'references/style_frame.png', 210, 384, 216)]));
+  records.set(
+    'scene_01',
+    record(s1, [
+      await png(root, 'keyframes/scene_01_1.png', 0),
+      await png(root, 'keyframes/scene_01_2.png', 60),
+      await png(root, 'keyframes/scene_01_3.png', 240),
+    ]),
+  );
+  records.set('scene_02', record(s2, [await png(root, 'keyframes/scene_02.png', 150)], { prompt: 'She looks at the sea' }));
+  records.set('scene_03', record(s3, [await png(root, 'keyframes/scene_03.png', 320)]));
+  await png(root, 'keyframes/scene_03.png', 330); // hand-edited after the build
+  records.set('seg_01', record(seg1, [await animatedWebp(root, 'segments/seg_01.webp')]));
+  if (clip) {
+    const out = await put(root, `segments/seg_02.${clip.ext}`, clip.bytes, clip.mediaType);
+    records.set('seg_02', record(seg2[0]!, [out], { costUsd: 1.4 }));
+  }
+
+  const project: ResolvedProject = {
+    root,
+    file: path.join(root, 'aivp.project.yaml'),
+    name: 'Cliff <Dreams> & co',
+    vars: {},
+    providers: {},
+    prices: {},
+    paths: { references: 'references', keyframes: 'keyframes', segments: 'segments', metadata: 'metadata' },
+    nodes: [mentor, places, hero, style, s1, s2, s3, s4, s5, seg1, ...seg2],
+    warnings: [],
+  };
+  const status = new Map<string, { status: NodeStatus; reasons: string[] }>([
+    ['mentor', { status: 'source', reasons: [] }],
+    ['places', { status: 'source', reasons: [] }],
+    ['hero', { status: 'uptodate', reasons: [] }],
+    ['style', { status: 'uptodate', reasons: [] }],
+    ['scene_01', { status: 'uptodate', reasons: [] }],
+    ['scene_02', { status: 'stale', reasons: ['prompt changed'] }],
+    ['scene_03', { status: 'modified', reasons: ['output edited by hand'] }],
+    ['scene_04', { status: 'new', reasons: ['new'] }],
+    ['scene_05', { status: 'blocked', reasons: ['input scene_04 failed'] }],
+    ['seg_01', { status: 'uptodate', reasons: [] }],
+  ]);
+  if (clip) status.set('seg_02', { status: 'uptodate', reasons: [] });
+  const failures = new Map([['scene_04', 'gemini-2.5-flash-image: prompt blocked (SAFETY) <no image returned>']]);
+  return { project, records, status, failures };
+}

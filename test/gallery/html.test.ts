@@ -1,0 +1,115 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGallery } from '../../src/gallery/build.js';
+import { escapeHtml } from '../../src/gallery/html.js';
+import { makeFixture, TRICKY_PROMPT, type Fixture } from './fixture.js';
+
+let tmp: string;
+let fx: Fixture;
+let outDir: string;
+let html: string;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'aivp-gallery-'));
+  fx = await makeFixture(path.join(tmp, 'project'));
+  outDir = path.join(tmp, 'project', '.aivp', 'gallery');
+  const { indexPath } = await buildGallery({ ...fx, outDir });
+  expect(indexPath).toBe(path.join(outDir, 'index.html'));
+  html = await readFile(indexPath, 'utf8');
+});
+
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+const attrs = (name: string): string[] => [...html.matchAll(new RegExp(`\\s${name}="([^"]*)"`, 'g'))].map((m) => m[1]!);
+
+describe('gallery page', () => {
+  it('escapes every user string', () => {
+    expect(escapeHtml(`<b>&"'`)).toBe('&#60;b&#62;&#38;&#34;&#39;');
+    expect(html).toContain(`<p class="prompt">${escapeHtml(TRICKY_PROMPT)}</p>`);
+    expect(html).not.toContain('<b>bold</b>');
+    expect(html).not.toContain('alert(1)</script>');
+    expect(html).toContain('<h1>Cliff &#60;Dreams&#62; &#38; co</h1>');
+    expect(html).toContain('prompt blocked (SAFETY) &#60;no image returned&#62;');
+  });
+
+  it('has no scripts and no external resources', () => {
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/https?:\/\//i);
+    expect(html).not.toMatch(/(src|href)="\/\//);
+    expect(html).not.toMatch(/<link\b/i);
+  });
+
+  it('points only at files inside the gallery folder, all present', () => {
+    const targets = [...attrs('src'), ...attrs('href'), ...attrs('poster')].filter((t) => !t.startsWith('#'));
+    expect(targets.length).toBeGreaterThan(10);
+    for (const t of targets) {
+      expect(t).toMatch(/^(media|thumbs)\/[0-9a-f]{64}\.[a-z0-9]+$/);
+      expect(existsSync(path.join(outDir, t)), t).toBe(true);
+    }
+    for (const anchor of attrs('href').filter((t) => t.startsWith('#'))) {
+      expect(html).toContain(`id="${anchor.slice(1)}"`);
+    }
+  });
+
+  it('shows nodes in project order with the right status', () => {
+    const cards = [...html.matchAll(/data-node="([^"]+)" data-status="([^"]+)"/g)].map((m) => [m[1], m[2]]);
+    expect(cards).toEqual([
+      ['mentor', 'source'],
+      ['places', 'source'],
+      ['hero', 'uptodate'],
+      ['style', 'uptodate'],
+      ['scene_01', 'uptodate'],
+      ['scene_02', 'stale'],
+      ['scene_03', 'modified'],
+      ['scene_04', 'failed'],
+      ['scene_05', 'missing'],
+      ['seg_01', 'uptodate'],
+    ]);
+    expect(html).toContain('<p class="reasons">prompt changed</p>');
+    expect(html).toContain('She looks at the sea'); // the prompt the stale output was made from
+  });
+
+  it('totals built, stale, missing, failed and spent', () => {
+    expect(html).toMatch(/<b>5<\/b> built/); // hero, style, scene_01, scene_03 (hand-edited), seg_01
+    expect(html).toMatch(/<b>1<\/b> stale/);
+    expect(html).toMatch(/<b>1<\/b> missing/);
+    expect(html).toMatch(/<b>1<\/b> failed/);
+    expect(html).toContain('<b>$0.175</b> spent'); // 7 fal images at $0.025, the draft clip free
+  });
+
+  it('shows every take with the pick marked, and the dir reference one by one', () => {
+    const s1 = html.slice(html.indexOf('id="n-scene_01"'), html.indexOf('id="n-scene_02"'));
+    expect(s1.match(/class="take[ "]/g)).toHaveLength(3);
+    expect(s1).toContain('class="take picked" data-take="2"');
+    expect(s1).toContain('<dd>1001</dd>');
+    expect(s1).toMatch(/title="ref: places\/beach"/);
+    const places = html.slice(html.indexOf('id="n-places"'), html.indexOf('id="n-hero"'));
+    expect(places.match(/<img /g)).toHaveLength(3);
+  });
+
+  it('copies outputs by content and reuses thumbnails on rebuild', async () => {
+    const media = await readdir(path.join(outDir, 'media'));
+    const thumbs = await readdir(path.join(outDir, 'thumbs'));
+    // 4 source images, hero, style, 3 takes, scene_02, scene_03, the clip
+    expect(media).toHaveLength(12);
+    expect(thumbs).toHaveLength(12);
+    const before = await stat(path.join(outDir, 'thumbs', thumbs[0]!));
+    await buildGallery({ ...fx, outDir });
+    expect((await stat(path.join(outDir, 'thumbs', thumbs[0]!))).mtimeMs).toBe(before.mtimeMs);
+    expect(await readdir(path.join(outDir, 'media'))).toHaveLength(12);
+  });
+
+  it('shows the hand-edited bytes, not the recorded ones', async () => {
+    const edited = await readFile(path.join(fx.project.root, 'keyframes/scene_03.png'));
+    const { createHash } = await import('node:crypto');
+    const sha = createHash('sha256').update(edited).digest('hex');
+    const s3 = html.slice(html.indexOf('id="n-scene_03"'), html.indexOf('id="n-scene_04"'));
+    expect(s3).toContain(`media/${sha}.png`);
+    expect(sha).not.toBe(fx.records.get('scene_03')!.outputs[0]!.sha256);
+  });
+});
