@@ -1,0 +1,50 @@
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import type { NodeRecord } from '../../src/engine/record-types.js';
+import { racyWindowNs } from '../../src/engine/store/stat-cache.js';
+
+const made: string[] = [];
+
+/** A fresh temp folder, removed after the test. */
+export function useTempDir(): () => Promise<string> {
+  afterEach(async () => {
+    await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+  });
+  return async () => {
+    const d = await mkdtemp(join(tmpdir(), 'aivp-store-'));
+    made.push(d);
+    return d;
+  };
+}
+
+/** Waits (on the clock, asserting nothing about time) until a file's last change is no longer racy. */
+export async function waitPastRacyWindow(abs: string): Promise<void> {
+  const st = await stat(abs, { bigint: true });
+  const changed = st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs;
+  const until = changed + racyWindowNs(st.mtimeNs, st.ctimeNs) + 1_000_000n;
+  while (BigInt(Date.now()) * 1_000_000n <= until) await new Promise((r) => setTimeout(r, 10));
+}
+
+export function sampleRecord(over: Partial<NodeRecord> = {}): NodeRecord {
+  return {
+    aivp: 1,
+    node: 'shot-01',
+    kind: 'keyframe',
+    key: 'a'.repeat(64),
+    provider: 'fal',
+    model: 'fal-ai/flux/dev',
+    prompt: 'a lighthouse at dusk',
+    params: { size: '1024x576', num_images: 1, extra: { z: 1, a: [2, { y: 1, b: 2 }] } },
+    seed: 42,
+    inputs: [{ role: 'reference', name: 'hero', sha256: 'b'.repeat(64) }],
+    outputs: [{ path: 'keyframes/shot-01.png', sha256: 'c'.repeat(64), bytes: 123, width: 1024, height: 576, mediaType: 'image/png' }],
+    pick: 1,
+    requestId: 'req-1',
+    costUsd: 0.025,
+    durationMs: 1234,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    ...over,
+  };
+}

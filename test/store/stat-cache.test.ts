@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openStatCache, STAT_CACHE_FILE } from '../../src/engine/store/stat-cache.js';
+import { useTempDir, waitPastRacyWindow } from './helpers.js';
+
+const tempDir = useTempDir();
+const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
+
+async function project(files: Record<string, string>): Promise<string> {
+  const root = await tempDir();
+  for (const [rel, text] of Object.entries(files)) {
+    await mkdir(join(root, rel, '..'), { recursive: true });
+    await writeFile(join(root, rel), text);
+    await waitPastRacyWindow(join(root, rel));
+  }
+  return root;
+}
+
+describe('stat cache', () => {
+  it('hashes a file once and then answers from its stat data, also after save and reopen', async () => {
+    const big = 'x'.repeat(300_000);
+    const root = await project({ 'refs/hero.png': big });
+    const cache = await openStatCache(root);
+    expect(await cache.hash('refs/hero.png')).toBe(sha(big));
+    expect(cache.stats).toEqual({ hashedBytes: big.length, hits: 0, misses: 1 });
+    expect(await cache.hash('refs/hero.png')).toBe(sha(big));
+    expect(cache.stats).toEqual({ hashedBytes: big.length, hits: 1, misses: 1 });
+    await cache.save();
+
+    const again = await openStatCache(root);
+    expect(await again.hash('refs/hero.png')).toBe(sha(big));
+    expect(again.stats).toEqual({ hashedBytes: 0, hits: 1, misses: 0 });
+  });
+
+  it('re-hashes a file that was modified or touched', async () => {
+    const root = await project({ 'a.txt': 'one' });
+    const cache = await openStatCache(root);
+    await cache.hash('a.txt');
+    await writeFile(join(root, 'a.txt'), 'two!');
+    await waitPastRacyWindow(join(root, 'a.txt'));
+    expect(await cache.hash('a.txt')).toBe(sha('two!'));
+    expect(cache.stats.misses).toBe(2);
+    const past = new Date(Date.now() - 3_600_000);
+    await utimes(join(root, 'a.txt'), past, past);
+    await waitPastRacyWindow(join(root, 'a.txt'));
+    expect(await cache.hash('a.txt')).toBe(sha('two!'));
+    expect(cache.stats).toEqual({ hashedBytes: 3 + 4 + 4, hits: 0, misses: 3 });
+  });
+
+  it('does not trust an entry hashed within the change tick: it is hashed again next time', async () => {
+    const root = await tempDir();
+    const file = join(root, 'k.png');
+    await writeFile(file, 'AAAA');
+    const cache = await openStatCache(root);
+    expect(await cache.hash('k.png')).toBe(sha('AAAA'));
+    // Same size, same tick: stat data may well be identical to what was recorded.
+    await writeFile(file, 'BBBB');
+    await waitPastRacyWindow(file);
+    expect(await cache.hash('k.png')).toBe(sha('BBBB'));
+    expect(cache.stats.misses).toBe(2);
+    expect(await cache.hash('k.png')).toBe(sha('BBBB'));
+    expect(cache.stats.hits).toBe(1);
+  });
+
+  it('keeps no entry for a file changed at or after the hashing moment, in memory or on disk', async () => {
+    const root = await tempDir();
+    const file = join(root, 'fresh.png');
+    await writeFile(file, 'data');
+    // A change time in the future is racy however long hashing takes to start (clock skew).
+    const future = new Date(Date.now() + 3_600_000);
+    await utimes(file, future, future);
+    const cache = await openStatCache(root);
+    await cache.hash('fresh.png');
+    await cache.hash('fresh.png');
+    expect(cache.stats).toEqual({ hashedBytes: 8, hits: 0, misses: 2 });
+    await cache.save();
+    const again = await openStatCache(root);
+    await again.hash('fresh.png');
+    expect(again.stats).toEqual({ hashedBytes: 4, hits: 0, misses: 1 });
+  });
+
+  it('starts empty from a corrupt cache file and rejects for a missing file', async () => {
+    const root = await project({ 'a.txt': 'abc' });
+    await mkdir(join(root, '.aivp'));
+    await writeFile(join(root, STAT_CACHE_FILE), '{"aivp":1,"entries":{"a.txt":{"size":');
+    const cache = await openStatCache(root);
+    expect(await cache.hash('a.txt')).toBe(sha('abc'));
+    expect(cache.stats.misses).toBe(1);
+    await cache.save();
+    expect(JSON.parse(await readFile(join(root, STAT_CACHE_FILE), 'utf8')).entries['a.txt'].sha256).toBe(sha('abc'));
+    await expect(cache.hash('gone.png')).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('hashes a file once when asked for it concurrently', async () => {
+    const root = await project({ 'a.txt': 'abc' });
+    const cache = await openStatCache(root);
+    const all = await Promise.all([cache.hash('a.txt'), cache.hash('a.txt'), cache.hash('a.txt')]);
+    expect(new Set(all)).toEqual(new Set([sha('abc')]));
+    expect(cache.stats.hashedBytes).toBe(3);
+  });
+});
