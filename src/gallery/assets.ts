@@ -2,7 +2,7 @@
 // `media/<sha256>.<ext>` and, when sharp can read it, gets a `thumbs/<sha256>.webp`.
 // Names are content hashes, so a rebuild reuses whatever is already there.
 import { createHash } from 'node:crypto';
-import { access, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 
@@ -49,6 +49,19 @@ export async function collectAssets(root: string, files: Iterable<string>, outDi
     if (asset) assets.set(rel, asset);
   });
   return assets;
+}
+
+/**
+ * Removes media and thumbnails of earlier builds that the page no longer shows, so the folder
+ * stays small enough to send. Only content-addressed names are touched.
+ */
+export async function pruneAssets(outDir: string, keep: Iterable<Asset>): Promise<void> {
+  const kept = new Set([...keep].flatMap((a) => (a.thumb ? [a.media, a.thumb] : [a.media])));
+  for (const sub of ['media', 'thumbs']) {
+    const names = await readdir(path.join(outDir, sub)).catch(() => []);
+    const stale = names.filter((n) => /^[0-9a-f]{64}\.[a-z0-9]+$/.test(n) && !kept.has(`${sub}/${n}`));
+    await Promise.all(stale.map((n) => rm(path.join(outDir, sub, n), { force: true })));
+  }
 }
 
 async function collectOne(abs: string, outDir: string): Promise<Asset | undefined> {

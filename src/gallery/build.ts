@@ -3,7 +3,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { NodeRecord } from '../engine/record-types.js';
 import type { ResolvedProject } from '../project/types.js';
-import { collectAssets } from './assets.js';
+import { collectAssets, pruneAssets } from './assets.js';
 import { renderGallery } from './html.js';
 import { buildView, galleryFiles, type StatusEntry } from './view.js';
 
@@ -26,5 +26,6 @@ export async function buildGallery(opts: GalleryOptions): Promise<{ indexPath: s
   const tmp = `${indexPath}.${process.pid}.tmp`;
   await writeFile(tmp, html);
   await rename(tmp, indexPath);
+  await pruneAssets(outDir, assets.values());
   return { indexPath };
 }

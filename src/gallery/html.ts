@@ -60,10 +60,11 @@ ${stat(t.failed, 'failed', 'b-failed')}
 
 function section(title: string, id: string, cards: NodeView[]): string {
   if (cards.length === 0) return '';
-  const wide = id === 'references' ? '' : ' wide';
+  const references = id === 'references';
+  const ratio = references ? '1 / 1' : dominantAspect(cards);
   return `<section id="${id}">
 <h2>${title} <span class="count">${cards.length}</span></h2>
-<div class="grid${wide}">
+<div class="grid${references ? '' : ' wide'}" style="--frame:${ratio}">
 ${cards.map(card).join('\n')}
 </div>
 </section>`;
@@ -91,11 +92,28 @@ function frame(v: NodeView): string {
   }
   if (v.kind === 'segment') return `<div class="frame clip">${clip(v.takes[0]!.asset, v)}</div>`;
   if (v.badge === 'source' && v.takes.length > 1) {
-    return `<div class="frame mosaic">${v.takes.map((t) => thumbLink(t.asset, `${v.name} ${t.index}`)).join('')}</div>`;
+    const cols = Math.ceil(Math.sqrt(v.takes.length));
+    const cells = v.takes.map((t) => thumbLink(t.asset, `${v.name} ${t.index}`)).join('');
+    return `<div class="frame mosaic" style="--cols:${cols}">${cells}</div>`;
   }
   const main = v.takes.find((t) => t.picked) ?? v.takes[0]!;
   const strip = v.takes.length > 1 ? `<div class="takes">${v.takes.map((t) => take(t, v.name)).join('')}</div>` : '';
   return `<div class="frame">${thumbLink(main.asset, v.name)}</div>${strip}`;
+}
+
+/** Cards in a row line up when their frames share one shape: the most common output shape. */
+function dominantAspect(cards: NodeView[]): string {
+  const counts = new Map<string, number>();
+  for (const v of cards) {
+    const a = (v.takes.find((t) => t.picked) ?? v.takes[0])?.asset;
+    if (!a?.width || !a.height) continue;
+    const key = `${a.width} / ${a.height}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  let best = '16 / 9';
+  let most = 0;
+  for (const [key, n] of counts) if (n > most) [best, most] = [key, n];
+  return best;
 }
 
 function clip(asset: Asset, v: NodeView): string {
@@ -124,7 +142,7 @@ function aspect(asset: Asset): string {
 }
 
 function meta(v: NodeView): string {
-  const rows: [string, string][] = [['model', v.model]];
+  const rows: [string, string][] = v.sourcePath !== undefined ? [['file', v.sourcePath]] : [['model', v.model]];
   if (v.seed !== undefined) rows.push(['seed', String(v.seed)]);
   if (v.durationSec !== undefined) rows.push(['duration', `${v.durationSec}s`]);
   if (v.costUsd !== undefined) rows.push(['cost', usd(v.costUsd)]);
@@ -168,13 +186,14 @@ h2 .count{padding:1px 8px;border-radius:999px;background:var(--raised);color:var
 .grid.wide{grid-template-columns:repeat(auto-fill,minmax(min(100%,380px),1fr))}
 .card{display:flex;flex-direction:column;min-width:0;border:1px solid var(--line);border-radius:14px;background:var(--card);overflow:hidden;scroll-margin-top:16px}
 .card:target{outline:2px solid var(--src);outline-offset:2px}
-.frame{display:flex;align-items:center;justify-content:center;background:#0a0a0c;border-bottom:1px solid var(--line)}
-.frame a{display:block;width:100%}
-.frame img,.frame video{display:block;width:100%;height:auto;max-height:70vh;object-fit:contain;background:#0a0a0c}
-.frame.empty{aspect-ratio:16/9;color:var(--dim);font-size:13px;background:repeating-linear-gradient(135deg,#121316 0 12px,#15161a 12px 24px)}
+.frame{display:flex;align-items:center;justify-content:center;aspect-ratio:var(--frame,16/9);max-height:80vh;background:#0a0a0c;border-bottom:1px solid var(--line);overflow:hidden}
+.frame>a{display:block;width:100%;height:100%}
+.frame img,.frame video{display:block;width:100%;height:100%;object-fit:contain;background:#0a0a0c}
+.frame.empty{color:var(--dim);font-size:13px;background:repeating-linear-gradient(135deg,#121316 0 12px,#15161a 12px 24px)}
 .card[data-status=failed] .frame.empty{color:var(--bad)}
-.frame.mosaic{display:grid;grid-template-columns:repeat(auto-fill,minmax(72px,1fr));gap:2px;align-items:stretch}
-.frame.mosaic img{aspect-ratio:1;height:100%;object-fit:cover}
+.frame.mosaic{display:grid;grid-template-columns:repeat(var(--cols),1fr);grid-auto-rows:1fr;gap:2px;align-items:stretch;background:#0a0a0c}
+.frame.mosaic>a{min-height:0}
+.frame.mosaic img{object-fit:cover}
 .takes{display:grid;grid-template-columns:repeat(auto-fill,minmax(64px,1fr));gap:6px;padding:8px;border-bottom:1px solid var(--line);background:#121316}
 .take{position:relative;border-radius:6px;overflow:hidden;outline:1px solid var(--line)}
 .take img{display:block;width:100%;height:auto;aspect-ratio:1;object-fit:cover;opacity:.7;transition:opacity .15s}
@@ -201,5 +220,6 @@ h3{margin:0;font-size:15px;font-weight:600;font-family:ui-monospace,SFMono-Regul
 .input{display:flex;align-items:center;gap:6px;padding:3px 8px 3px 3px;border-radius:8px;background:var(--raised);color:var(--muted);font-size:12px;text-decoration:none}
 .input:hover{color:var(--text)}
 .input img,.input .none{width:28px;height:28px;border-radius:5px;object-fit:cover;background:#0a0a0c}
+@media (max-width:600px){.grid:not(.wide){grid-template-columns:repeat(2,minmax(0,1fr));gap:10px}.grid:not(.wide) .body{padding:10px 12px 12px}.grid:not(.wide) .title{flex-wrap:wrap}}
 footer{padding:24px;text-align:center;color:var(--dim);font-size:12px}
 `;

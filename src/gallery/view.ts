@@ -42,6 +42,8 @@ export interface NodeView {
   /** The prompt the shown output was made from, when it differs from `prompt`. */
   builtPrompt?: string;
   model: string;
+  /** For source images: the `file:` or `dir:` they come from. */
+  sourcePath?: string;
   seed?: number;
   costUsd?: number;
   durationSec?: number;
@@ -139,7 +141,8 @@ function nodeCard(node: ProjectNode, input: ViewInput, assets: Map<string, Asset
     error,
     prompt: node.prompt,
     builtPrompt: record?.prompt !== undefined && record.prompt !== node.prompt ? record.prompt : undefined,
-    model: source ? 'source image' : (record?.model ?? node.model),
+    model: record?.model ?? node.model,
+    sourcePath: source && node.kind !== 'segment' ? (node.file ?? node.dir) : undefined,
     seed: source ? undefined : seed,
     costUsd: record?.costUsd,
     durationSec: node.kind === 'segment' ? node.duration : undefined,

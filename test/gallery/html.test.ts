@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,6 +102,19 @@ describe('gallery page', () => {
     await buildGallery({ ...fx, outDir });
     expect((await stat(path.join(outDir, 'thumbs', thumbs[0]!))).mtimeMs).toBe(before.mtimeMs);
     expect(await readdir(path.join(outDir, 'media'))).toHaveLength(12);
+  });
+
+  it('drops media of earlier builds that the page no longer shows', async () => {
+    const dir = path.join(tmp, 'pruned');
+    await buildGallery({ ...fx, outDir: dir });
+    await writeFile(path.join(dir, 'media', 'notes.txt'), 'mine');
+    const records = new Map(fx.records);
+    records.delete('seg_01');
+    await buildGallery({ ...fx, records, outDir: dir });
+    const media = await readdir(path.join(dir, 'media'));
+    expect(media.filter((m) => m.endsWith('.webp'))).toEqual([]);
+    expect(media).toHaveLength(12); // 11 outputs left, plus the user's own file
+    expect(media).toContain('notes.txt');
   });
 
   it('shows the hand-edited bytes, not the recorded ones', async () => {
