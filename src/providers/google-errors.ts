@@ -1,0 +1,101 @@
+// @google/genai failures -> ProviderError, with every secret scrubbed: the SDK puts the server's
+// JSON body in its messages, and a body (or a URL in it) may carry the key.
+import { ApiError } from '@google/genai';
+import { ProviderError } from './types.js';
+
+/** What an error message may show: secrets and `key=` query values replaced. */
+export function redact(text: string, secrets: string[]): string {
+  let out = text;
+  for (const s of secrets) if (s) out = out.split(s).join('***');
+  return out.replace(/([?&](?:key|api_key|access_token)=)[^&\s"'\\]+/gi, '$1***');
+}
+
+/**
+ * A fetch for one generate call that remembers the last Retry-After header, which the SDK's
+ * ApiError drops.
+ */
+export function retryAfterTap(): { fetch: typeof fetch; retryAfterMs(): number | undefined } {
+  let last: number | undefined;
+  return {
+    fetch: async (input, init) => {
+      const res = await fetch(input, init);
+      if (!res.ok) last = parseRetryAfter(res.headers.get('retry-after'));
+      return res;
+    },
+    retryAfterMs: () => last,
+  };
+}
+
+export interface ErrorContext {
+  secrets: string[];
+  retryAfterMs?: number;
+  vertex: boolean;
+}
+
+interface GoogleErrorBody {
+  code?: number;
+  message?: string;
+  status?: string;
+  details?: Array<{ '@type'?: string; retryDelay?: string; reason?: string }>;
+}
+
+/** Anything thrown while talking to Google -> a ProviderError the engine can act on (aborts pass through). */
+export function toProviderError(err: unknown, ctx: ErrorContext): unknown {
+  if (err instanceof ProviderError || isAbort(err)) return err;
+  const clean = (s: string) => redact(s, ctx.secrets);
+  if (err instanceof ApiError) {
+    const body = parseBody(err.message);
+    const status = err.status;
+    const detail = clean(body?.message ?? err.message);
+    const label = `Google API ${status}${body?.status ? ` ${body.status}` : ''}`;
+    const keyInvalid = body?.details?.some((d) => d.reason === 'API_KEY_INVALID');
+    if (status === 401 || status === 403 || keyInvalid) {
+      const who = ctx.vertex ? 'Google Cloud credentials rejected' : 'Google API key rejected';
+      return new ProviderError(`${who} (${label}): ${detail}`, { retryable: false, status });
+    }
+    if (status === 429 || status === 408 || status >= 500) {
+      const retryAfterMs = retryDelayMs(body) ?? ctx.retryAfterMs;
+      return new ProviderError(`${label}: ${detail}`, { retryable: true, status, retryAfterMs });
+    }
+    return new ProviderError(`${label}: ${detail}`, { retryable: false, status });
+  }
+  const code = networkCode(err);
+  if (code) return new ProviderError(`Google API unreachable (${code})`, { retryable: true });
+  const message = err instanceof Error ? err.message : String(err);
+  return new ProviderError(`Google API: ${clean(message)}`, { retryable: false });
+}
+
+function parseBody(message: string): GoogleErrorBody | undefined {
+  try {
+    const parsed = JSON.parse(message) as { error?: GoogleErrorBody };
+    return parsed.error;
+  } catch {
+    return undefined;
+  }
+}
+
+/** google.rpc.RetryInfo.retryDelay, a Duration string such as "7s" or "0.5s". */
+function retryDelayMs(body: GoogleErrorBody | undefined): number | undefined {
+  const delay = body?.details?.find((d) => d['@type']?.endsWith('google.rpc.RetryInfo'))?.retryDelay;
+  const m = delay ? /^(\d+(?:\.\d+)?)s$/.exec(delay) : null;
+  return m ? Math.round(Number(m[1]) * 1000) : undefined;
+}
+
+function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+function isAbort(err: unknown): boolean {
+  const name = (err as { name?: string })?.name;
+  return name === 'AbortError' || name === 'TimeoutError';
+}
+
+function networkCode(err: unknown): string | undefined {
+  const e = err as { code?: unknown; cause?: { code?: unknown } };
+  const code = e?.cause?.code ?? e?.code;
+  if (typeof code === 'string' && /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR_\w+)$/.test(code)) return code;
+  return err instanceof TypeError && err.message === 'fetch failed' ? 'fetch failed' : undefined;
+}

@@ -1,0 +1,37 @@
+// Google provider: Gemini image models (generateContent) and Veo (generateVideos) via @google/genai 2.x.
+import type { Env } from '../env.js';
+import { createGoogleClient, googleCredentialsPresent } from './google-client.js';
+import { retryAfterTap, toProviderError } from './google-errors.js';
+import { generateGeminiImage } from './google-image.js';
+import { generateVeoVideo } from './google-video.js';
+import type { Provider } from './types.js';
+
+export { googleCredentialsPresent };
+
+export interface GoogleProviderOptions {
+  env: Env;
+  /** Veo operation poll interval (default 10 s). */
+  pollIntervalMs?: number;
+}
+
+export function createGoogleProvider(opts: GoogleProviderOptions): Provider {
+  let client: ReturnType<typeof createGoogleClient> | undefined;
+  return {
+    id: 'google',
+    async generate(req, ctx) {
+      client ??= createGoogleClient(opts.env);
+      const tap = retryAfterTap();
+      const call = { ai: client.ai, httpOptions: { fetch: tap.fetch } };
+      const { secrets, vertex } = client;
+      const toError = (err: unknown) => toProviderError(err, { secrets, vertex, retryAfterMs: tap.retryAfterMs() });
+      try {
+        return req.model.media === 'video'
+          ? await generateVeoVideo(call, req, ctx, { pollIntervalMs: opts.pollIntervalMs ?? 10_000, vertex, toError })
+          : await generateGeminiImage(call, req, ctx);
+      } catch (err) {
+        if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
+        throw toError(err);
+      }
+    },
+  };
+}
