@@ -93,9 +93,10 @@ export async function putKeyRecord(root: string, rec: NodeRecord): Promise<void>
 
 /** The record stored for a key, only when every output it lists is in the cache. */
 export async function getKeyRecord(root: string, key: string): Promise<NodeRecord | undefined> {
+  const file = keyPath(root, key);
   let text: string;
   try {
-    text = await readFile(keyPath(root, key), 'utf8');
+    text = await readFile(file, 'utf8');
   } catch {
     return undefined;
   }

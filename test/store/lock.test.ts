@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/errors.js';
+import { acquireBuildLock, LOCK_FILE, LockHeldError } from '../../src/engine/store/lock.js';
+import { useTempDir } from './helpers.js';
+
+const tempDir = useTempDir();
+
+async function fakeHolder(root: string, pid: number, host = hostname()): Promise<void> {
+  await mkdir(join(root, '.aivp'), { recursive: true });
+  await writeFile(join(root, LOCK_FILE), JSON.stringify({ pid, host, startedAt: '2025-01-01T00:00:00.000Z', token: 'other' }));
+}
+
+function deadPid(): Promise<number> {
+  return new Promise((ok) => {
+    const p = spawn(process.execPath, ['-e', '']);
+    p.once('exit', () => ok(p.pid!));
+  });
+}
+
+describe('build lock', () => {
+  it('excludes a second holder until released', async () => {
+    const root = await tempDir();
+    const release = await acquireBuildLock(root);
+    const err = await acquireBuildLock(root).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(LockHeldError);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toMatch(new RegExp(`another aivp build is running .*pid ${process.pid}`));
+    await release();
+    await release();
+    const again = await acquireBuildLock(root);
+    await again();
+  });
+
+  it('refuses while another live process holds the lock and takes it over once that process dies', async () => {
+    const root = await tempDir();
+    const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+    await new Promise((ok) => holder.once('spawn', ok));
+    await fakeHolder(root, holder.pid!);
+    await expect(acquireBuildLock(root)).rejects.toThrow(`pid ${holder.pid}`);
+    const exited = new Promise((ok) => holder.once('exit', ok));
+    holder.kill('SIGKILL');
+    await exited;
+    const release = await acquireBuildLock(root);
+    expect(JSON.parse(await readFile(join(root, LOCK_FILE), 'utf8')).pid).toBe(process.pid);
+    await release();
+  });
+
+  it('takes over a lock left by a dead process or a corrupt lock file', async () => {
+    const root = await tempDir();
+    await fakeHolder(root, await deadPid());
+    await (await acquireBuildLock(root))();
+    await writeFile(join(root, LOCK_FILE), '{"pid":');
+    await (await acquireBuildLock(root))();
+  });
+
+  it('does not judge a holder on another host, and release leaves a foreign lock alone', async () => {
+    const root = await tempDir();
+    await fakeHolder(root, await deadPid(), 'some-other-machine');
+    await expect(acquireBuildLock(root)).rejects.toThrow(/some-other-machine/);
+    const mine = await tempDir();
+    const release = await acquireBuildLock(mine);
+    await fakeHolder(mine, 1, 'some-other-machine');
+    await release();
+    expect(JSON.parse(await readFile(join(mine, LOCK_FILE), 'utf8')).host).toBe('some-other-machine');
+  });
+
+  it('lets exactly one of many concurrent contenders win', async () => {
+    const root = await tempDir();
+    await fakeHolder(root, await deadPid());
+    const results = await Promise.allSettled(Array.from({ length: 8 }, () => acquireBuildLock(root)));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  });
+});
