@@ -1,6 +1,6 @@
 // Gemini image models through generateContent: prompt plus every input image as inline data.
-import { readFile } from 'node:fs/promises';
 import { Modality, type GenerateContentConfig, type GenerateContentResponse, type GoogleGenAI, type HttpOptions, type Part } from '@google/genai';
+import { GEMINI_IMAGE_TYPES, inlineImage } from './google-media.js';
 import { nearestAspectRatio } from './size.js';
 import { ProviderError, type GenerateContext, type GenerateRequest, type GenerateResult, type InputImage } from './types.js';
 
@@ -17,7 +17,7 @@ export async function generateGeminiImage(call: GoogleCall, req: GenerateRequest
   const parts: Part[] = [];
   if (req.prompt) parts.push({ text: req.prompt });
   for (const img of images) {
-    parts.push({ inlineData: { mimeType: img.mediaType, data: (await readFile(img.path)).toString('base64') } });
+    parts.push({ inlineData: await inlineImage(img, GEMINI_IMAGE_TYPES) });
   }
 
   const { imageConfig: extraImageConfig, ...params } = req.params as { imageConfig?: Record<string, unknown> };

@@ -4,9 +4,9 @@ import { readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GenerateVideosOperation, type GenerateVideosConfig, type Image } from '@google/genai';
-import sharp from 'sharp';
+import { GenerateVideosOperation, type GenerateVideosConfig, type GeneratedVideo, type Image } from '@google/genai';
 import type { GoogleCall } from './google-image.js';
+import { VEO_IMAGE_TYPES, inlineImage } from './google-media.js';
 import { nearestAspectRatio } from './size.js';
 import { ProviderError, type GenerateContext, type GenerateRequest, type GenerateResult, type InputImage } from './types.js';
 
@@ -18,8 +18,8 @@ export interface VeoOptions {
   toError(err: unknown): unknown;
 }
 
-/** Consecutive transient poll failures tolerated: a failed attempt would pay for a new video. */
-const MAX_POLL_FAILURES = 5;
+/** Tries per poll or download before a transient failure fails the attempt. */
+const MAX_RETRIES = 5;
 
 export async function generateVeoVideo(call: GoogleCall, req: GenerateRequest, ctx: GenerateContext, opts: VeoOptions): Promise<GenerateResult> {
   let op: GenerateVideosOperation;
@@ -48,10 +48,17 @@ export async function generateVeoVideo(call: GoogleCall, req: GenerateRequest, c
   }
 
   ctx.onProgress({ state: 'downloading' });
+  // Vertex AI returns the bytes inline; the Gemini API a file to download.
+  const bytes = video.video.videoBytes ? Buffer.from(video.video.videoBytes, 'base64') : await download(call, video, ctx, opts);
+  return { files: [{ bytes }], requestId: op.name, seed: opts.vertex ? req.seed : undefined };
+}
+
+async function download(call: GoogleCall, file: GeneratedVideo, ctx: GenerateContext, opts: VeoOptions): Promise<Buffer> {
   const tmp = join(tmpdir(), `aivp-veo-${randomUUID()}.mp4`);
   try {
-    await call.ai.files.download({ file: video, downloadPath: tmp, config: { abortSignal: ctx.signal, httpOptions: call.httpOptions } });
-    return { files: [{ bytes: await readFile(tmp) }], requestId: op.name, seed: opts.vertex ? req.seed : undefined };
+    await persist('download', ctx, opts, () =>
+      call.ai.files.download({ file, downloadPath: tmp, config: { abortSignal: ctx.signal, httpOptions: call.httpOptions } }));
+    return await readFile(tmp);
   } finally {
     await rm(tmp, { force: true });
   }
@@ -85,16 +92,22 @@ async function submit(call: GoogleCall, req: GenerateRequest, ctx: GenerateConte
 }
 
 async function poll(call: GoogleCall, op: GenerateVideosOperation, ctx: GenerateContext, opts: VeoOptions): Promise<GenerateVideosOperation> {
+  const next = await persist('poll', ctx, opts, () =>
+    call.ai.operations.getVideosOperation({ operation: op, config: { abortSignal: ctx.signal, httpOptions: call.httpOptions } }));
+  const pct = (next.metadata as { progressPercent?: number } | undefined)?.progressPercent;
+  ctx.onProgress({ state: 'running', log: pct !== undefined ? `${pct}%` : undefined });
+  return next;
+}
+
+/** Rides out transient failures once the video is submitted: failing the attempt would pay again. */
+async function persist<T>(what: string, ctx: GenerateContext, opts: VeoOptions, fn: () => Promise<T>): Promise<T> {
   for (let failures = 0; ; failures++) {
     try {
-      const next = await call.ai.operations.getVideosOperation({ operation: op, config: { abortSignal: ctx.signal, httpOptions: call.httpOptions } });
-      const pct = (next.metadata as { progressPercent?: number } | undefined)?.progressPercent;
-      ctx.onProgress({ state: 'running', log: pct !== undefined ? `${pct}%` : undefined });
-      return next;
+      return await fn();
     } catch (err) {
       const mapped = opts.toError(err);
-      if (ctx.signal.aborted || !(mapped instanceof ProviderError) || !mapped.retryable || failures + 1 >= MAX_POLL_FAILURES) throw mapped;
-      ctx.onProgress({ state: 'running', log: `poll failed, retrying: ${mapped.message}` });
+      if (ctx.signal.aborted || !(mapped instanceof ProviderError) || !mapped.retryable || failures + 1 >= MAX_RETRIES) throw mapped;
+      ctx.onProgress({ state: 'running', log: `${what} failed, retrying: ${mapped.message}` });
       await sleep(mapped.retryAfterMs ?? opts.pollIntervalMs * 2 ** failures, undefined, { signal: ctx.signal });
     }
   }
@@ -102,10 +115,8 @@ async function poll(call: GoogleCall, op: GenerateVideosOperation, ctx: Generate
 
 /** The keyframe as the model wants it: letterboxed to the row's input size when it has one. */
 async function imageOf(img: InputImage, req: GenerateRequest): Promise<Image> {
-  const size = req.model.inputSize;
-  if (!size) return { imageBytes: (await readFile(img.path)).toString('base64'), mimeType: img.mediaType };
-  const png = await sharp(img.path).resize(size.width, size.height, { fit: 'contain', background: '#000' }).png().toBuffer();
-  return { imageBytes: png.toString('base64'), mimeType: 'image/png' };
+  const { data, mimeType } = await inlineImage(img, VEO_IMAGE_TYPES, req.model.inputSize);
+  return { imageBytes: data, mimeType };
 }
 
 function snapRatio(ratio: string, allowed: string[] | undefined): string {

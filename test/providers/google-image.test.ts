@@ -70,6 +70,16 @@ describe('Gemini images', () => {
     expect(calls.map((c) => c.body.generationConfig.imageConfig.aspectRatio)).toEqual(['16:9', '16:9']);
   });
 
+  it('converts image types Gemini does not take to PNG', async () => {
+    const gif = await image(tmp.dir, 'anim', 12, 12);
+    await sharp(gif.path).gif().toFile(`${tmp.dir}/anim.gif`);
+    const req = request('gemini-2.5-flash-image', { prompt: 'p', input: { ...gif, path: `${tmp.dir}/anim.gif`, mediaType: 'image/gif' } });
+    await provider().generate(req, context());
+    const inline = fake.requests[0].body.contents[0].parts[1].inlineData;
+    expect(inline.mimeType).toBe('image/png');
+    expect((await sharp(Buffer.from(inline.data, 'base64')).metadata()).format).toBe('png');
+  });
+
   it('passes params through, merging imageConfig', async () => {
     const req = request('gemini-3-pro-image-preview', {
       prompt: 'p', size: { width: 1024, height: 1024, aspectRatio: '1:1' }, params: { imageConfig: { imageSize: '2K' }, temperature: 0.5 },

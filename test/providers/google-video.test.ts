@@ -135,6 +135,14 @@ describe('Veo', () => {
     expect(polls()).toBe(4);
   });
 
+  it('rides out a transient download failure', async () => {
+    fake.behaviour.fail = { status: 500, times: 2, pathIncludes: ':download' };
+    const req = request('veo-3.0-generate-001', { prompt: 'x', keyframes: (await keyframes()).slice(0, 1) });
+    const result = await provider().generate(req, context());
+    expect(result.files[0].bytes.equals(FAKE_MP4)).toBe(true);
+    expect([submits().length, fake.count(':download')]).toEqual([1, 3]);
+  });
+
   it('a 429 on submit is retryable and leaks no key', async () => {
     fake.behaviour.fail = { status: 429, retryDelay: '2s', echoKey: true };
     const req = request('veo-3.0-generate-001', { prompt: 'x', keyframes: (await keyframes()).slice(0, 1) });
