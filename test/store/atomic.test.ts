@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { transformWithOxc } from 'vite';
 import { describe, expect, it } from 'vitest';
@@ -88,7 +88,7 @@ describe('writeFileAtomic / copyFileAtomic', () => {
 });
 
 describe('removeStaleTemps', () => {
-  it('removes temps of dead writers and keeps those of live ones and other files', async () => {
+  it('removes temps of dead writers and earlier runs, keeps those of live writers and other files', async () => {
     const dir = await tempDir();
     const deadPid = await new Promise<number>((ok) => {
       const p = spawn(process.execPath, ['-e', '']);
@@ -96,9 +96,12 @@ describe('removeStaleTemps', () => {
     });
     await writeFile(join(dir, `.a.png.${deadPid}.0123456789ab.tmp`), 'x');
     await writeFile(join(dir, `.b.png.${process.pid}.0123456789ab.tmp`), 'x');
+    const leftover = join(dir, `.old.png.${process.pid}.0123456789ab.tmp`);
+    await writeFile(leftover, 'x');
+    await utimes(leftover, new Date(2020, 0, 1), new Date(2020, 0, 1));
     await writeFile(join(dir, 'keep.tmp'), 'x');
     await writeFile(join(dir, 'c.png'), 'x');
-    expect(await removeStaleTemps(dir)).toBe(1);
+    expect(await removeStaleTemps(dir)).toBe(2);
     expect((await readdir(dir)).sort()).toEqual([`.b.png.${process.pid}.0123456789ab.tmp`, 'c.png', 'keep.tmp']);
     expect(await removeStaleTemps(join(dir, 'nope'))).toBe(0);
   });

@@ -9,9 +9,9 @@ import { useTempDir } from './helpers.js';
 
 const tempDir = useTempDir();
 
-async function fakeHolder(root: string, pid: number, host = hostname()): Promise<void> {
+async function fakeHolder(root: string, pid: number, host = hostname(), startedAt = new Date().toISOString()): Promise<void> {
   await mkdir(join(root, '.aivp'), { recursive: true });
-  await writeFile(join(root, LOCK_FILE), JSON.stringify({ pid, host, startedAt: '2025-01-01T00:00:00.000Z', token: 'other' }));
+  await writeFile(join(root, LOCK_FILE), JSON.stringify({ pid, host, startedAt, token: 'other' }));
 }
 
 function deadPid(): Promise<number> {
@@ -55,6 +55,20 @@ describe('build lock', () => {
     await (await acquireBuildLock(root))();
     await writeFile(join(root, LOCK_FILE), '{"pid":');
     await (await acquireBuildLock(root))();
+  });
+
+  it('takes over a leftover lock naming this pid (pids repeat across container runs) or older than the boot', async () => {
+    const root = await tempDir();
+    await fakeHolder(root, process.pid);
+    await (await acquireBuildLock(root))();
+    const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
+    await new Promise((ok) => holder.once('spawn', ok));
+    try {
+      await fakeHolder(root, holder.pid!, hostname(), '1970-01-02T00:00:00.000Z');
+      await (await acquireBuildLock(root))();
+    } finally {
+      holder.kill('SIGKILL');
+    }
   });
 
   it('does not judge a holder on another host, and release leaves a foreign lock alone', async () => {

@@ -2,7 +2,7 @@
 // target, fsync the folder. A kill at any moment leaves the old file or the new one, never a part.
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { copyFile, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
 export interface RemoveTempsOptions {
@@ -77,12 +77,19 @@ export async function removeStaleTemps(dir: string, opts: RemoveTempsOptions = {
       const full = join(dir, e.name);
       if (e.isDirectory()) return opts.recursive ? removeStaleTemps(full, opts) : 0;
       const m = TEMP_RE.exec(e.name);
-      if (!m || isAlive(Number(m[1]))) return 0;
+      if (!m || !(await isStaleTemp(full, Number(m[1])))) return 0;
       await rm(full, { force: true });
       return 1;
     }),
   );
   return counts.reduce((a, b) => a + b, 0);
+}
+
+/** Our own pid on a temp older than this process is a leftover of an earlier run (pids repeat). */
+async function isStaleTemp(file: string, pid: number): Promise<boolean> {
+  if (pid !== process.pid) return !isAlive(pid);
+  const startedMs = Date.now() - process.uptime() * 1000;
+  return stat(file).then((s) => s.mtimeMs < startedMs, () => false);
 }
 
 /** True while a process with this pid exists (EPERM: it exists but belongs to someone else). */

@@ -3,7 +3,7 @@
 // timeout to wait out) while a live holder gets a clear error.
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, rename, rm } from 'node:fs/promises';
-import { hostname } from 'node:os';
+import { hostname, uptime } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { isAlive, tempPathFor, writeFileAtomic } from './atomic.js';
@@ -31,12 +31,18 @@ export class LockHeldError extends UsageError {
 
 export const LOCK_FILE = join('.aivp', 'lock');
 
+/** Tokens of the locks this process holds: a lock naming our pid with another token is a leftover. */
+const held = new Set<string>();
+
 export async function acquireBuildLock(root: string): Promise<ReleaseLock> {
   const file = join(root, LOCK_FILE);
   await mkdir(join(root, '.aivp'), { recursive: true });
   const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), token: randomBytes(12).toString('hex') };
   for (let attempt = 0; attempt < 5; attempt++) {
-    if (await tryCreate(file, me)) return () => release(file, me.token);
+    if (await tryCreate(file, me)) {
+      held.add(me.token);
+      return () => release(file, me.token);
+    }
     const holder = await readHolder(file);
     if (holder === 'gone') continue;
     if (holder && !isStale(holder)) throw new LockHeldError(file, holder);
@@ -61,9 +67,15 @@ async function tryCreate(file: string, me: LockHolder): Promise<boolean> {
   }
 }
 
-/** A holder on this host whose process is gone; holders on other hosts cannot be checked. */
+/**
+ * A holder on this host that is gone: its pid is dead, is ours under another token (pids repeat
+ * across container runs), or it started before the last boot. Other hosts cannot be checked.
+ */
 function isStale(h: LockHolder): boolean {
-  return h.host === hostname() && !isAlive(h.pid);
+  if (h.host !== hostname()) return false;
+  if (h.pid === process.pid) return !held.has(h.token);
+  const bootMs = Date.now() - uptime() * 1000;
+  return !isAlive(h.pid) || Date.parse(h.startedAt) < bootMs;
 }
 
 /**
@@ -87,6 +99,7 @@ async function takeOver(file: string, staleToken: string | undefined): Promise<v
 
 async function release(file: string, token: string): Promise<void> {
   const holder = await readHolder(file);
+  held.delete(token);
   if (holder && holder !== 'gone' && holder.token === token) await rm(file, { force: true });
 }
 

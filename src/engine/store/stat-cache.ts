@@ -108,7 +108,12 @@ export async function openStatCache(root: string): Promise<StatCache> {
       if (!dirty) return;
       dirty = false;
       const data: CacheFile = { aivp: 1, entries: Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
-      await writeFileAtomic(file, JSON.stringify(data));
+      try {
+        await writeFileAtomic(file, JSON.stringify(data));
+      } catch (err) {
+        dirty = true;
+        throw err;
+      }
     },
   };
 }
