@@ -1,0 +1,187 @@
+// The one-off commands of the seed scripts (`aivp generate`, `edit`, `upload`): one fal call,
+// JSON out, optional local copies. Same uploads cache and error messages as builds.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import sharp from 'sharp';
+import type { Env } from '../env.js';
+import { UsageError } from '../errors.js';
+import { falCredentials, MISSING_KEY_MESSAGE } from '../providers/fal-client.js';
+import { toProviderError } from '../providers/fal-errors.js';
+import { falInput } from '../providers/fal-input.js';
+import { assertNotBlocked, downloadBytes, outputRefs } from '../providers/fal-output.js';
+import { runQueued, tolerateTransient } from '../providers/fal-queue.js';
+import { rememberUrls, sha256Hex } from '../providers/fal-uploads.js';
+import { createFalRuntime, type FalRuntime } from '../providers/fal.js';
+import { lookupModel } from '../providers/models.js';
+import { resolveSize } from '../providers/size.js';
+import { ProviderError, type ModelInfo, type Progress } from '../providers/types.js';
+
+export interface OneOffContext {
+  env: Env;
+  /** Folder whose `.aivp/uploads.json` caches uploads (the project root, or the current folder). */
+  root: string;
+  signal?: AbortSignal;
+  onProgress?(p: Progress): void;
+  pollIntervalMs?: number;
+  fetch?: typeof fetch;
+}
+
+export interface GenerateOptions {
+  prompt: string;
+  model?: string;
+  imageUrl?: string;
+  /** Local input image, uploaded (once per content). */
+  file?: string;
+  size?: string;
+  numImages?: number;
+  seed?: number;
+  /** Save the image here; several images go to `<stem>_1<ext>`, `<stem>_2<ext>`, … */
+  output?: string;
+}
+
+export interface EditOptions {
+  prompt: string;
+  model?: string;
+  imageUrl?: string;
+  file?: string;
+  /** Mask as a URL or a local file. */
+  mask?: string;
+  output?: string;
+}
+
+export interface OneOffImage {
+  url: string;
+  width?: number;
+  height?: number;
+}
+
+export interface OneOffResult {
+  images: OneOffImage[];
+}
+
+export const DEFAULT_GENERATE_MODEL = 'fal-ai/nano-banana-pro';
+export const DEFAULT_EDIT_MODEL = 'fal-ai/nano-banana-pro/edit';
+
+export async function runGenerate(o: GenerateOptions, ctx: OneOffContext): Promise<OneOffResult> {
+  const size = resolveSize(o.size ?? 'landscape');
+  if (!size) throw new UsageError(`bad --size "${o.size}": use square, portrait, landscape, WxH or W:H`);
+  const hasImage = o.imageUrl !== undefined || o.file !== undefined;
+  const model = modelFor(o.model ?? DEFAULT_GENERATE_MODEL, hasImage);
+  return runOnce(model, ctx, o.output, async (rt) => falInput(
+    { model, prompt: o.prompt, seed: o.seed, size, numImages: o.numImages ?? 1, params: {} },
+    { input: await imageUrl(rt, o.imageUrl, o.file), refs: [], keyframes: [] },
+  ));
+}
+
+export async function runEdit(o: EditOptions, ctx: OneOffContext): Promise<OneOffResult> {
+  if (o.imageUrl === undefined && o.file === undefined) throw new UsageError('edit needs --image-url or --file');
+  const model = modelFor(o.model ?? DEFAULT_EDIT_MODEL, true);
+  return runOnce(model, ctx, o.output, async (rt) => {
+    const isUrl = o.mask !== undefined && /^(https?|data):/.test(o.mask);
+    return falInput(
+      { model, prompt: o.prompt, numImages: 1, params: {} },
+      {
+        input: await imageUrl(rt, o.imageUrl, o.file),
+        mask: await imageUrl(rt, isUrl ? o.mask : undefined, isUrl ? undefined : o.mask),
+        refs: [],
+        keyframes: [],
+      },
+    );
+  });
+}
+
+/** Uploads a local file (once per content) and returns its fal URL. */
+export async function runUpload(file: string, ctx: OneOffContext): Promise<string> {
+  const rt = runtime(ctx);
+  try {
+    return await uploadFile(rt, file);
+  } catch (err) {
+    throw err instanceof UsageError ? err : toProviderError(err, rt.setup.secrets);
+  }
+}
+
+/** An image-taking variant (`…/edit`) when a text-to-image model is given an input image. */
+function modelFor(id: string, hasImage: boolean): ModelInfo {
+  const info = lookupModel(id, 'image')?.info;
+  if (!info) throw new UsageError(`unknown model "${id}": fal model ids look like owner/app (e.g. ${DEFAULT_GENERATE_MODEL})`);
+  if (info.provider !== 'fal') throw new UsageError(`"${id}" is not a fal model: the one-off commands call fal.ai`);
+  if (!hasImage || info.imageField || info.imageListField) return info;
+  const edit = lookupModel(`${id}/edit`, 'image');
+  return edit?.known ? edit.info : { ...info, imageField: 'image_url' };
+}
+
+function runtime(ctx: OneOffContext): FalRuntime {
+  if (!falCredentials(ctx.env) && !ctx.env.AIVP_FAL_PROXY_URL) {
+    throw new ProviderError(MISSING_KEY_MESSAGE, { retryable: false });
+  }
+  return createFalRuntime({ env: ctx.env, root: ctx.root, pollIntervalMs: ctx.pollIntervalMs, fetch: ctx.fetch });
+}
+
+async function runOnce(
+  model: ModelInfo,
+  ctx: OneOffContext,
+  output: string | undefined,
+  build: (rt: FalRuntime) => Promise<Record<string, unknown>>,
+): Promise<OneOffResult> {
+  const rt = runtime(ctx);
+  const signal = ctx.signal ?? new AbortController().signal;
+  try {
+    const { data } = await runQueued(rt.setup.fal, model.id, await build(rt), {
+      signal, onProgress: (p) => ctx.onProgress?.(p), pollIntervalMs: rt.pollIntervalMs,
+    });
+    assertNotBlocked(data);
+    const refs = outputRefs(data);
+    const images: OneOffImage[] = [];
+    for (const [i, ref] of refs.entries()) {
+      const needBytes = output !== undefined || ref.width === undefined || ref.height === undefined;
+      if (!needBytes) {
+        images.push({ url: ref.url, width: ref.width, height: ref.height });
+        continue;
+      }
+      const bytes = await tolerateTransient(() => downloadBytes(ref.url, rt.setup.fetch, signal), signal);
+      const meta = await sharp(bytes).metadata().catch(() => undefined);
+      images.push({ url: ref.url, width: ref.width ?? meta?.width, height: ref.height ?? meta?.height });
+      if (/^https?:/.test(ref.url)) await rememberUrls(ctx.root, { [sha256Hex(bytes)]: ref.url });
+      if (output !== undefined) await save(numbered(output, i, refs.length), bytes);
+    }
+    return { images };
+  } catch (err) {
+    throw err instanceof UsageError ? err : toProviderError(err, rt.setup.secrets);
+  }
+}
+
+async function imageUrl(rt: FalRuntime, url: string | undefined, file: string | undefined): Promise<string | undefined> {
+  if (url !== undefined) return url;
+  return file === undefined ? undefined : uploadFile(rt, file);
+}
+
+async function uploadFile(rt: FalRuntime, file: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  return rt.urlOf({ path: file, sha256: sha256Hex(bytes), mediaType: mediaTypeOf(file) });
+}
+
+const MEDIA_TYPES: Record<string, string> = {
+  '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.gif': 'image/gif',
+  '.bmp': 'image/bmp', '.mp4': 'video/mp4', '.webm': 'video/webm', '.mov': 'video/quicktime',
+};
+
+function mediaTypeOf(file: string): string {
+  return MEDIA_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/** out.png -> out.png for one image; out_1.png, out_2.png, … for several. */
+export function numbered(output: string, index: number, count: number): string {
+  if (count <= 1) return output;
+  const ext = extname(output);
+  return join(dirname(output), `${basename(output, ext)}_${index + 1}${ext}`);
+}
+
+async function save(path: string, bytes: Buffer): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, bytes);
+}

@@ -1,0 +1,124 @@
+// The fal queue lifecycle: submit (or re-attach), report progress while polling, fetch the result,
+// and cancel at fal when the caller aborts.
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApiError, type FalClient, type QueueStatus } from '@fal-ai/client';
+import { FalTransientError } from './fal-errors.js';
+import { FAL_OBJECT_LIFETIME } from './fal-uploads.js';
+import type { Progress } from './types.js';
+
+export interface QueueContext {
+  signal: AbortSignal;
+  onProgress(p: Progress): void;
+  onSubmitted?(requestId: string): Promise<void>;
+  resume?: string;
+  /** First poll delay; it grows to a tenth of the time waited so far, capped at MAX_POLL_MS. */
+  pollIntervalMs: number;
+}
+
+export interface QueueResult {
+  data: unknown;
+  requestId: string;
+}
+
+/**
+ * 150 ms keeps the per-node overhead of a finished job small against the fake server while
+ * staying a few requests a second per job; long jobs (video) back off to MAX_POLL_MS.
+ */
+export const DEFAULT_POLL_MS = 150;
+const MAX_POLL_MS = 2000;
+/** Consecutive transient failures tolerated while waiting on a job already paid for. */
+const MAX_TRANSIENT_FAILURES = 6;
+
+export async function runQueued(fal: FalClient, modelId: string, input: Record<string, unknown>, ctx: QueueContext): Promise<QueueResult> {
+  ctx.signal.throwIfAborted();
+  if (ctx.resume !== undefined && (await stillKnown(fal, modelId, ctx.resume, ctx.signal))) {
+    try {
+      return await finish(fal, modelId, ctx.resume, ctx);
+    } catch (err) {
+      // A resumed job that failed at fal is submitted afresh (fal bills only successful outputs).
+      if (ctx.signal.aborted || !(err instanceof ApiError)) throw err;
+    }
+  }
+  ctx.onProgress({ state: 'submitting' });
+  const sub = await fal.queue.submit(modelId, {
+    input, abortSignal: ctx.signal, storageSettings: { expiresIn: FAL_OBJECT_LIFETIME },
+  });
+  await ctx.onSubmitted?.(sub.request_id);
+  return finish(fal, modelId, sub.request_id, ctx);
+}
+
+async function finish(fal: FalClient, modelId: string, requestId: string, ctx: QueueContext): Promise<QueueResult> {
+  const { signal } = ctx;
+  try {
+    await waitCompleted(fal, modelId, requestId, ctx);
+    const result = await tolerateTransient(() => fal.queue.result(modelId, { requestId, abortSignal: signal }), signal);
+    return { data: result.data, requestId };
+  } catch (err) {
+    if (signal.aborted) {
+      await cancelQuietly(fal, modelId, requestId);
+      throw signal.reason ?? err;
+    }
+    throw err;
+  }
+}
+
+/** Best-effort cancel: a job already running or finished cannot be cancelled, which is fine. */
+export async function cancelQuietly(fal: FalClient, modelId: string, requestId: string): Promise<void> {
+  try {
+    await fal.queue.cancel(modelId, { requestId, abortSignal: AbortSignal.timeout(10_000) });
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 401 || err.status === 403)) throw err;
+  }
+}
+
+/** A resumed request id fal no longer knows (expired, other account) means submitting afresh. */
+async function stillKnown(fal: FalClient, modelId: string, requestId: string, signal: AbortSignal): Promise<boolean> {
+  try {
+    await tolerateTransient(() => fal.queue.status(modelId, { requestId, abortSignal: signal }), signal);
+    return true;
+  } catch (err) {
+    if (err instanceof ApiError && (err.status === 404 || err.status === 400)) return false;
+    throw err;
+  }
+}
+
+async function waitCompleted(fal: FalClient, modelId: string, requestId: string, ctx: QueueContext): Promise<QueueStatus> {
+  const started = Date.now();
+  let last = '';
+  let logsSeen = 0;
+  for (;;) {
+    const status = await tolerateTransient(
+      () => fal.queue.status(modelId, { requestId, logs: true, abortSignal: ctx.signal }),
+      ctx.signal,
+    );
+    if (status.status === 'IN_QUEUE') {
+      const key = `queued:${status.queue_position}`;
+      if (key !== last) ctx.onProgress({ state: 'queued', queuePosition: status.queue_position });
+      last = key;
+    } else {
+      const logs = Array.isArray(status.logs) ? status.logs : [];
+      const fresh = logs.slice(logsSeen);
+      logsSeen = Math.max(logsSeen, logs.length);
+      if (status.status === 'IN_PROGRESS' && (last !== 'running' || fresh.length > 0)) {
+        ctx.onProgress({ state: 'running', log: fresh.at(-1)?.message });
+      }
+      last = 'running';
+    }
+    if (status.status === 'COMPLETED') return status;
+    const waited = Date.now() - started;
+    await sleep(Math.min(MAX_POLL_MS, Math.max(ctx.pollIntervalMs, waited / 10)), undefined, { signal: ctx.signal });
+  }
+}
+
+/** Retries 429/5xx/network failures of read-only calls on a job that already exists. */
+export async function tolerateTransient<T>(call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  for (let failures = 0; ; failures++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!(err instanceof FalTransientError) || failures >= MAX_TRANSIENT_FAILURES) throw err;
+      const delay = err.retryAfterMs ?? Math.min(8000, 250 * 2 ** failures);
+      await sleep(delay, undefined, { signal });
+    }
+  }
+}

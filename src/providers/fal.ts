@@ -1,0 +1,92 @@
+// The fal.ai provider: uploads local inputs once, runs the model on fal's queue, downloads outputs.
+import type { Env } from '../env.js';
+import { createFalSetup, falCredentials, MISSING_KEY_MESSAGE, type FalSetup } from './fal-client.js';
+import { toProviderError } from './fal-errors.js';
+import { falInput, type ImageUrls } from './fal-input.js';
+import { assertNotBlocked, downloadBytes, outputRefs, outputSeed } from './fal-output.js';
+import { cancelQuietly, DEFAULT_POLL_MS, runQueued, tolerateTransient } from './fal-queue.js';
+import { createUploader, FAL_OBJECT_LIFETIME, rememberUrls, sha256Hex, type LocalImage } from './fal-uploads.js';
+import { ProviderError, type GenerateContext, type GenerateRequest, type GenerateResult, type Provider } from './types.js';
+
+export { falCredentials, falKeyPresent } from './fal-client.js';
+
+export interface FalProviderOptions {
+  env: Env;
+  /** Project root, for `.aivp/uploads.json`. */
+  root: string;
+  pollIntervalMs?: number;
+  fetch?: typeof fetch;
+}
+
+/** The pieces shared by the provider and the one-off commands. */
+export interface FalRuntime {
+  setup: FalSetup;
+  /** fal URL of a local image: cached by content hash, uploaded when missing or stale. */
+  urlOf(img: LocalImage): Promise<string>;
+  pollIntervalMs: number;
+}
+
+export function createFalRuntime(opts: FalProviderOptions): FalRuntime {
+  const setup = createFalSetup(opts.env, opts.fetch);
+  const urlOf = createUploader(opts.root, (file) =>
+    setup.fal.storage.upload(file, { lifecycle: { expiresIn: FAL_OBJECT_LIFETIME } }));
+  return { setup, urlOf, pollIntervalMs: opts.pollIntervalMs ?? DEFAULT_POLL_MS };
+}
+
+export function createFalProvider(opts: FalProviderOptions): Provider {
+  const rt = createFalRuntime(opts);
+  const { fal, secrets } = rt.setup;
+  const requireKey = () => {
+    if (!falCredentials(opts.env) && !opts.env.AIVP_FAL_PROXY_URL) {
+      throw new ProviderError(MISSING_KEY_MESSAGE, { retryable: false });
+    }
+  };
+
+  return {
+    id: 'fal',
+    async generate(req: GenerateRequest, ctx: GenerateContext): Promise<GenerateResult> {
+      requireKey();
+      try {
+        const input = falInput(req, await resolveImages(req, rt.urlOf));
+        const { data, requestId } = await runQueued(fal, req.model.id, input, {
+          signal: ctx.signal,
+          onProgress: (p) => ctx.onProgress(p),
+          onSubmitted: (id) => ctx.onSubmitted(id),
+          resume: ctx.resume,
+          pollIntervalMs: rt.pollIntervalMs,
+        });
+        assertNotBlocked(data);
+        ctx.onProgress({ state: 'downloading' });
+        const files = await Promise.all(outputRefs(data).map(async ({ url }) => ({
+          bytes: await tolerateTransient(() => downloadBytes(url, rt.setup.fetch, ctx.signal), ctx.signal),
+          url: /^https?:/.test(url) ? url : undefined,
+        })));
+        const remote = files.flatMap((f) => (f.url ? [[sha256Hex(f.bytes), f.url] as const] : []));
+        // Later nodes that take these outputs as inputs pass the URL instead of uploading again.
+        if (remote.length > 0) await rememberUrls(opts.root, Object.fromEntries(remote));
+        return { files, seed: outputSeed(data) ?? req.seed, requestId };
+      } catch (err) {
+        throw toProviderError(err, secrets);
+      }
+    },
+    async cancel(model, requestId) {
+      requireKey();
+      try {
+        await cancelQuietly(fal, model.id, requestId);
+      } catch (err) {
+        throw toProviderError(err, secrets);
+      }
+    },
+  };
+}
+
+async function resolveImages(req: GenerateRequest, urlOf: (img: LocalImage) => Promise<string>): Promise<ImageUrls> {
+  const one = (img: LocalImage | undefined) => (img ? urlOf(img) : Promise.resolve(undefined));
+  const [input, mask, refs, keyframes] = await Promise.all([
+    one(req.input),
+    one(req.mask),
+    Promise.all(req.refs.map(urlOf)),
+    Promise.all(req.keyframes.map(urlOf)),
+  ]);
+  return { input, mask, refs, keyframes };
+}
