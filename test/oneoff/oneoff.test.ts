@@ -1,0 +1,153 @@
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/errors.js';
+import { numbered, runEdit, runGenerate, runUpload, type OneOffContext } from '../../src/oneoff/index.js';
+import { ProviderError } from '../../src/providers/types.js';
+import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
+
+let fake: FakeFal;
+let root: string;
+let ctx: OneOffContext;
+
+beforeEach(async () => {
+  fake = await startFakeFal();
+  root = await mkdtemp(join(tmpdir(), 'aivp-oneoff-'));
+  ctx = { env: fake.env(), root, pollIntervalMs: 5 };
+});
+
+afterEach(async () => {
+  await fake.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+async function png(name: string, color: number): Promise<string> {
+  const path = join(root, name);
+  await sharp({ create: { width: 20, height: 10, channels: 3, background: { r: color, g: color, b: 0 } } }).png().toFile(path);
+  return path;
+}
+
+describe('aivp generate', () => {
+  it('defaults to nano-banana-pro, landscape, one image', async () => {
+    const out = await runGenerate({ prompt: 'A woman in a red dress on a cliff' }, ctx);
+    expect(fake.submissions).toHaveLength(1);
+    const sub = fake.submissions[0];
+    expect(sub.model).toBe('fal-ai/nano-banana-pro');
+    expect(sub.input).toEqual({ prompt: 'A woman in a red dress on a cliff', aspect_ratio: '4:3', num_images: 1 });
+    expect(out.images).toHaveLength(1);
+    expect(out.images[0]).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1/), width: 1184, height: 880 });
+  });
+
+  it('maps flags for image_size models and saves several images as out_1, out_2', async () => {
+    const output = join(root, 'sheets', 'hero.png');
+    const out = await runGenerate(
+      { prompt: 'Character sheet', model: 'fal-ai/flux-2-turbo', size: 'square', numImages: 2, seed: 9, output },
+      ctx,
+    );
+    expect(fake.submissions[0].input).toEqual({ prompt: 'Character sheet', image_size: 'square_hd', seed: 9, num_images: 2 });
+    expect(out.images.map((i) => [i.width, i.height])).toEqual([[1024, 1024], [1024, 1024]]);
+    const a = await readFile(join(root, 'sheets', 'hero_1.png'));
+    const b = await readFile(join(root, 'sheets', 'hero_2.png'));
+    expect((await sharp(a).metadata()).width).toBe(1024);
+    expect(a.equals(b)).toBe(false);
+    await expect(stat(output)).rejects.toThrow();
+  });
+
+  it('saves a single image to the output path and probes size when fal omits it', async () => {
+    fake.set({ reportDimensions: false, imageSize: { width: 48, height: 32 } });
+    const output = join(root, 'one.png');
+    const out = await runGenerate({ prompt: 'x', model: 'fal-ai/flux/schnell', output }, ctx);
+    expect(out.images[0]).toMatchObject({ width: 48, height: 32 });
+    expect((await sharp(await readFile(output)).metadata()).height).toBe(32);
+  });
+
+  it('uploads --file and switches a text-to-image model to its edit variant', async () => {
+    const file = await png('in.png', 100);
+    await runGenerate({ prompt: 'make it night', file }, ctx);
+    await runGenerate({ prompt: 'make it night', file }, ctx);
+    expect(fake.uploads).toHaveLength(1);
+    for (const s of fake.submissions) {
+      expect(s.model).toBe('fal-ai/nano-banana-pro/edit');
+      expect(s.input.image_urls).toEqual([fake.uploads[0].url]);
+    }
+  });
+
+  it('passes --image-url through unchanged', async () => {
+    await runGenerate({ prompt: 'anime', model: 'fal-ai/flux/dev/image-to-image', imageUrl: 'https://example.com/p.jpg' }, ctx);
+    expect(fake.uploads).toHaveLength(0);
+    expect(fake.submissions[0].input.image_url).toBe('https://example.com/p.jpg');
+  });
+
+  it('rejects a bad size or a non-fal model before sending anything', async () => {
+    await expect(runGenerate({ prompt: 'x', size: 'huge' }, ctx)).rejects.toBeInstanceOf(UsageError);
+    await expect(runGenerate({ prompt: 'x', model: 'gemini-2.5-flash-image' }, ctx)).rejects.toBeInstanceOf(UsageError);
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('maps fal errors and keeps the key out of them', async () => {
+    fake.fail({ on: 'submit', status: 422, body: { detail: [{ loc: ['body', 'prompt'], msg: `too long ${fake.key}`, type: 'x' }] } });
+    const err = await runGenerate({ prompt: 'x' }, ctx).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect((err as Error).message).toContain('input.prompt: too long ***');
+    expect((err as Error).message).not.toContain(fake.key);
+  });
+
+  it('names FAL_KEY when it is missing', async () => {
+    await expect(runGenerate({ prompt: 'x' }, { env: {}, root })).rejects.toThrow(/FAL_KEY/);
+    expect(fake.requests).toHaveLength(0);
+  });
+});
+
+describe('aivp edit', () => {
+  it('edits a URL with a local mask on an inpainting model', async () => {
+    const mask = await png('mask.png', 255);
+    const output = join(root, 'edited.png');
+    const out = await runEdit(
+      { prompt: 'remove the car', model: 'fal-ai/flux/dev/inpainting', imageUrl: 'https://example.com/street.jpg', mask, output },
+      ctx,
+    );
+    const sub = fake.submissions[0];
+    expect(sub.input).toMatchObject({
+      prompt: 'remove the car', image_url: 'https://example.com/street.jpg', mask_url: fake.uploads[0].url, num_images: 1,
+    });
+    expect(out.images).toHaveLength(1);
+    expect((await stat(output)).size).toBeGreaterThan(0);
+  });
+
+  it('defaults to nano-banana-pro/edit and needs an image', async () => {
+    const file = await png('photo.png', 30);
+    await runEdit({ prompt: 'anime style', file }, ctx);
+    expect(fake.submissions[0].model).toBe('fal-ai/nano-banana-pro/edit');
+    expect(fake.submissions[0].input.image_urls).toEqual([fake.uploads[0].url]);
+    await expect(runEdit({ prompt: 'x' }, ctx)).rejects.toBeInstanceOf(UsageError);
+  });
+});
+
+describe('aivp upload', () => {
+  it('uploads once per content and returns the URL', async () => {
+    const a = await png('a.png', 1);
+    const copy = join(root, 'copy.png');
+    await writeFile(copy, await readFile(a));
+    const url1 = await runUpload(a, ctx);
+    const url2 = await runUpload(copy, ctx);
+    expect(url1).toBe(fake.uploads[0].url);
+    expect(url2).toBe(url1);
+    expect(fake.uploads).toHaveLength(1);
+    expect(fake.uploads[0].fileName).toBe('a.png');
+    const served = await fetch(url1);
+    expect(Buffer.from(await served.arrayBuffer()).equals(await readFile(a))).toBe(true);
+  });
+
+  it('a missing file is a usage error', async () => {
+    await expect(runUpload(join(root, 'nope.png'), ctx)).rejects.toBeInstanceOf(UsageError);
+  });
+});
+
+describe('numbered outputs', () => {
+  it('numbers only when there are several', () => {
+    expect(numbered('/x/out.png', 0, 1)).toBe('/x/out.png');
+    expect(numbered('/x/out.png', 1, 3)).toBe('/x/out_2.png');
+  });
+});
