@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createFalProvider, falKeyPresent } from '../../src/providers/fal.js';
+import { createFalSetup } from '../../src/providers/fal-client.js';
 import { sha256Hex, uploadsPath } from '../../src/providers/fal-uploads.js';
 import { lookupModel } from '../../src/providers/models.js';
 import { resolveSize } from '../../src/providers/size.js';
@@ -167,6 +168,20 @@ describe('fal provider: queue lifecycle', () => {
     }).then((r) => r.json() as Promise<{ request_id: string }>);
     await provider().cancel!(model('fal-ai/flux/dev'), sub.request_id);
     expect(fake.cancels).toEqual([sub.request_id]);
+  });
+
+  it('the fake streams status over SSE to the real SDK', async () => {
+    fake.set({ queueSteps: 2, runSteps: 2 });
+    const { fal } = createFalSetup(fake.env());
+    const states: string[] = [];
+    const res = await fal.subscribe('fal-ai/flux/dev', {
+      input: { prompt: 'p' }, mode: 'streaming', onQueueUpdate: (s) => void states.push(s.status),
+    });
+    expect(states).toContain('IN_QUEUE');
+    expect(states).toContain('IN_PROGRESS');
+    expect(states.at(-1)).toBe('COMPLETED');
+    expect(fake.requests.some((r) => r.route === 'stream')).toBe(true);
+    expect((res.data as { images: unknown[] }).images).toHaveLength(1);
   });
 
   it('downloads data: URI outputs', async () => {
