@@ -1,0 +1,151 @@
+// loadProject: read, parse, validate and resolve aivp.project.yaml. Reports every problem at once;
+// never writes anything.
+import { readFile, realpath } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import { routeProvider } from '../providers/models.js';
+import { applyChain, checkCycles, checkLinks, checkNodeRules, checkUniqueNames, type Entry } from './check.js';
+import { checkInside, checkSourceFile, expandDir, type PathRules } from './files.js';
+import { checkModel } from './models-check.js';
+import { byPosition, createReporter, fieldName, PROJECT_FILE, type Reporter } from './report.js';
+import { collectNodes, normalizeRel, obj, resolveNode, str, type Obj, type ResolveContext } from './resolve.js';
+import { checkSchema } from './schema.js';
+import { findKeyLikeFields, KEY_MESSAGE_HINT } from './secrets.js';
+import { parseSource, type Path, type Source } from './source.js';
+import type { PathsConfig, PriceOverride, ProviderSettings, ResolvedProject } from './types.js';
+
+const DEFAULT_PATHS: PathsConfig = { references: 'references', keyframes: 'keyframes', segments: 'segments', metadata: 'metadata' };
+const PROVIDERS = ['fal', 'google', 'draft'] as const;
+
+export async function loadProject(dir: string): Promise<ResolvedProject> {
+  const root = resolve(dir);
+  const file = join(root, PROJECT_FILE);
+  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') throw new UsageError(`no ${PROJECT_FILE} in ${root} (create one with \`aivp init\`)`);
+    throw new UsageError(`cannot read ${file}: ${err.message}`);
+  });
+  const { source, problems } = parseSource(text);
+  const report = createReporter(source);
+  for (const p of problems) report.errors.push({ file: PROJECT_FILE, line: p.line, col: p.col, message: p.message });
+  if (problems.some((p) => !p.duplicateKey)) fail(report);
+  if (source.data === null || typeof source.data !== 'object' || Array.isArray(source.data)) {
+    report.error([], 'the project file must be a mapping that starts with `aivp: 1`');
+    fail(report);
+  }
+  const data = source.data as Obj;
+
+  const skip = checkFormat(data, report);
+  checkSchema(data, report, skip);
+  const project = await resolveProject(root, file, source, data, report);
+  if (report.errors.length) fail(report);
+  project.warnings = report.warnings.sort(byPosition);
+  return project;
+}
+
+function fail(report: Reporter): never {
+  const n = report.errors.length;
+  throw new UsageError(`${n} error${n === 1 ? '' : 's'} in ${PROJECT_FILE}`, report.errors.sort(byPosition));
+}
+
+/** Key-like fields and the format version; returns the fields the schema must not report again. */
+function checkFormat(data: Obj, report: Reporter): Set<string> {
+  const skip = new Set<string>();
+  for (const path of findKeyLikeFields(data)) {
+    skip.add(fieldName(path));
+    report.error(path, `\`${String(path[path.length - 1])}\` looks like a credential: API keys are not accepted in the project file (it is committed)`, {
+      at: 'key',
+      hint: KEY_MESSAGE_HINT,
+    });
+  }
+  skip.add('aivp');
+  if (!Object.hasOwn(data, 'aivp')) {
+    report.error([], 'missing required field `aivp` (the format version)', { hint: 'add `aivp: 1` as the first line' });
+  } else if (data.aivp !== 1) {
+    report.error(['aivp'], `unsupported format version \`${String(data.aivp)}\`: this aivp reads format 1`, {
+      hint: typeof data.aivp === 'number' && data.aivp > 1 ? 'upgrade aivp to read this project' : 'set `aivp: 1`',
+    });
+  }
+  return skip;
+}
+
+async function resolveProject(root: string, file: string, source: Source, data: Obj, report: Reporter): Promise<ResolvedProject> {
+  const vars = Object.fromEntries(
+    Object.entries(obj(data.vars)).filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v)).map(([k, v]) => [k, String(v)]),
+  );
+  const defaults = obj(data.defaults);
+  const ctx: ResolveContext = { source, report, vars, imageDefaults: obj(defaults.image), videoDefaults: obj(defaults.video) };
+  checkModelFields(ctx.imageDefaults, 'image', ['defaults', 'image'], report);
+  checkModelFields(ctx.videoDefaults, 'video', ['defaults', 'video'], report);
+
+  const entries: Entry[] = collectNodes(source, data).map((raw) => ({ raw, node: resolveNode(raw, ctx) }));
+  for (const { raw } of entries) checkModelFields(raw.data, raw.kind === 'segment' ? 'video' : 'image', raw.path, report);
+  checkUniqueNames(entries, report);
+  if (defaults.chain === true) applyChain(entries);
+  for (const e of entries) checkNodeRules(e, report);
+
+  const rules: PathRules = { root, realRoot: await realpath(root), report };
+  const paths = await resolvePaths(obj(data.paths), rules);
+  await checkFiles(entries, rules);
+  checkLinks(entries, report);
+  checkCycles(entries, report);
+  warnUnused(entries, vars, report);
+
+  const prices: Record<string, PriceOverride> = {};
+  for (const [model, price] of Object.entries(obj(data.prices))) {
+    if (!routeProvider(model)) report.warn(['prices', model], `price for \`${model}\`, which no provider serves`, { at: 'key' });
+    prices[model] = obj(price) as PriceOverride;
+  }
+  const providers: Record<string, ProviderSettings> = {};
+  for (const id of PROVIDERS) {
+    const concurrency = obj(obj(data.providers)[id]).concurrency;
+    if (Number.isInteger(concurrency)) providers[id] = { concurrency: concurrency as number };
+  }
+  return {
+    root,
+    file,
+    name: str(data.name) ?? basename(root),
+    vars,
+    providers,
+    budget: typeof data.budget === 'number' ? data.budget : undefined,
+    prices,
+    paths,
+    nodes: entries.map((e) => e.node),
+    warnings: [],
+  };
+}
+
+function checkModelFields(fields: Obj, media: 'image' | 'video', path: Path, report: Reporter): void {
+  if (typeof fields.model === 'string') checkModel(fields.model, media, [...path, 'model'], report);
+  if (Array.isArray(fields.fallback)) {
+    fields.fallback.forEach((m, i) => typeof m === 'string' && checkModel(m, media, [...path, 'fallback', i], report));
+  }
+}
+
+async function resolvePaths(given: Obj, rules: PathRules): Promise<PathsConfig> {
+  const paths = { ...DEFAULT_PATHS };
+  for (const key of Object.keys(DEFAULT_PATHS) as (keyof PathsConfig)[]) {
+    const value = str(given[key]);
+    if (value !== undefined && (await checkInside(value, ['paths', key], rules))) paths[key] = normalizeRel(value);
+  }
+  return paths;
+}
+
+async function checkFiles(entries: Entry[], rules: PathRules): Promise<void> {
+  for (const { raw, node } of entries) {
+    if (node.output !== undefined) await checkInside(node.output, [...raw.path, 'output'], rules);
+    if (node.kind === 'segment') continue;
+    if (node.file !== undefined && (await checkInside(node.file, [...raw.path, 'file'], rules)) && node.prompt === undefined) {
+      await checkSourceFile(node.file, [...raw.path, 'file'], rules);
+    }
+    if (node.dir !== undefined && (await checkInside(node.dir, [...raw.path, 'dir'], rules))) {
+      node.dirFiles = await expandDir(node.dir, [...raw.path, 'dir'], rules);
+    }
+  }
+}
+
+function warnUnused(entries: Entry[], vars: Record<string, string>, report: Reporter): void {
+  const used = new Set(entries.flatMap((e) => e.node.vars));
+  for (const name of Object.keys(vars)) {
+    if (!used.has(name)) report.warn(['vars', name], `var \`${name}\` is never used`, { at: 'key' });
+  }
+}

@@ -1,0 +1,50 @@
+// Collects errors and warnings with positions; the loader throws them all at once.
+import type { Diagnostic } from './types.js';
+import { locate, locateText, type Path, type Source } from './source.js';
+
+export const PROJECT_FILE = 'aivp.project.yaml';
+
+export interface Where {
+  /** Point at the key (default for missing/unknown things) or the value. */
+  at?: 'key' | 'value';
+  /** Point at this text inside the scalar value. */
+  text?: string;
+  hint?: string;
+}
+
+export interface Reporter {
+  error(path: Path, message: string, where?: Where): void;
+  warn(path: Path, message: string, where?: Where): void;
+  errors: Diagnostic[];
+  warnings: Diagnostic[];
+}
+
+/** `shots.scene_01.refs[0]` */
+export function fieldName(path: Path): string {
+  return path.reduce<string>((acc, step) => (typeof step === 'number' ? `${acc}[${step}]` : acc ? `${acc}.${step}` : step), '');
+}
+
+export function createReporter(source: Source): Reporter {
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  const seen = new Set<string>();
+  const add = (list: Diagnostic[], path: Path, message: string, where: Where = {}) => {
+    const pos = where.text ? locateText(source, path, where.text) : locate(source, path, where.at ?? 'value');
+    const d: Diagnostic = { file: PROJECT_FILE, line: pos.line, col: pos.col, message, field: fieldName(path) || undefined };
+    if (where.hint) d.hint = where.hint;
+    const id = `${d.line}:${d.col}:${message}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    list.push(d);
+  };
+  return {
+    errors,
+    warnings,
+    error: (path, message, where) => add(errors, path, message, where),
+    warn: (path, message, where) => add(warnings, path, message, where),
+  };
+}
+
+export function byPosition(a: Diagnostic, b: Diagnostic): number {
+  return a.line - b.line || a.col - b.col;
+}

@@ -1,0 +1,135 @@
+// Raw YAML data -> project nodes: defaults merged, `${var}` substituted, names turned into refs.
+// Tolerates wrongly typed fields (treated as absent) so the checks after it still run and every
+// problem is reported at once; the schema reports the type errors themselves.
+import { posix } from 'node:path';
+import { PROJECT_FILE, type Reporter } from './report.js';
+import { keysOf, locate, type Path, type Source } from './source.js';
+import { didYouMean } from './suggest.js';
+import type { ImageNode, KeyframePosition, NodeKind, NodeRef, ProjectNode, SegmentNode, SourceLoc } from './types.js';
+import { substitute } from './vars.js';
+
+export type Obj = Record<string, unknown>;
+
+/** A node as written: where it is and its raw fields. */
+export interface RawNode {
+  name: string;
+  kind: NodeKind;
+  path: Path;
+  data: Obj;
+}
+
+export interface ResolveContext {
+  source: Source;
+  report: Reporter;
+  vars: Record<string, string>;
+  imageDefaults: Obj;
+  videoDefaults: Obj;
+}
+
+export const BUILTIN_DEFAULTS = {
+  imageModel: 'fal-ai/nano-banana-pro',
+  videoModel: 'fal-ai/kling-video/v2.1/master/image-to-video',
+  numImages: 1,
+  pick: 1,
+  retries: 2,
+  position: 'first' as KeyframePosition,
+};
+
+export const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const int = (v: unknown): number | undefined => (Number.isInteger(v) ? (v as number) : undefined);
+const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const strList = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
+const POSITIONS: KeyframePosition[] = ['first', 'middle', 'last'];
+
+/** Nodes in file order: references, style, shots, segments. */
+export function collectNodes(source: Source, data: Obj): RawNode[] {
+  const nodes: RawNode[] = [];
+  const section = (key: 'references' | 'shots' | 'segments', kind: NodeKind) => {
+    const map = obj(data[key]);
+    for (const name of keysOf(source, [key])) {
+      if (Object.hasOwn(map, name)) nodes.push({ name, kind, path: [key, name], data: obj(map[name]) });
+    }
+  };
+  section('references', 'reference');
+  if (data.style !== undefined) nodes.push({ name: 'style', kind: 'style', path: ['style'], data: obj(data.style) });
+  section('shots', 'shot');
+  section('segments', 'segment');
+  return nodes;
+}
+
+/** Project-relative POSIX path as written (`./a/../b` -> `b`); containment is checked separately. */
+export function normalizeRel(p: string): string {
+  return posix.normalize(p.replace(/\\/g, '/')).replace(/^\.\//, '').replace(/\/$/, '');
+}
+
+export function loc(source: Source, path: Path, at: 'key' | 'value' = 'value'): SourceLoc {
+  return { file: PROJECT_FILE, ...locate(source, path, at) };
+}
+
+export function resolveNode(raw: RawNode, ctx: ResolveContext): ProjectNode {
+  const d = raw.data;
+  const defaults = raw.kind === 'segment' ? ctx.videoDefaults : ctx.imageDefaults;
+  const pick = <T>(read: (v: unknown) => T | undefined, key: string): T | undefined => read(d[key]) ?? read(defaults[key]);
+  const ref = (name: string, path: Path): NodeRef => ({ name, loc: loc(ctx.source, path) });
+  const prompt = resolvePrompt(raw, ctx);
+  const output = str(d.output);
+  const common = {
+    name: raw.name,
+    prompt: prompt?.text,
+    vars: prompt?.used ?? [],
+    params: { ...obj(defaults.params), ...obj(d.params) },
+    retries: pick(int, 'retries') ?? BUILTIN_DEFAULTS.retries,
+    timeout: pick(num, 'timeout'),
+    fallback: pick(strList, 'fallback') ?? [],
+    output: output === undefined ? undefined : normalizeRel(output),
+    loc: loc(ctx.source, raw.path, 'key'),
+  };
+  if (raw.kind === 'segment') {
+    const position = pick(str, 'position') as KeyframePosition | undefined;
+    const node: SegmentNode = {
+      ...common,
+      kind: 'segment',
+      model: pick(str, 'model') ?? BUILTIN_DEFAULTS.videoModel,
+      keyframes: (Array.isArray(d.keyframes) ? d.keyframes : []).flatMap((k, i) =>
+        typeof k === 'string' ? [ref(k, [...raw.path, 'keyframes', i])] : [],
+      ),
+      duration: pick(num, 'duration'),
+      aspect_ratio: pick(str, 'aspect_ratio'),
+      position: position && POSITIONS.includes(position) ? position : BUILTIN_DEFAULTS.position,
+    };
+    return node;
+  }
+  const input = str(d.input);
+  const mask = str(d.mask);
+  const file = str(d.file);
+  const dir = str(d.dir);
+  const node: ImageNode = {
+    ...common,
+    kind: raw.kind,
+    model: pick(str, 'model') ?? BUILTIN_DEFAULTS.imageModel,
+    size: pick(str, 'size'),
+    seed: pick(int, 'seed'),
+    num_images: pick(int, 'num_images') ?? BUILTIN_DEFAULTS.numImages,
+    pick: pick(int, 'pick') ?? BUILTIN_DEFAULTS.pick,
+    refs: (Array.isArray(d.refs) ? d.refs : []).flatMap((r, i) => (typeof r === 'string' ? [ref(r, [...raw.path, 'refs', i])] : [])),
+    input: input === undefined ? undefined : ref(input, [...raw.path, 'input']),
+    mask: mask === undefined ? undefined : ref(mask, [...raw.path, 'mask']),
+  };
+  if (raw.kind === 'reference' && file !== undefined) node.file = normalizeRel(file);
+  if (raw.kind === 'reference' && dir !== undefined) node.dir = normalizeRel(dir);
+  return node;
+}
+
+function resolvePrompt(raw: RawNode, ctx: ResolveContext) {
+  const prompt = str(raw.data.prompt);
+  if (prompt === undefined) return undefined;
+  const result = substitute(prompt, ctx.vars);
+  for (const name of result.missing) {
+    ctx.report.error([...raw.path, 'prompt'], `undefined var \`\${${name}}\``, {
+      text: `\${${name}}`,
+      hint: didYouMean(name.trim(), Object.keys(ctx.vars)) ?? (Object.keys(ctx.vars).length ? undefined : 'define it under `vars:`'),
+    });
+  }
+  return result;
+}

@@ -1,0 +1,90 @@
+// The project file as parsed YAML, kept with source positions so every message points at a line.
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+
+export type Path = (string | number)[];
+
+export interface Position {
+  line: number;
+  col: number;
+}
+
+export interface Source {
+  text: string;
+  doc: Document.Parsed;
+  lines: LineCounter;
+  /** Plain data (toJS); duplicate keys keep the last value. */
+  data: unknown;
+}
+
+export interface SyntaxProblem extends Position {
+  message: string;
+  duplicateKey: boolean;
+}
+
+export function parseSource(text: string): { source: Source; problems: SyntaxProblem[] } {
+  const lines = new LineCounter();
+  // prettyErrors off: its messages quote the source line, which could hold a secret.
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
+  const problems = doc.errors.map((e) => ({
+    ...lines.linePos(e.pos[0]),
+    message: e.code === 'DUPLICATE_KEY' ? 'duplicate key' : `YAML syntax error: ${e.message}`,
+    duplicateKey: e.code === 'DUPLICATE_KEY',
+  }));
+  const fatal = problems.some((p) => !p.duplicateKey);
+  const data = fatal ? undefined : doc.toJS({ maxAliasCount: 1000 });
+  return { source: { text, doc, lines, data }, problems };
+}
+
+function keyText(key: unknown): string | undefined {
+  if (isScalar(key)) return String(key.value);
+  return typeof key === 'string' ? key : undefined;
+}
+
+/** The YAML node at a path, with the key node of the last map step. */
+function walk(source: Source, path: Path): { node?: Node; key?: Node; offset: number } {
+  let node = (source.doc.contents as Node | null) ?? undefined;
+  let key: Node | undefined;
+  let offset = node?.range?.[0] ?? 0;
+  for (const step of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => keyText(p.key) === String(step));
+      if (!pair) return { offset };
+      key = isScalar(pair.key) ? pair.key : undefined;
+      offset = key?.range?.[0] ?? offset;
+      node = (pair.value as Node | null) ?? undefined;
+    } else if (isSeq(node) && typeof step === 'number' && node.items[step]) {
+      key = undefined;
+      node = node.items[step] as Node;
+      offset = node.range?.[0] ?? offset;
+    } else {
+      return { offset };
+    }
+  }
+  return { node, key, offset };
+}
+
+/** Position of the key (`at: 'key'`) or the value at `path`; falls back to the nearest enclosing key. */
+export function locate(source: Source, path: Path, at: 'key' | 'value' = 'value'): Position {
+  const { node, key, offset } = walk(source, path);
+  let pos = offset;
+  if (at === 'key' && key?.range) pos = key.range[0];
+  else if (at === 'value' && node?.range && !(isScalar(node) && node.value === null)) pos = node.range[0];
+  return source.lines.linePos(pos);
+}
+
+/** Position of `needle` inside the scalar at `path` (for `${var}`), else the scalar itself. */
+export function locateText(source: Source, path: Path, needle: string): Position {
+  const { node } = walk(source, path);
+  if (node?.range) {
+    const index = source.text.slice(node.range[0], node.range[1]).indexOf(needle);
+    if (index >= 0) return source.lines.linePos(node.range[0] + index);
+  }
+  return locate(source, path);
+}
+
+/** Keys of the map at `path` in file order (plain objects reorder integer-like keys). */
+export function keysOf(source: Source, path: Path): string[] {
+  const { node } = walk(source, path);
+  if (!isMap(node)) return [];
+  return node.items.map((p) => keyText(p.key)).filter((k): k is string => k !== undefined);
+}
