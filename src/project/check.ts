@@ -4,7 +4,7 @@ import { isUpscaler } from './models-check.js';
 import type { Reporter } from './report.js';
 import type { RawNode } from './resolve.js';
 import type { Path } from './source.js';
-import { didYouMean } from './suggest.js';
+import { closest, didYouMean } from './suggest.js';
 import type { ImageNode, NodeRef, ProjectNode } from './types.js';
 
 type Role = 'refs' | 'input' | 'mask' | 'keyframes';
@@ -58,7 +58,9 @@ export function checkNodeRules({ raw, node }: Entry, report: Reporter): void {
     });
   }
   const source = node.kind === 'reference' && (node.file !== undefined || node.dir !== undefined);
-  if (node.prompt !== undefined || source) return;
+  // A misspelt `prompt` is already reported as an unknown field with a hint.
+  const misspeltPrompt = Object.keys(raw.data).some((k) => k !== 'prompt' && closest(k, ['prompt']) === 'prompt');
+  if (node.prompt !== undefined || source || misspeltPrompt) return;
   if (isUpscaler(node.model)) {
     if (!node.input) report.error(raw.path, `\`${node.name}\` uses the upscaler \`${node.model}\` but has no \`input\``, { at: 'key' });
     return;

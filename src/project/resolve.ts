@@ -38,6 +38,8 @@ export const BUILTIN_DEFAULTS = {
 export const obj = (v: unknown): Obj => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : {});
 export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const int = (v: unknown): number | undefined => (Number.isInteger(v) ? (v as number) : undefined);
+/** A count of 1 or more; anything else is a schema error, treated as absent here. */
+const count = (v: unknown): number | undefined => (Number.isInteger(v) && (v as number) >= 1 ? (v as number) : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const strList = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
 const POSITIONS: KeyframePosition[] = ['first', 'middle', 'last'];
@@ -47,7 +49,8 @@ export function collectNodes(source: Source, data: Obj): RawNode[] {
   const nodes: RawNode[] = [];
   const section = (key: 'references' | 'shots' | 'segments', kind: NodeKind) => {
     const map = obj(data[key]);
-    for (const name of keysOf(source, [key])) {
+    // A YAML duplicate key is already an error; list the name once.
+    for (const name of new Set(keysOf(source, [key]))) {
       if (Object.hasOwn(map, name)) nodes.push({ name, kind, path: [key, name], data: obj(map[name]) });
     }
   };
@@ -110,8 +113,8 @@ export function resolveNode(raw: RawNode, ctx: ResolveContext): ProjectNode {
     model: pick(str, 'model') ?? BUILTIN_DEFAULTS.imageModel,
     size: pick(str, 'size'),
     seed: pick(int, 'seed'),
-    num_images: pick(int, 'num_images') ?? BUILTIN_DEFAULTS.numImages,
-    pick: pick(int, 'pick') ?? BUILTIN_DEFAULTS.pick,
+    num_images: pick(count, 'num_images') ?? BUILTIN_DEFAULTS.numImages,
+    pick: pick(count, 'pick') ?? BUILTIN_DEFAULTS.pick,
     refs: (Array.isArray(d.refs) ? d.refs : []).flatMap((r, i) => (typeof r === 'string' ? [ref(r, [...raw.path, 'refs', i])] : [])),
     input: input === undefined ? undefined : ref(input, [...raw.path, 'input']),
     mask: mask === undefined ? undefined : ref(mask, [...raw.path, 'mask']),

@@ -27,12 +27,17 @@ export function parseSource(text: string): { source: Source; problems: SyntaxPro
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
   const problems = doc.errors.map((e) => ({
     ...lines.linePos(e.pos[0]),
-    message: e.code === 'DUPLICATE_KEY' ? 'duplicate key' : `YAML syntax error: ${e.message}`,
+    message: e.code === 'DUPLICATE_KEY' ? `duplicate key \`${keyAt(text, e.pos[0])}\`` : `YAML syntax error: ${e.message}`,
     duplicateKey: e.code === 'DUPLICATE_KEY',
   }));
   const fatal = problems.some((p) => !p.duplicateKey);
   const data = fatal ? undefined : doc.toJS({ maxAliasCount: 1000 });
   return { source: { text, doc, lines, data }, problems };
+}
+
+/** The key written at `offset` (for duplicate-key messages). */
+function keyAt(text: string, offset: number): string {
+  return /^[^:\n]*/.exec(text.slice(offset))![0].trim().replace(/^["']|["']$/g, '');
 }
 
 function keyText(key: unknown): string | undefined {

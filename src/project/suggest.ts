@@ -12,7 +12,7 @@ export function closest(word: string, candidates: Iterable<string>): string | un
       bestDist = d;
     }
   }
-  const reach = Math.max(2, Math.floor(word.length / 3));
+  const reach = Math.max(1, Math.floor(word.length / 3));
   return best !== undefined && bestDist <= reach ? best : undefined;
 }
 
