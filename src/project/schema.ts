@@ -90,7 +90,8 @@ function reportError(error: ErrorObject, path: Path, report: Reporter): void {
       return;
     case 'type': {
       const types = Array.isArray(p.type) ? ['string'] : [String(p.type)];
-      report.error(path, `\`${name}\` must be ${types.map((t) => TYPE_WORDS[t] ?? t).join(' or ')}`);
+      const listHint = types[0] === 'array' && typeof error.data === 'string' ? `write it as a list: [${error.data}]` : undefined;
+      report.error(path, `\`${name}\` must be ${types.map((t) => TYPE_WORDS[t] ?? t).join(' or ')}`, { hint: listHint });
       return;
     }
     case 'enum': {
