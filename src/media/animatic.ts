@@ -50,7 +50,7 @@ export async function renderAnimatic(spec: AnimaticSpec): Promise<Buffer> {
   }
   spec.signal?.throwIfAborted();
   return sharp(strip, { raw: { width: W, height: H * n, channels: 3, pageHeight: H } })
-    .webp({ quality: 70, effort: 2, loop: 0, delay })
+    .webp({ quality: 60, effort: 1, loop: 0, delay })
     .toBuffer();
 }
 

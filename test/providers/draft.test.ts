@@ -1,0 +1,207 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { probeMedia } from '../../src/media/probe.js';
+import { createDraftProvider } from '../../src/providers/draft.js';
+import { lookupModel } from '../../src/providers/models.js';
+import type { GenerateContext, GenerateRequest, GenerateResult, InputImage } from '../../src/providers/types.js';
+
+let dir: string;
+let hero: InputImage;
+let scene: InputImage;
+let mask: InputImage;
+
+/** A gradient in one hue: smooth, so encoders stay fast, and distinct per image. */
+async function image(name: string, width: number, height: number, hue: number): Promise<InputImage> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><defs><linearGradient id="g"><stop offset="0" stop-color="hsl(${hue},80%,30%)"/><stop offset="1" stop-color="hsl(${hue},80%,60%)"/></linearGradient></defs><rect width="100%" height="100%" fill="url(#g)"/><circle cx="40%" cy="50%" r="20%" fill="#fff"/></svg>`;
+  const bytes = await sharp(Buffer.from(svg)).png().toBuffer();
+  const path = join(dir, `${name}.png`);
+  await writeFile(path, bytes);
+  return { name, path, sha256: createHash('sha256').update(bytes).digest('hex'), mediaType: 'image/png' };
+}
+
+function ctx(signal = new AbortController().signal): GenerateContext & { progress: string[] } {
+  const progress: string[] = [];
+  return { signal, progress, onProgress: (p) => progress.push(p.state), onSubmitted: async () => {} };
+}
+
+function imageReq(over: Partial<GenerateRequest> = {}): GenerateRequest {
+  return {
+    node: 'scene_01',
+    model: lookupModel('draft', 'image')!.info,
+    prompt: 'A woman in a red dress on a cliff overlooking the ocean, golden hour',
+    seed: 1001,
+    size: { width: 320, height: 200, aspectRatio: '16:10' },
+    numImages: 1,
+    refs: [],
+    keyframes: [],
+    params: {},
+    ...over,
+  };
+}
+
+function segmentReq(over: Partial<GenerateRequest> = {}): GenerateRequest {
+  return { ...imageReq(), node: 'seg_01', model: lookupModel('draft', 'video')!.info, prompt: 'Slow push in', size: undefined, keyframes: [scene, hero], duration: 5, ...over };
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'aivp-draft-'));
+  hero = await image('hero', 300, 400, 0);
+  scene = await image('scene', 400, 300, 220);
+  mask = await image('mask', 400, 300, 120);
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('draft images', () => {
+  it('renders a PNG of the requested size, free, reporting progress', async () => {
+    const c = ctx();
+    const res = await createDraftProvider().generate(imageReq(), c);
+    expect(res.files).toHaveLength(1);
+    expect(res).toMatchObject({ seed: 1001, costUsd: 0 });
+    expect(await probeMedia(res.files[0]!.bytes)).toEqual({ mediaType: 'image/png', ext: 'png', width: 320, height: 200, kind: 'image' });
+    expect(c.progress).toEqual(['running']);
+  });
+
+  it('defaults to 1024x768', async () => {
+    const res = await createDraftProvider().generate(imageReq({ size: undefined }), ctx());
+    expect(await probeMedia(res.files[0]!.bytes)).toMatchObject({ width: 1024, height: 768 });
+  });
+
+  it('is deterministic, also across provider instances', async () => {
+    const req = imageReq({ input: scene, refs: [hero], mask });
+    const a = await createDraftProvider().generate(req, ctx());
+    const b = await createDraftProvider().generate(structuredClone(req), ctx());
+    expect(b.files[0]!.bytes.equals(a.files[0]!.bytes)).toBe(true);
+  });
+
+  it('changes with the prompt, the seed, the node name and the inputs', async () => {
+    const p = createDraftProvider();
+    const bytes = async (over: Partial<GenerateRequest>) => (await p.generate(imageReq(over), ctx())).files[0]!.bytes.toString('hex');
+    const all = [
+      await bytes({}),
+      await bytes({ prompt: 'A man in a blue coat' }),
+      await bytes({ seed: 1002 }),
+      await bytes({ node: 'scene_02' }),
+      await bytes({ refs: [hero] }),
+    ];
+    expect(new Set(all).size).toBe(all.length);
+  });
+
+  it('chooses a seed from the prompt when none is given, and reports it', async () => {
+    const p = createDraftProvider();
+    const a = await p.generate(imageReq({ seed: undefined }), ctx());
+    const b = await p.generate(imageReq({ seed: undefined }), ctx());
+    const other = await p.generate(imageReq({ seed: undefined, prompt: 'something else' }), ctx());
+    expect(Number.isInteger(a.seed)).toBe(true);
+    expect(a.seed).toBeGreaterThanOrEqual(0);
+    expect(a.seed).toBeLessThan(2 ** 31);
+    expect(b.seed).toBe(a.seed);
+    expect(other.seed).not.toBe(a.seed);
+    const explicit = await p.generate(imageReq({ seed: a.seed }), ctx());
+    expect(explicit.files[0]!.bytes.equals(a.files[0]!.bytes)).toBe(true);
+  });
+
+  it('returns num_images distinct images of the same size', async () => {
+    const res = await createDraftProvider().generate(imageReq({ numImages: 4 }), ctx());
+    expect(res.files).toHaveLength(4);
+    expect(new Set(res.files.map((f) => f.bytes.toString('base64'))).size).toBe(4);
+    for (const f of res.files) expect(await probeMedia(f.bytes)).toMatchObject({ width: 320, height: 200 });
+  });
+
+  it('draws thumbnails of input, mask and refs into the image', async () => {
+    const req = imageReq({ size: { width: 640, height: 480, aspectRatio: '4:3' }, input: scene, mask, refs: [hero, hero, hero] });
+    const withInputs = await createDraftProvider().generate(req, ctx());
+    const without = await createDraftProvider().generate({ ...req, input: undefined, mask: undefined, refs: [] }, ctx());
+    // The thumbnail row sits along the bottom: that band differs, the title area does not.
+    const band = async (bytes: Buffer, top: number, height: number) =>
+      sharp(bytes).extract({ left: 0, top, width: 640, height }).raw().toBuffer();
+    expect((await band(withInputs.files[0]!.bytes, 360, 90)).equals(await band(without.files[0]!.bytes, 360, 90))).toBe(false);
+    expect((await band(withInputs.files[0]!.bytes, 0, 20)).equals(await band(without.files[0]!.bytes, 0, 20))).toBe(true);
+  });
+
+  it('survives inputs it cannot read, many refs and tiny sizes', async () => {
+    const junk: InputImage = { name: 'broken', path: join(dir, 'broken.png'), sha256: 'x', mediaType: 'image/png' };
+    await writeFile(junk.path, '<html>not an image</html>');
+    const missing: InputImage = { ...junk, name: 'gone', path: join(dir, 'missing.png') };
+    const refs = Array.from({ length: 20 }, () => hero);
+    for (const size of [{ width: 1024, height: 768 }, { width: 16, height: 16 }]) {
+      const res = await createDraftProvider().generate(imageReq({ input: junk, mask: missing, refs, size: { ...size, aspectRatio: '1:1' } }), ctx());
+      expect(await probeMedia(res.files[0]!.bytes)).toMatchObject(size);
+    }
+  });
+
+  it('renders prompts containing markup and non-Latin text', async () => {
+    const res = await createDraftProvider().generate(imageReq({ prompt: '<svg onload="x"> & 日本語の夜景 — "quoted"' }), ctx());
+    expect(await probeMedia(res.files[0]!.bytes)).toMatchObject({ width: 320, height: 200 });
+  });
+
+  it('rejects when aborted, before or during the render', async () => {
+    const p = createDraftProvider();
+    const before = new AbortController();
+    before.abort();
+    await expect(p.generate(imageReq(), ctx(before.signal))).rejects.toMatchObject({ name: 'AbortError' });
+    const during = new AbortController();
+    const pending = p.generate(imageReq({ numImages: 8, size: { width: 1024, height: 768, aspectRatio: '4:3' } }), ctx(during.signal));
+    during.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
+
+// Animated WebP encoding takes a while on a loaded machine: generous timeouts, one shared render.
+describe('draft segments', { timeout: 30_000 }, () => {
+  let res: GenerateResult;
+  beforeAll(async () => {
+    res = await createDraftProvider().generate(segmentReq(), ctx());
+  }, 30_000);
+
+  it('renders a looping animated WebP that plays for the duration', async () => {
+    expect(res).toMatchObject({ seed: 1001, costUsd: 0 });
+    const meta = await sharp(res.files[0]!.bytes).metadata();
+    expect(meta).toMatchObject({ format: 'webp', width: 640, height: 480, loop: 0 });
+    expect(meta.pages).toBeGreaterThanOrEqual(12);
+    expect(meta.delay).toHaveLength(meta.pages!);
+    expect(meta.delay!.reduce((a, b) => a + b)).toBe(5000);
+    expect(await probeMedia(res.files[0]!.bytes)).toMatchObject({ mediaType: 'image/webp', kind: 'image' });
+  });
+
+  it('moves from the first keyframe towards the last', async () => {
+    const pages = (await sharp(res.files[0]!.bytes).metadata()).pages!;
+    const redMinusBlue = async (page: number) => {
+      const [r, , b] = (await sharp(res.files[0]!.bytes, { page }).stats()).channels;
+      return r!.mean - b!.mean;
+    };
+    // The first keyframe (scene) is blue, the last (hero) red.
+    expect(await redMinusBlue(0)).toBeLessThan(-30);
+    expect(await redMinusBlue(pages - 1)).toBeGreaterThan(30);
+  });
+
+  it('follows duration and aspect ratio, and is deterministic', async () => {
+    const p = createDraftProvider();
+    const req = segmentReq({ keyframes: [hero], duration: 8, aspectRatio: '16:9' });
+    const a = await p.generate(req, ctx());
+    const b = await p.generate(req, ctx());
+    expect(a.files[0]!.bytes.equals(b.files[0]!.bytes)).toBe(true);
+    const meta = await sharp(a.files[0]!.bytes).metadata();
+    expect(meta).toMatchObject({ width: 640, height: 360 });
+    expect(meta.delay!.reduce((x, y) => x + y)).toBe(8000);
+    const other = await p.generate({ ...req, prompt: 'Whip pan' }, ctx());
+    expect(other.files[0]!.bytes.equals(a.files[0]!.bytes)).toBe(false);
+  });
+
+  it('animates a card when there is no keyframe', async () => {
+    const res = await createDraftProvider().generate(segmentReq({ keyframes: [], duration: 3 }), ctx());
+    const meta = await sharp(res.files[0]!.bytes).metadata();
+    expect(meta.pages).toBeGreaterThan(1);
+    expect(meta.delay!.reduce((x, y) => x + y)).toBe(3000);
+  });
+
+  it('rejects when aborted mid-render', async () => {
+    const ac = new AbortController();
+    const pending = createDraftProvider().generate(segmentReq(), ctx(ac.signal));
+    setImmediate(() => ac.abort());
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+  });
+});
