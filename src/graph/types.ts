@@ -8,7 +8,9 @@ export type InputRole = 'input' | 'ref' | 'mask' | 'keyframe';
 export interface InputEdge {
   role: InputRole;
   node: string;
-  /** For `dir/<stem>` refs: the one source file (relative to root). Absent: the node's picked output(s). */
+  /** The name this input is known by in records and messages: `node`, or `dir/<stem>`. */
+  label: string;
+  /** For source references: the one source file (relative to root). Absent: the node's picked output. */
   file?: string;
 }
 

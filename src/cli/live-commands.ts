@@ -1,0 +1,71 @@
+// `gallery` (and, with watch, the live gallery): the storyboard of the project as it stands.
+import { join, resolve } from 'node:path';
+import { prepareBuild } from '../engine/build.js';
+import { acquireBuildLock } from '../engine/store/lock.js';
+import { buildGallery, serveGallery, type GalleryServer } from '../gallery/index.js';
+import type { ResolvedProject } from '../project/types.js';
+import { createProviders } from '../providers/index.js';
+import { watchProject } from '../watch/watch.js';
+import { loadAndWarn } from './build-command.js';
+import { jsonRenderer } from './render/json.js';
+import { plainRenderer } from './render/plain.js';
+
+export interface WatchFlags {
+  draft?: boolean;
+  serve?: number | true;
+  json?: boolean;
+}
+
+export async function watchCommand(dir: string, targets: string[], flags: WatchFlags): Promise<number> {
+  const project = await loadAndWarn(dir, flags.json);
+  const release = await acquireBuildLock(project.root);
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  const galleryDir = join(project.root, '.aivp', 'gallery');
+  let server: GalleryServer | undefined;
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  try {
+    if (flags.serve !== undefined) {
+      await writeGallery(project, galleryDir);
+      server = await serveGallery({ dir: galleryDir, port: flags.serve === true ? 0 : flags.serve });
+      log(`watch: gallery at ${server.url}`);
+    }
+    await watchProject({
+      dir: project.root,
+      targets,
+      draft: flags.draft,
+      emit: flags.json ? jsonRenderer() : plainRenderer(),
+      log,
+      providers: createProviders,
+      signal: controller.signal,
+      retryBaseMs: process.env.AIVP_RETRY_BASE_MS ? Number(process.env.AIVP_RETRY_BASE_MS) : undefined,
+      onBuilt: async (p) => {
+        if (!server) return;
+        await writeGallery(p, galleryDir);
+        server.reload();
+      },
+    });
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await server?.close();
+    await release();
+  }
+  return controller.signal.aborted ? 130 : 0;
+}
+
+export async function galleryCommand(dir: string, out: string): Promise<number> {
+  const project = await loadAndWarn(dir);
+  const { indexPath } = await writeGallery(project, resolve(project.root, out));
+  process.stdout.write(`Gallery written to ${indexPath}\n`);
+  return 0;
+}
+
+export async function writeGallery(project: ResolvedProject, outDir: string, failures?: Map<string, string>): Promise<{ indexPath: string }> {
+  const { plan, ws } = await prepareBuild(project);
+  const status = new Map(plan.entries.map((e) => [e.node, { status: e.status, reasons: e.reasons }]));
+  await ws.save();
+  return buildGallery({ project, records: ws.records, status, failures, outDir });
+}

@@ -1,0 +1,45 @@
+// `generate`, `edit`, `upload`: the seed scripts' one-off fal calls, JSON on stdout.
+import { resolve } from 'node:path';
+import { loadEnv } from '../env.js';
+import { UsageError } from '../errors.js';
+import { runEdit, runGenerate, runUpload } from '../oneoff/index.js';
+import { falKeyPresent } from '../providers/fal.js';
+
+function envFor(dir: string) {
+  const env = loadEnv(dir);
+  if (!falKeyPresent(env)) throw new UsageError('FAL_KEY is not set: put it in the environment or in a .env file (nothing was sent)');
+  return env;
+}
+
+export async function generateCommand(dir: string, o: Record<string, unknown>): Promise<number> {
+  const result = await runGenerate(
+    {
+      prompt: o.prompt as string, model: o.model as string, imageUrl: o.imageUrl as string | undefined,
+      file: o.image ? resolve(o.image as string) : undefined, size: o.size as string, numImages: o.numImages as number,
+      seed: o.seed as number | undefined, output: o.output ? resolve(o.output as string) : undefined,
+    },
+    { env: envFor(dir), root: dir },
+  );
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  return 0;
+}
+
+export async function editCommand(dir: string, o: Record<string, unknown>): Promise<number> {
+  if (!o.imageUrl && !o.image) throw new UsageError('edit needs --image-url or --file');
+  const result = await runEdit(
+    {
+      prompt: o.prompt as string, model: o.model as string, imageUrl: o.imageUrl as string | undefined,
+      file: o.image ? resolve(o.image as string) : undefined, mask: o.mask as string | undefined,
+      output: o.output ? resolve(o.output as string) : undefined,
+    },
+    { env: envFor(dir), root: dir },
+  );
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  return 0;
+}
+
+export async function uploadCommand(dir: string, file: string): Promise<number> {
+  const url = await runUpload(resolve(file), { env: envFor(dir), root: dir });
+  process.stdout.write(`${url}\n`);
+  return 0;
+}

@@ -1,0 +1,95 @@
+// `init`, `validate`, `graph`, `clean`, `gc`: commands about the project rather than a build.
+import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { fileURLToPath } from 'node:url';
+import { gc, putBlob } from '../engine/store/content-cache.js';
+import { readAllRecords, removeRecord } from '../engine/store/records.js';
+import { buildGraph } from '../graph/build.js';
+import { formatGraph, type GraphFormat } from '../graph/format.js';
+import { UsageError } from '../errors.js';
+import { loadAndWarn } from './build-command.js';
+
+const TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
+
+export async function initCommand(target: string, o: { template: string; list?: boolean }): Promise<number> {
+  const names = (await readdir(TEMPLATES, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
+  if (o.list) {
+    process.stdout.write(`${names.join('\n')}\n`);
+    return 0;
+  }
+  if (!names.includes(o.template)) {
+    throw new UsageError(`no template named \`${o.template}\` (templates: ${names.join(', ')})`);
+  }
+  if (await exists(join(target, 'aivp.project.yaml'))) {
+    throw new UsageError(`${join(target, 'aivp.project.yaml')} already exists: nothing was written`);
+  }
+  await mkdir(target, { recursive: true });
+  await cp(join(TEMPLATES, o.template), target, { recursive: true, errorOnExist: true, force: false });
+  const rel = relative(process.cwd(), target) || '.';
+  process.stdout.write(
+    `Created ${rel}/aivp.project.yaml from the ${o.template} template.\n` +
+      `Next: aivp -C ${rel} plan, then aivp -C ${rel} build --draft (offline, free),\n` +
+      `then set FAL_KEY (or GEMINI_API_KEY) and run aivp -C ${rel} build.\n`,
+  );
+  return 0;
+}
+
+export async function validateCommand(dir: string): Promise<number> {
+  const project = await loadAndWarn(dir);
+  buildGraph(project);
+  process.stdout.write(`aivp.project.yaml: ok (${project.nodes.length} nodes)\n`);
+  return 0;
+}
+
+export async function graphCommand(dir: string, format: GraphFormat): Promise<number> {
+  const project = await loadAndWarn(dir, true);
+  process.stdout.write(`${formatGraph(buildGraph(project), format)}\n`);
+  return 0;
+}
+
+/** Records (and their outputs) of nodes no longer in the project; the bytes go to the cache first. */
+export async function cleanCommand(dir: string, o: { yes?: boolean }): Promise<number> {
+  const project = await loadAndWarn(dir);
+  const names = new Set(project.nodes.map((n) => n.name));
+  const records = await readAllRecords(project.root, project.paths.metadata);
+  const gone = [...records.values()].filter((r) => !names.has(r.node));
+  if (gone.length === 0) {
+    process.stdout.write('Nothing to clean.\n');
+    return 0;
+  }
+  for (const r of gone) process.stdout.write(`  ${r.node}: ${[...r.outputs.map((x) => x.path), `${project.paths.metadata}/${r.node}.json`].join(', ')}\n`);
+  if (!o.yes) {
+    if (!process.stdin.isTTY) throw new UsageError('clean removes the files above: pass --yes to confirm');
+    const rl = createInterface({ input: process.stdin, output: process.stdout });
+    const answer = await rl.question(`Remove ${gone.length} node(s)? [y/N] `);
+    rl.close();
+    if (!/^y(es)?$/i.test(answer.trim())) return 0;
+  }
+  for (const r of gone) {
+    for (const out of r.outputs) {
+      const abs = join(project.root, out.path);
+      if (await exists(abs)) {
+        await putBlob(project.root, abs);
+        await rm(abs, { force: true });
+      }
+    }
+    await removeRecord(project.root, project.paths.metadata, r.node);
+  }
+  process.stdout.write(`Removed ${gone.length} node(s); their images stay in the cache until \`aivp gc\`.\n`);
+  return 0;
+}
+
+export async function gcCommand(dir: string): Promise<number> {
+  const project = await loadAndWarn(dir);
+  const records = await readAllRecords(project.root, project.paths.metadata);
+  const keepSha = new Set([...records.values()].flatMap((r) => r.outputs.map((o) => o.sha256)));
+  const keepKeys = new Set([...records.values()].map((r) => r.key));
+  const r = await gc(project.root, keepSha, keepKeys);
+  process.stdout.write(`Removed ${r.removedBlobs} cached file(s) (${(r.removedBytes / 1e6).toFixed(1)} MB) and ${r.removedKeys} cache entries.\n`);
+  return 0;
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}

@@ -1,0 +1,50 @@
+// Plain lines for logs and pipes: one line per thing that happened, no cursor movement.
+import type { BuildListener, BuildSummary } from '../../engine/events.js';
+import { formatUsd } from '../format.js';
+
+export function plainRenderer(write: (line: string) => void = (l) => process.stderr.write(l)): BuildListener {
+  const out = (s: string) => write(`${s}\n`);
+  return (e) => {
+    switch (e.type) {
+      case 'node:start':
+        out(`start    ${e.node} (${e.model}${e.attempt > 1 ? `, attempt ${e.attempt}` : ''})`);
+        break;
+      case 'node:progress':
+        if (e.progress.state === 'queued' && e.progress.queuePosition !== undefined) out(`queued   ${e.node} (position ${e.progress.queuePosition})`);
+        break;
+      case 'node:retry':
+        out(`retry    ${e.node} in ${(e.delayMs / 1000).toFixed(1)} s: ${e.error}`);
+        break;
+      case 'node:fallback':
+        out(`fallback ${e.node}: ${e.from} failed (${e.error}); trying ${e.to}`);
+        break;
+      case 'node:done':
+        if (e.outcome !== 'uptodate') {
+          const what = e.outcome === 'built' ? 'built   ' : 'cached  ';
+          out(`${what} ${e.node} -> ${e.outputs.join(', ')}${e.outcome === 'built' ? ` (${(e.durationMs / 1000).toFixed(1)} s, ${formatUsd(e.costUsd)})` : ''}`);
+        }
+        break;
+      case 'node:failed':
+        out(`FAILED   ${e.node}: ${e.error}`);
+        break;
+      case 'node:skipped':
+        out(`skipped  ${e.node}: ${e.reason}`);
+        break;
+      case 'warning':
+        out(`warning  ${e.node ? `${e.node}: ` : ''}${e.message}`);
+        break;
+      case 'build:done':
+        out(summaryLine(e.summary));
+        break;
+      case 'plan':
+        break;
+    }
+  };
+}
+
+export function summaryLine(s: BuildSummary): string {
+  const parts = [`${s.built} built`, `${s.cached} from cache`, `${s.uptodate} up to date`];
+  if (s.failed) parts.push(`${s.failed} failed`);
+  if (s.skipped) parts.push(`${s.skipped} skipped`);
+  return `${s.interrupted ? 'Interrupted: ' : 'Done: '}${parts.join(', ')}; spent ${formatUsd(s.spentUsd)} in ${(s.durationMs / 1000).toFixed(1)} s`;
+}

@@ -1,0 +1,86 @@
+// Is a node up to date, restorable from the cache, hand-edited, or stale, and why? Pure apart from
+// hashing files through the stat cache; shared by `plan` (before anything runs) and the executor
+// (again at dispatch, with the real upstream outputs, which gives early cutoff).
+import { stringify } from 'safe-stable-stringify';
+import { computeKey, keyParams, type KeyInput } from '../graph/keys.js';
+import type { GraphNode } from '../graph/types.js';
+import type { NodeStatus } from './plan-types.js';
+import type { NodeRecord, RecordInput } from './record-types.js';
+import type { Workspace } from './workspace.js';
+
+export interface Assessment {
+  status: NodeStatus;
+  reasons: string[];
+  key: string;
+  inputs: RecordInput[];
+  /** The record in the content cache for this key, when status is 'cached'. */
+  cached?: NodeRecord;
+  /** Current sha256 of the picked output, when it exists and will not change (uptodate, modified). */
+  pickedSha256?: string;
+}
+
+export async function assess(
+  ws: Workspace,
+  node: GraphNode,
+  inputs: RecordInput[],
+  force: boolean,
+): Promise<Assessment> {
+  const key = computeKey(node, inputs as KeyInput[]);
+  const record = ws.records.get(node.name);
+  const current = record ? await ws.currentHashes(record) : [];
+  const pick = node.spec.kind === 'segment' ? 1 : node.spec.pick;
+  const edited = record ? record.outputs.some((o, i) => current[i] !== undefined && current[i] !== o.sha256) : false;
+
+  if (!force && edited) {
+    const reasons = ['output modified by hand: kept (use --force to regenerate)'];
+    if (record!.key !== key) reasons.push(...changeReasons(node, record!, inputs));
+    return { status: 'modified', reasons, key, inputs, pickedSha256: current[pick - 1] ?? current[0] };
+  }
+  if (record && record.key === key && !force) {
+    if (current.every((h) => h !== undefined)) {
+      return { status: 'uptodate', reasons: [], key, inputs, pickedSha256: current[pick - 1] };
+    }
+    const cached = await ws.cachedRecord(key);
+    if (cached) return { status: 'cached', reasons: ['output missing: restored from the cache'], key, inputs, cached };
+    return { status: 'stale', reasons: ['output missing'], key, inputs };
+  }
+  if (!record && !force) {
+    const untracked = await ws.untrackedOutputs(node);
+    if (untracked.length) {
+      const cached = await ws.cachedRecord(key);
+      const same = cached && untracked.length === cached.outputs.length && cached.outputs.every((o, i) => o.sha256 === untracked[i].sha256);
+      if (same) return { status: 'cached', reasons: ['output matches the cache: record restored'], key, inputs, cached };
+      const reason = node.spec.kind === 'reference' && node.spec.file
+        ? `file ${node.spec.file} exists: used as is (use --force to generate it)`
+        : 'output exists without a record: kept (use --force to regenerate)';
+      return { status: 'modified', reasons: [reason], key, inputs, pickedSha256: untracked[pick - 1]?.sha256 ?? untracked[0].sha256 };
+    }
+  }
+  const reasons = force ? ['forced'] : record ? changeReasons(node, record, inputs) : ['new'];
+  const cached = force ? undefined : await ws.cachedRecord(key);
+  if (cached) return { status: 'cached', reasons: [...reasons, 'restored from the cache'], key, inputs, cached };
+  return { status: record ? 'stale' : 'new', reasons, key, inputs };
+}
+
+/** Why a recorded node's key no longer matches: each thing that differs, by name. */
+export function changeReasons(node: GraphNode, record: NodeRecord, inputs: RecordInput[]): string[] {
+  const reasons: string[] = [];
+  const spec = node.spec;
+  if ((record.prompt ?? null) !== (spec.prompt ?? null)) reasons.push('prompt changed');
+  const seed = spec.kind === 'segment' ? undefined : spec.seed;
+  if ((record.seedRequested ?? null) !== (seed ?? null)) reasons.push('seed changed');
+  if (record.provider !== node.provider || record.model !== node.model) {
+    if (!node.spec.fallback.includes(record.model) || record.provider !== node.provider) reasons.push('model changed');
+  }
+  if (stringify(record.params) !== stringify(keyParams(node))) reasons.push('params changed');
+  const before = new Map(record.inputs.map((i) => [`${i.role}:${i.name}`, i.sha256]));
+  const after = new Map(inputs.map((i) => [`${i.role}:${i.name}`, i.sha256]));
+  for (const [k, sha] of after) {
+    const name = k.slice(k.indexOf(':') + 1);
+    if (!before.has(k)) reasons.push(`input ${name} added`);
+    else if (before.get(k) !== sha) reasons.push(`input ${name} changed`);
+  }
+  for (const k of before.keys()) if (!after.has(k)) reasons.push(`input ${k.slice(k.indexOf(':') + 1)} removed`);
+  if (reasons.length === 0) reasons.push('inputs reordered or format upgraded');
+  return reasons;
+}

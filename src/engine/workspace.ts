@@ -1,0 +1,77 @@
+// The project's build state as the engine sees it: records, the stat cache and the content cache,
+// opened once per build. Every file the engine reads or hashes goes through here.
+import { readdir } from 'node:fs/promises';
+import { dirname, extname, join, posix } from 'node:path';
+import type { GraphNode } from '../graph/types.js';
+import type { ResolvedProject } from '../project/types.js';
+import type { NodeRecord } from './record-types.js';
+import { getKeyRecord } from './store/content-cache.js';
+import { readAllRecords } from './store/records.js';
+import { openStatCache } from './store/stat-cache.js';
+
+export const MEDIA_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp', 'mp4', 'webm', 'mov'];
+
+export interface Workspace {
+  root: string;
+  project: ResolvedProject;
+  records: Map<string, NodeRecord>;
+  /** sha256 of a file relative to root, or undefined when it does not exist. */
+  hash(rel: string): Promise<string | undefined>;
+  /** Current hash of each output a record lists (undefined where the file is gone). */
+  currentHashes(record: NodeRecord): Promise<(string | undefined)[]>;
+  /** The record the content cache holds for a key, when all its blobs are there. */
+  cachedRecord(key: string): Promise<NodeRecord | undefined>;
+  /** Files at a node's output paths (any media extension) when it has no record; all or nothing. */
+  untrackedOutputs(node: GraphNode): Promise<{ path: string; sha256: string }[]>;
+  /** Bytes hashed so far (zero on a no-op build with a warm stat cache). */
+  hashedBytes(): number;
+  save(): Promise<void>;
+}
+
+export async function openWorkspace(project: ResolvedProject): Promise<Workspace> {
+  const root = project.root;
+  const [records, stat] = await Promise.all([readAllRecords(root, project.paths.metadata), openStatCache(root)]);
+  const listings = new Map<string, Promise<Set<string>>>();
+  const list = (dir: string): Promise<Set<string>> => {
+    let l = listings.get(dir);
+    if (!l) {
+      l = readdir(join(root, dir)).then((names) => new Set(names), () => new Set<string>());
+      listings.set(dir, l);
+    }
+    return l;
+  };
+  const hash = async (rel: string): Promise<string | undefined> => {
+    try {
+      return await stat.hash(rel);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  };
+  const findOutput = async (planned: string): Promise<string | undefined> => {
+    if (extname(planned)) return (await list(dirname(planned))).has(posix.basename(planned)) ? planned : undefined;
+    const names = await list(dirname(planned));
+    const ext = MEDIA_EXTENSIONS.find((e) => names.has(`${posix.basename(planned)}.${e}`));
+    return ext ? `${planned}.${ext}` : undefined;
+  };
+  return {
+    root,
+    project,
+    records,
+    hash,
+    currentHashes: (record) => Promise.all(record.outputs.map((o) => hash(o.path))),
+    cachedRecord: async (key) => getKeyRecord(root, key),
+    async untrackedOutputs(node) {
+      const found: { path: string; sha256: string }[] = [];
+      for (const planned of node.outputs) {
+        const path = await findOutput(planned);
+        const sha256 = path && (await hash(path));
+        if (!path || !sha256) return [];
+        found.push({ path, sha256 });
+      }
+      return found;
+    },
+    hashedBytes: () => stat.stats.hashedBytes,
+    save: () => stat.save(),
+  };
+}

@@ -1,0 +1,134 @@
+// ResolvedProject -> Graph: typed nodes, edges from refs/input/mask/keyframes, topological order.
+import { extname, posix } from 'node:path';
+import type { ImageNode, ProjectNode, ResolvedProject, SegmentNode } from '../project/types.js';
+import { lookupModel, routeProvider } from '../providers/models.js';
+import type { Graph, GraphNode, InputEdge, InputRole } from './types.js';
+
+export interface GraphOptions {
+  /** `--draft`: every generated node uses the offline draft renderer. */
+  draft?: boolean;
+}
+
+export function buildGraph(project: ResolvedProject, opts: GraphOptions = {}): Graph {
+  const byName = new Map(project.nodes.map((n) => [n.name, n]));
+  const nodes = new Map<string, GraphNode>();
+  for (const spec of project.nodes) {
+    nodes.set(spec.name, toGraphNode(spec, byName, project, opts));
+  }
+  const dependents = new Map<string, string[]>([...nodes.keys()].map((k) => [k, []]));
+  for (const n of nodes.values()) for (const d of n.deps) dependents.get(d)?.push(n.name);
+  return { nodes, order: topoOrder(nodes), dependents };
+}
+
+function toGraphNode(
+  spec: ProjectNode,
+  byName: Map<string, ProjectNode>,
+  project: ResolvedProject,
+  opts: GraphOptions,
+): GraphNode {
+  const source = isSource(spec);
+  const model = source ? 'source' : opts.draft ? 'draft' : spec.model;
+  const inputs = spec.kind === 'segment' ? segmentInputs(spec, model, byName) : imageInputs(spec, byName);
+  return {
+    name: spec.name,
+    kind: spec.kind,
+    spec,
+    source,
+    sourceFiles: isSource(spec) ? sourceFilesOf(spec) : [],
+    provider: source ? 'draft' : routeProvider(model) ?? 'draft',
+    model,
+    inputs,
+    deps: [...new Set(inputs.map((e) => e.node))],
+    outputs: source ? [] : outputPaths(spec, project),
+  };
+}
+
+/** A file or dir reference without a prompt is a source; `file:` with a prompt is generated into that file. */
+function isSource(spec: ProjectNode): spec is ImageNode {
+  return spec.kind === 'reference' && spec.prompt === undefined && (spec.file !== undefined || spec.dir !== undefined);
+}
+
+function sourceFilesOf(spec: ImageNode): string[] {
+  if (spec.dir !== undefined) return spec.dirFiles ?? [];
+  return spec.file !== undefined ? [spec.file] : [];
+}
+
+function edgesFor(role: InputRole, refName: string, byName: Map<string, ProjectNode>): InputEdge[] {
+  const slash = refName.indexOf('/');
+  if (slash > 0) {
+    // `places/<stem>`: one image of a dir reference.
+    const node = refName.slice(0, slash);
+    const dirNode = byName.get(node) as ImageNode | undefined;
+    const stem = refName.slice(slash + 1);
+    const file = dirNode?.dirFiles?.find((f) => posix.basename(f, extname(f)) === stem);
+    return [{ role, node, label: refName, file }];
+  }
+  const target = byName.get(refName) as ImageNode | undefined;
+  if (target && isSource(target)) {
+    return sourceFilesOf(target).map((file) => ({
+      role, node: refName, file, label: target.dir !== undefined ? `${refName}/${posix.basename(file, extname(file))}` : refName,
+    }));
+  }
+  return [{ role, node: refName, label: refName }];
+}
+
+function imageInputs(spec: ImageNode, byName: Map<string, ProjectNode>): InputEdge[] {
+  return [
+    ...(spec.input ? edgesFor('input', spec.input.name, byName) : []),
+    ...spec.refs.flatMap((r) => edgesFor('ref', r.name, byName)),
+    ...(spec.mask ? edgesFor('mask', spec.mask.name, byName) : []),
+  ];
+}
+
+/** Models without last-frame support see one keyframe, chosen by `position`; only it is an input. */
+function segmentInputs(spec: SegmentNode, model: string, byName: Map<string, ProjectNode>): InputEdge[] {
+  const all = spec.keyframes.flatMap((k) => edgesFor('keyframe', k.name, byName));
+  const info = lookupModel(model, 'video')?.info;
+  if (all.length <= 1 || info?.lastFrameField || info?.provider === 'draft') return all;
+  const index = spec.position === 'last' ? all.length - 1 : spec.position === 'middle' ? Math.floor((all.length - 1) / 2) : 0;
+  return [all[index]];
+}
+
+function outputPaths(spec: ProjectNode, project: ResolvedProject): string[] {
+  const { paths } = project;
+  const base =
+    spec.output ??
+    (spec.kind === 'segment'
+      ? posix.join(paths.segments, spec.name)
+      : spec.kind === 'style'
+        ? posix.join(paths.references, 'style_frame')
+        : spec.kind === 'reference'
+          ? (spec.file ?? posix.join(paths.references, spec.name))
+          : posix.join(paths.keyframes, spec.name));
+  const count = spec.kind === 'segment' ? 1 : spec.num_images;
+  if (count === 1) return [base];
+  const ext = extname(base);
+  const stem = ext ? base.slice(0, -ext.length) : base;
+  return Array.from({ length: count }, (_, i) => `${stem}_${i + 1}${ext}`);
+}
+
+/** Kahn's algorithm; among ready nodes the one declared first goes first, so order is stable. */
+function topoOrder(nodes: Map<string, GraphNode>): string[] {
+  const position = new Map([...nodes.keys()].map((k, i) => [k, i]));
+  const indegree = new Map<string, number>();
+  const users = new Map<string, string[]>();
+  for (const n of nodes.values()) {
+    indegree.set(n.name, n.deps.filter((d) => nodes.has(d)).length);
+    for (const d of n.deps) users.set(d, [...(users.get(d) ?? []), n.name]);
+  }
+  const ready = [...nodes.keys()].filter((k) => indegree.get(k) === 0);
+  const order: string[] = [];
+  while (ready.length) {
+    ready.sort((a, b) => position.get(a)! - position.get(b)!);
+    const next = ready.shift()!;
+    order.push(next);
+    for (const u of users.get(next) ?? []) {
+      const left = indegree.get(u)! - 1;
+      indegree.set(u, left);
+      if (left === 0) ready.push(u);
+    }
+  }
+  // The loader rejects cycles; a node missing here would mean it let one through.
+  if (order.length !== nodes.size) throw new Error('internal: dependency cycle reached the graph');
+  return order;
+}

@@ -1,0 +1,39 @@
+// `aivp graph`: the dependency graph as Mermaid, Graphviz dot or JSON.
+import type { Graph } from './types.js';
+
+export type GraphFormat = 'mermaid' | 'dot' | 'json';
+
+export function formatGraph(graph: Graph, format: GraphFormat): string {
+  const nodes = graph.order.map((n) => graph.nodes.get(n)!);
+  const edges = nodes.flatMap((n) =>
+    [...new Set(n.inputs.map((e) => `${e.node}\u0000${e.role}`))].map((k) => {
+      const [from, role] = k.split('\u0000');
+      return { from, to: n.name, role };
+    }),
+  );
+  if (format === 'json') {
+    return JSON.stringify(
+      {
+        nodes: nodes.map((n) => ({ name: n.name, kind: n.kind, model: n.model, provider: n.source ? 'source' : n.provider, deps: n.deps })),
+        edges,
+      },
+      null,
+      2,
+    );
+  }
+  if (format === 'dot') {
+    const lines = ['digraph aivp {', '  rankdir=LR;'];
+    for (const n of nodes) lines.push(`  "${n.name}" [label="${n.name}\\n${n.kind}", shape=${n.kind === 'segment' ? 'box' : 'ellipse'}];`);
+    for (const e of edges) lines.push(`  "${e.from}" -> "${e.to}" [label="${e.role}"];`);
+    lines.push('}');
+    return lines.join('\n');
+  }
+  const id = (name: string) => name.replace(/[^a-zA-Z0-9_]/g, '_');
+  const lines = ['flowchart LR'];
+  for (const n of nodes) {
+    const label = `${n.name}<br/>${n.kind}`;
+    lines.push(n.kind === 'segment' ? `  ${id(n.name)}[["${label}"]]` : `  ${id(n.name)}("${label}")`);
+  }
+  for (const e of edges) lines.push(`  ${id(e.from)} -->|${e.role}| ${id(e.to)}`);
+  return lines.join('\n');
+}

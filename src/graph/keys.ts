@@ -1,0 +1,46 @@
+// Node keys (SPEC section 3): SHA-256 over a canonical encoding of everything that decides the
+// output. Names and output paths are left out, so renaming a node costs nothing; inputs enter by
+// content hash, so an upstream regenerated to identical bytes changes nothing downstream.
+import { createHash } from 'node:crypto';
+import { stringify } from 'safe-stable-stringify';
+import type { GraphNode } from './types.js';
+
+export const KEY_VERSION = 1;
+
+/** What goes into a key besides the inputs, also recorded so `plan` can say what changed. */
+export interface KeyParams {
+  size?: string;
+  num_images?: number;
+  duration?: number;
+  aspect_ratio?: string;
+  params: Record<string, unknown>;
+}
+
+export function keyParams(node: GraphNode): KeyParams {
+  const spec = node.spec;
+  if (spec.kind === 'segment') {
+    return { duration: spec.duration, aspect_ratio: spec.aspect_ratio, params: spec.params };
+  }
+  return { size: spec.size, num_images: spec.num_images, params: spec.params };
+}
+
+export interface KeyInput {
+  role: string;
+  sha256: string;
+}
+
+export function computeKey(node: GraphNode, inputs: KeyInput[]): string {
+  const spec = node.spec;
+  // stringify only returns undefined for undefined input.
+  const canonical = stringify({
+    v: KEY_VERSION,
+    kind: node.kind,
+    provider: node.provider,
+    model: node.model,
+    prompt: spec.prompt ?? null,
+    seed: spec.kind === 'segment' ? null : spec.seed ?? null,
+    ...keyParams(node),
+    inputs: inputs.map((i) => [i.role, i.sha256]),
+  });
+  return createHash('sha256').update(canonical!).digest('hex');
+}

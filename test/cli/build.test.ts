@@ -1,0 +1,130 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { png } from '../engine/helpers.js';
+import { events, REPO, runCli, startCli } from './helpers.js';
+
+const DRAFT_PROJECT = `aivp: 1
+name: crash
+vars: { look: "35mm film" }
+defaults:
+  image: { model: fal-ai/flux/dev, size: 320x240 }
+  video: { model: fal-ai/kling-video/v2.5-turbo/pro/image-to-video, duration: 1 }
+  chain: true
+references:
+  mentor: { file: refs/mentor.png }
+  hero: { prompt: "hero, \${look}", num_images: 2 }
+style:
+  prompt: "style, \${look}"
+shots:
+${Array.from({ length: 10 }, (_, i) => `  s${i}: { prompt: "shot ${i}, \${look}", refs: [hero, mentor, style] }`).join('\n')}
+segments:
+  seg_a: { keyframes: [s0, s1] }
+  seg_b: { keyframes: [s8, s9] }
+`;
+
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+
+async function draftProject(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'aivp-cli-'));
+  dirs.push(dir);
+  await writeFile(join(dir, 'aivp.project.yaml'), DRAFT_PROJECT);
+  await cp(join(REPO, 'package.json'), join(dir, 'unrelated.json'));
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(join(dir, 'refs'));
+  await writeFile(join(dir, 'refs/mentor.png'), await png('mentor', 200, 200));
+  return dir;
+}
+
+/** Every record is whole JSON and every output it lists exists with the recorded hash. */
+async function checkRecords(dir: string): Promise<string[]> {
+  const names = existsSync(join(dir, 'metadata')) ? await readdir(join(dir, 'metadata')) : [];
+  const recorded: string[] = [];
+  for (const name of names.filter((n) => n.endsWith('.json') && !n.startsWith('.'))) {
+    const rec = JSON.parse(await readFile(join(dir, 'metadata', name), 'utf8'));
+    for (const o of rec.outputs) {
+      const bytes = await readFile(join(dir, o.path));
+      expect(createHash('sha256').update(bytes).digest('hex'), `${o.path} matches its record`).toBe(o.sha256);
+    }
+    recorded.push(rec.node);
+  }
+  return recorded.sort();
+}
+
+describe('aivp build --draft (built binary)', () => {
+  it('builds a project offline with no key, and a second run does nothing', async () => {
+    const dir = await draftProject();
+    const first = await runCli(['-C', dir, 'build', '--draft', '--json']);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    const done = events(first.stdout).find((e) => e.type === 'build:done');
+    expect(done.summary).toMatchObject({ built: 14, failed: 0, spentUsd: 0 });
+    expect(await checkRecords(dir)).toHaveLength(14);
+    expect(await readdir(join(dir, 'references'))).toEqual(['hero_1.png', 'hero_2.png', 'style_frame.png']);
+    expect((await readdir(join(dir, 'segments'))).sort()).toEqual(['seg_a.webp', 'seg_b.webp']);
+
+    const second = await runCli(['-C', dir, 'build', '--draft', '--json']);
+    expect(second.code).toBe(0);
+    expect(events(second.stdout).find((e) => e.type === 'build:done').summary).toMatchObject({ built: 0, cached: 0, uptodate: 14 });
+
+    const plan = await runCli(['-C', dir, 'plan', '--draft', '--json']);
+    expect(JSON.parse(plan.stdout).entries.filter((e: any) => e.status !== 'source').every((e: any) => e.status === 'uptodate')).toBe(true);
+  });
+
+  it('refuses a real build without a key before anything is written', async () => {
+    const dir = await draftProject();
+    const r = await runCli(['-C', dir, 'build']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('FAL_KEY');
+    expect(existsSync(join(dir, 'metadata'))).toBe(false);
+    expect(existsSync(join(dir, 'keyframes'))).toBe(false);
+  });
+
+  it('refuses a build over budget with exit 2 and spends nothing', async () => {
+    const dir = await draftProject();
+    const r = await runCli(['-C', dir, 'build', '--budget', '0.01'], { env: { ...process.env, FAL_KEY: 'test-key-not-real' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/exceeds the budget of \$0\.01/);
+    expect(r.stderr).not.toContain('test-key-not-real');
+    expect(existsSync(join(dir, 'metadata'))).toBe(false);
+  });
+
+  it('survives SIGKILL at random moments: records stay whole and the rebuild repays only unrecorded nodes', async () => {
+    const dir = await draftProject();
+    for (let trial = 0; trial < 6; trial++) {
+      const { child, done } = startCli(['-C', dir, 'build', '--draft', '--json']);
+      // Kill once the build is under way: after a random number of finished nodes.
+      const after = 1 + Math.floor(Math.random() * 4);
+      let seen = 0;
+      child.stdout!.on('data', (d: Buffer) => {
+        seen += (String(d).match(/"node:done"/g) ?? []).length;
+        if (seen >= after) child.kill('SIGKILL');
+      });
+      const r = await done;
+      const recorded = await checkRecords(dir);
+      if (r.signal !== 'SIGKILL') {
+        expect(r.code).toBe(0);
+        break;
+      }
+      const next = await runCli(['-C', dir, 'plan', '--draft', '--json']);
+      const plan = JSON.parse(next.stdout);
+      for (const name of recorded) {
+        expect(plan.entries.find((e: any) => e.node === name).status, `${name} recorded before the kill`).toBe('uptodate');
+      }
+    }
+    const before = await checkRecords(dir);
+    const final = await runCli(['-C', dir, 'build', '--draft', '--json']);
+    expect(final.code).toBe(0);
+    const built = events(final.stdout).filter((e) => e.type === 'node:done' && e.outcome === 'built').map((e) => e.node);
+    for (const b of built) expect(before).not.toContain(b);
+    expect(await checkRecords(dir)).toHaveLength(14);
+    const leftovers = (await readdir(join(dir, 'keyframes'))).filter((f) => f.endsWith('.tmp'));
+    expect(leftovers).toEqual([]);
+  });
+});

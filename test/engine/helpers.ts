@@ -1,0 +1,96 @@
+// Engine test kit: temp projects, a scripted in-process provider that counts calls, one-call builds.
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import sharp from 'sharp';
+import { prepareBuild, type PrepareOptions } from '../../src/engine/build.js';
+import type { BuildEvent } from '../../src/engine/events.js';
+import { executeBuild } from '../../src/engine/execute.js';
+import { loadProject } from '../../src/project/load.js';
+import type { GenerateContext, GenerateRequest, GenerateResult, Provider } from '../../src/providers/types.js';
+
+export interface Call {
+  node: string;
+  model: string;
+  prompt?: string;
+  inputs: string[];
+  resume?: string;
+}
+
+export interface ScriptedProvider extends Provider {
+  calls: Call[];
+  /** Optional behaviour per call; default: a PNG whose colour follows prompt, seed and input hashes. */
+  script?: (req: GenerateRequest, ctx: GenerateContext, n: number) => Promise<GenerateResult | undefined>;
+}
+
+export async function png(seed: string, width = 64, height = 48): Promise<Buffer> {
+  const h = createHash('sha256').update(seed).digest();
+  return sharp({ create: { width, height, channels: 3, background: { r: h[0], g: h[1], b: h[2] } } }).png().toBuffer();
+}
+
+export function scriptedProvider(): ScriptedProvider {
+  const p: ScriptedProvider = {
+    id: 'fal',
+    calls: [],
+    async generate(req, ctx) {
+      const inputs = [req.input, ...req.refs, req.mask, ...req.keyframes].filter((x) => x !== undefined).map((x) => x!.sha256);
+      p.calls.push({ node: req.node, model: req.model.id, prompt: req.prompt, inputs, resume: ctx.resume });
+      const scripted = await p.script?.(req, ctx, p.calls.length);
+      if (scripted) return scripted;
+      const files = [];
+      for (let i = 0; i < req.numImages; i++) {
+        files.push({ bytes: await png(`${req.model.id}|${req.prompt}|${req.seed}|${inputs.join(',')}|${i}`) });
+      }
+      return { files, seed: req.seed ?? 42, requestId: `req-${p.calls.length}`, costUsd: 0.01 };
+    },
+  };
+  return p;
+}
+
+export async function tempProject(yaml: string, files: Record<string, Buffer> = {}): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'aivp-engine-'));
+  await writeFile(join(dir, 'aivp.project.yaml'), yaml);
+  for (const [rel, bytes] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, rel)), { recursive: true });
+    await writeFile(join(dir, rel), bytes);
+  }
+  return dir;
+}
+
+export async function removeProject(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+export interface RunResult {
+  events: BuildEvent[];
+  summary: Extract<BuildEvent, { type: 'build:done' }>['summary'];
+  plan: Awaited<ReturnType<typeof prepareBuild>>['plan'];
+}
+
+export async function build(
+  dir: string,
+  provider: Provider,
+  opts: PrepareOptions & { keepGoing?: boolean; signal?: AbortSignal; jobs?: number } = {},
+): Promise<RunResult> {
+  const project = await loadProject(dir);
+  const prepared = await prepareBuild(project, opts);
+  const events: BuildEvent[] = [];
+  const summary = await executeBuild({
+    ws: prepared.ws,
+    graph: prepared.graph,
+    selected: prepared.selected,
+    force: prepared.force,
+    providers: () => provider,
+    keepGoing: opts.keepGoing,
+    jobs: opts.jobs,
+    signal: opts.signal ?? new AbortController().signal,
+    emit: (e) => events.push(e),
+    retryBaseMs: 1,
+  });
+  return { events, summary, plan: prepared.plan };
+}
+
+export async function readJson(path: string): Promise<any> {
+  return JSON.parse(await readFile(path, 'utf8'));
+}
