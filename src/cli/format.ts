@@ -11,10 +11,11 @@ const LABEL: Record<string, string> = {
 
 export function formatPlan(plan: BuildPlan): string {
   const width = Math.max(4, ...plan.entries.map((e) => e.node.length));
+  const modelWidth = Math.max(5, ...plan.entries.map((e) => e.model.length));
   const lines = plan.entries.map((e) => {
     const cost = e.estimateUsd ? formatUsd(e.estimateUsd) : '';
     const why = e.reasons.length ? `  ${e.reasons.join('; ')}` : '';
-    return `  ${LABEL[e.status].padEnd(10)} ${e.node.padEnd(width)}  ${e.model.padEnd(12)} ${cost.padStart(8)}${why}`;
+    return `  ${LABEL[e.status].padEnd(10)} ${e.node.padEnd(width)}  ${e.model.padEnd(modelWidth)} ${cost.padStart(8)}${why}`;
   });
   const toRun = plan.entries.filter((e) => e.status === 'new' || e.status === 'stale').length;
   const cached = plan.entries.filter((e) => e.status === 'cached').length;

@@ -6,7 +6,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Graph, GraphNode } from '../graph/types.js';
 import { probeMedia } from '../media/probe.js';
-import { lookupModel } from '../providers/models.js';
+import { lookupModel, withImages } from '../providers/models.js';
 import { resolveSize } from '../providers/size.js';
 import type { GenerateRequest, GenerateResult, InputImage, ModelInfo, Provider, ProviderId } from '../providers/types.js';
 import { assess, type Assessment } from './assess.js';
@@ -170,7 +170,7 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
       onRetry: (attempt, delayMs, error) => emit({ type: 'node:retry', node: node.name, attempt, delayMs, error }),
       onFallback: (from, to, error) => emit({ type: 'node:fallback', node: node.name, from, to, error }),
       attempt: async (modelId, attemptSignal, attemptNo): Promise<GenerateResult> => {
-        const info = lookupModel(modelId, kind)!.info;
+        const info = withImages(lookupModel(modelId, kind)!.info, images.length);
         emit({ type: 'node:start', node: node.name, provider: info.provider, model: modelId, attempt: attemptNo });
         const provider = opts.providers(info.provider);
         return provider.generate(request(node, info, images), {

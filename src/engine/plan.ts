@@ -41,8 +41,9 @@ export async function planBuild(ws: Workspace, graph: Graph, opts: PlanOptions):
     if (node.source) continue;
     const inputs = await resolveInputs(ws, node, picked);
     if ('pending' in inputs) {
-      entry.status = 'stale';
-      entry.reasons = inputs.pending.map((n) => `input ${n} will be rebuilt`);
+      const recorded = ws.records.has(name);
+      entry.status = recorded ? 'stale' : 'new';
+      entry.reasons = recorded ? inputs.pending.map((n) => `input ${n} will be rebuilt`) : ['new'];
     } else {
       const a = await assess(ws, node, inputs, opts.force.has(name));
       assessments.set(name, a);

@@ -12,7 +12,7 @@ import { assertNotBlocked, downloadBytes, outputRefs } from '../providers/fal-ou
 import { runQueued, tolerateTransient } from '../providers/fal-queue.js';
 import { rememberUrls, sha256Hex } from '../providers/fal-uploads.js';
 import { createFalRuntime, type FalRuntime } from '../providers/fal.js';
-import { lookupModel } from '../providers/models.js';
+import { lookupModel, takesImages, withImages } from '../providers/models.js';
 import { resolveSize } from '../providers/size.js';
 import { ProviderError, type ModelInfo, type Progress } from '../providers/types.js';
 
@@ -105,9 +105,8 @@ function modelFor(id: string, hasImage: boolean): ModelInfo {
   const info = lookupModel(id, 'image')?.info;
   if (!info) throw new UsageError(`unknown model "${id}": fal model ids look like owner/app (e.g. ${DEFAULT_GENERATE_MODEL})`);
   if (info.provider !== 'fal') throw new UsageError(`"${id}" is not a fal model: the one-off commands call fal.ai`);
-  if (!hasImage || info.imageField || info.imageListField) return info;
-  const edit = lookupModel(`${id}/edit`, 'image');
-  return edit?.known ? edit.info : { ...info, imageField: 'image_url' };
+  const served = withImages(info, hasImage ? 1 : 0);
+  return !hasImage || takesImages(served) ? served : { ...served, imageField: 'image_url' };
 }
 
 function runtime(ctx: OneOffContext): FalRuntime {

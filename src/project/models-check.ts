@@ -1,5 +1,5 @@
 // Model ids: routed by a provider, known to the model table, and making the right kind of media.
-import { lookupModel, routeProvider } from '../providers/models.js';
+import { lookupModel, routeProvider, takesImages, withImages } from '../providers/models.js';
 import type { Reporter } from './report.js';
 import type { Path } from './source.js';
 
@@ -16,6 +16,20 @@ export function checkModel(id: string, media: 'image' | 'video', path: Path, rep
   } else if (found.info.media !== media) {
     const want = media === 'image' ? 'an image model' : 'a video model';
     report.error(path, `model \`${id}\` makes ${found.info.media === 'image' ? 'images' : 'videos'}; this node needs ${want}`);
+  }
+}
+
+/** Input and reference images a node's model would never see: a warning, since the build would silently ignore them. */
+export function checkImageInputs(model: string, images: number, path: Path, report: Reporter): void {
+  const found = lookupModel(model, 'image');
+  if (!found || images === 0) return;
+  const info = withImages(found.info, images);
+  if (!takesImages(info)) {
+    report.warn(path, `model \`${model}\` takes no input or reference images: they are not sent`, {
+      hint: 'use an image-to-image or edit model, e.g. `fal-ai/nano-banana-pro/edit` or `fal-ai/flux/dev/image-to-image`',
+    });
+  } else if (info.maxRefs !== undefined && images > info.maxRefs + (info.imageListField ? 0 : 1)) {
+    report.warn(path, `model \`${info.id}\` takes at most ${info.maxRefs} reference image(s); this node has ${images} input and reference images`);
   }
 }
 

@@ -6,9 +6,9 @@ const NANO_RATIOS = ['21:9', '16:9', '3:2', '4:3', '5:4', '1:1', '4:5', '3:4', '
 const GEMINI_RATIOS = ['21:9', '16:9', '4:3', '3:2', '1:1', '2:3', '3:4', '4:5', '5:4', '9:16'];
 const VIDEO_RATIOS = ['16:9', '9:16'];
 
-const fluxT2i = (id: string, perMp: number): ModelInfo => ({
+const fluxT2i = (id: string, perMp: number, editVariant?: string): ModelInfo => ({
   id, provider: 'fal', task: 't2i', media: 'image', size: 'image_size', seed: true, numImages: true,
-  price: { per_megapixel: perMp },
+  editVariant, price: { per_megapixel: perMp },
 });
 
 const kling = (id: string, fields: Partial<ModelInfo>, perSecond: number): ModelInfo => ({
@@ -21,14 +21,15 @@ export const MODELS: ModelInfo[] = [
   // fal: text to image
   {
     id: 'fal-ai/nano-banana-pro', provider: 'fal', task: 't2i', media: 'image', size: 'aspect_ratio',
-    aspectRatios: NANO_RATIOS, seed: true, numImages: true, price: { per_image: 0.15 },
+    aspectRatios: NANO_RATIOS, seed: true, numImages: true, editVariant: 'fal-ai/nano-banana-pro/edit',
+    price: { per_image: 0.15 },
   },
   {
     id: 'fal-ai/nano-banana-pro/edit', provider: 'fal', task: 'edit', media: 'image', size: 'aspect_ratio',
     aspectRatios: NANO_RATIOS, imageListField: 'image_urls', maxRefs: 14, seed: true, numImages: true,
     price: { per_image: 0.15 },
   },
-  fluxT2i('fal-ai/flux/dev', 0.025),
+  fluxT2i('fal-ai/flux/dev', 0.025, 'fal-ai/flux/dev/image-to-image'),
   fluxT2i('fal-ai/flux/schnell', 0.003),
   fluxT2i('fal-ai/flux-2-turbo', 0.008),
   {
@@ -56,7 +57,8 @@ export const MODELS: ModelInfo[] = [
   },
   {
     id: 'fal-ai/flux-pro/kontext/text-to-image', provider: 'fal', task: 't2i', media: 'image', size: 'aspect_ratio',
-    aspectRatios: NANO_RATIOS, seed: true, numImages: true, price: { per_image: 0.04 },
+    aspectRatios: NANO_RATIOS, seed: true, numImages: true, editVariant: 'fal-ai/flux-pro/kontext',
+    price: { per_image: 0.04 },
   },
   {
     id: 'fal-ai/bria/fibo-edit', provider: 'fal', task: 'edit', media: 'image', size: 'none',

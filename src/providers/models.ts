@@ -35,6 +35,17 @@ export function lookupModel(modelId: string, media: 'image' | 'video'): ModelLoo
   return { info: generic, known: false };
 }
 
+/** The row that will serve a request with `images` input/reference images: a text-to-image model switches to its edit variant. */
+export function withImages(info: ModelInfo, images: number): ModelInfo {
+  if (images === 0 || !info.editVariant || takesImages(info)) return info;
+  return BY_ID.get(info.editVariant) ?? info;
+}
+
+/** Whether input or reference images reach the model at all (Google and draft take them inline). */
+export function takesImages(info: ModelInfo): boolean {
+  return info.provider !== 'fal' || info.imageField !== undefined || info.imageListField !== undefined;
+}
+
 export interface CostInput {
   width?: number;
   height?: number;

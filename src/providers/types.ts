@@ -19,6 +19,8 @@ export interface ModelInfo {
   imageField?: string;
   /** The main input and refs go together as one list field (e.g. nano-banana `image_urls`). */
   imageListField?: string;
+  /** The image-taking sibling used when a text-to-image model is given input or reference images. */
+  editVariant?: string;
   /** Max reference (plus input) images the model takes. */
   maxRefs?: number;
   maskField?: string;
