@@ -1,4 +1,5 @@
 // Gemini image models through generateContent: prompt plus every input image as inline data.
+import { randomInt } from 'node:crypto';
 import { Modality, type GenerateContentConfig, type GenerateContentResponse, type GoogleGenAI, type HttpOptions, type Part } from '@google/genai';
 import { GEMINI_IMAGE_TYPES, inlineImage } from './google-media.js';
 import { nearestAspectRatio } from './size.js';
@@ -24,12 +25,14 @@ export async function generateGeminiImage(call: GoogleCall, req: GenerateRequest
   const imageConfig = { ...aspectRatioOf(req), ...extraImageConfig };
   const files: GenerateResult['files'] = [];
   let requestId: string | undefined;
+  // Gemini reports no seed back, so one is chosen here when the project gave none: it is recorded.
+  const seed = req.seed ?? (req.model.seed ? randomInt(2 ** 31 - 1) : undefined);
   // Gemini image models return one image per call, so num_images means that many calls.
   for (let i = 0; i < req.numImages; i++) {
     ctx.onProgress({ state: i === 0 ? 'submitting' : 'running', log: req.numImages > 1 ? `image ${i + 1}/${req.numImages}` : undefined });
     const config: GenerateContentConfig = {
       responseModalities: [Modality.IMAGE, Modality.TEXT],
-      ...(req.seed !== undefined ? { seed: req.seed + i } : {}),
+      ...(seed !== undefined ? { seed: seed + i } : {}),
       ...params,
       imageConfig,
       abortSignal: ctx.signal,
@@ -39,7 +42,7 @@ export async function generateGeminiImage(call: GoogleCall, req: GenerateRequest
     requestId ??= res.responseId;
     files.push({ bytes: imageBytes(req.model.id, res) });
   }
-  return { files, seed: req.seed, requestId };
+  return { files, seed, requestId };
 }
 
 function aspectRatioOf(req: GenerateRequest): { aspectRatio?: string } {

@@ -10,8 +10,16 @@ export { googleCredentialsPresent };
 
 export interface GoogleProviderOptions {
   env: Env;
-  /** Veo operation poll interval (default 10 s). */
+  /** Veo operation poll interval (default: AIVP_GOOGLE_POLL_MS from the environment, else 10 s). */
   pollIntervalMs?: number;
+}
+
+const DEFAULT_POLL_MS = 10_000;
+
+/** Gateways and tests (fake servers) shorten the Veo poll interval through the environment. */
+function pollInterval(opts: GoogleProviderOptions): number {
+  const fromEnv = Number(opts.env.AIVP_GOOGLE_POLL_MS);
+  return opts.pollIntervalMs ?? (opts.env.AIVP_GOOGLE_POLL_MS && fromEnv > 0 ? fromEnv : DEFAULT_POLL_MS);
 }
 
 export function createGoogleProvider(opts: GoogleProviderOptions): Provider {
@@ -26,7 +34,7 @@ export function createGoogleProvider(opts: GoogleProviderOptions): Provider {
       const toError = (err: unknown) => toProviderError(err, { secrets, vertex, retryAfterMs: tap.retryAfterMs() });
       try {
         return req.model.media === 'video'
-          ? await generateVeoVideo(call, req, ctx, { pollIntervalMs: opts.pollIntervalMs ?? 10_000, vertex, toError })
+          ? await generateVeoVideo(call, req, ctx, { pollIntervalMs: pollInterval(opts), vertex, toError })
           : await generateGeminiImage(call, req, ctx);
       } catch (err) {
         if (ctx.signal.aborted) throw ctx.signal.reason ?? err;

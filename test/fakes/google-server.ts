@@ -45,11 +45,14 @@ export interface FakeGoogle {
   close(): Promise<void>;
 }
 
+/** A tiny MP4 whose top-level boxes (ftyp, moov, mdat) tile the file, so the engine's probe accepts it. */
 export const FAKE_MP4 = Buffer.concat([
   Buffer.from([0, 0, 0, 0x18]),
   Buffer.from('ftypmp42\0\0\0\0isommp42', 'latin1'),
   Buffer.from([0, 0, 0, 8]),
-  Buffer.from('free', 'latin1'),
+  Buffer.from('moov', 'latin1'),
+  Buffer.from([0, 0, 0, 12]),
+  Buffer.from('mdatfake', 'latin1'),
 ]);
 
 export async function startFakeGoogle(opts: Partial<FakeGoogleBehaviour> & { imageWidth?: number; imageHeight?: number } = {}): Promise<FakeGoogle> {

@@ -1,0 +1,108 @@
+// Kit for end-to-end builds of the built CLI against both fake providers: environments with dummy
+// keys, temp projects, and checks that records are whole and no key reached the disk.
+import { createHash, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { expect } from 'vitest';
+import { cleanEnv } from '../cli/helpers.js';
+import type { FakeFal } from '../fakes/fal-server.js';
+import type { FakeGoogle } from '../fakes/google-server.js';
+
+export { FAKE_MP4 } from '../fakes/google-server.js';
+
+export const GEMINI_KEY = `gemini-test-key-${randomUUID()}`;
+
+/** The CLI's environment: dummy keys, both fakes, and short retry and poll intervals. */
+export function fakeEnv(fal?: FakeFal, google?: FakeGoogle, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return cleanEnv({
+    AIVP_RETRY_BASE_MS: '5',
+    ...(fal ? fal.env() : {}),
+    ...(google ? { GEMINI_API_KEY: GEMINI_KEY, GOOGLE_GEMINI_BASE_URL: google.url, AIVP_GOOGLE_POLL_MS: '5' } : {}),
+    ...extra,
+  });
+}
+
+const dirs: string[] = [];
+
+export async function project(yaml: string, files: Record<string, Buffer> = {}): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'aivp-e2e-'));
+  dirs.push(dir);
+  await writeFile(join(dir, 'aivp.project.yaml'), yaml);
+  for (const [rel, bytes] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, rel)), { recursive: true });
+    await writeFile(join(dir, rel), bytes);
+  }
+  return dir;
+}
+
+export async function removeProjects(): Promise<void> {
+  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+}
+
+export async function readJson(path: string): Promise<any> {
+  return JSON.parse(await readFile(path, 'utf8'));
+}
+
+export function sha256(bytes: Buffer): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Every record is whole JSON and every output it lists exists with the recorded hash; returns the recorded node names. */
+export async function checkRecords(dir: string): Promise<string[]> {
+  const meta = join(dir, 'metadata');
+  const names = existsSync(meta) ? await readdir(meta) : [];
+  const recorded: string[] = [];
+  for (const name of names.filter((n) => n.endsWith('.json') && !n.startsWith('.'))) {
+    const rec = JSON.parse(await readFile(join(meta, name), 'utf8'));
+    expect(rec.outputs.length, `${name} lists outputs`).toBeGreaterThan(0);
+    for (const o of rec.outputs) {
+      const bytes = await readFile(join(dir, o.path));
+      expect(sha256(bytes), `${o.path} matches its record`).toBe(o.sha256);
+      expect(bytes.length).toBe(o.bytes);
+    }
+    recorded.push(rec.node);
+  }
+  return recorded.sort();
+}
+
+/** Relative paths of every file under `dir` (dot folders included) whose bytes contain any needle. */
+export async function filesContaining(dir: string, needles: string[]): Promise<string[]> {
+  const hits: string[] = [];
+  const walk = async (d: string): Promise<void> => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile()) {
+        const bytes = await readFile(p);
+        if (needles.some((n) => bytes.includes(n))) hits.push(p.slice(dir.length + 1));
+      }
+    }
+  };
+  await walk(dir);
+  return hits;
+}
+
+/** Every file under `dir`, relative. */
+export async function allFiles(dir: string): Promise<string[]> {
+  return (await readdir(dir, { recursive: true, withFileTypes: true }))
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
+    .sort();
+}
+
+/** Resolves once `check` holds, polling every few ms (rejects after `ms`). */
+export async function until(check: () => boolean, ms = 20_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+/** No stack trace lines in CLI output. */
+export function expectNoStack(text: string): void {
+  expect(text).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);
+  expect(text).not.toMatch(/^\s+at (file|node):/m);
+}
