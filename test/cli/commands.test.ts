@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadEnv } from '../../src/env.js';
+import { events, REPO, runCli } from './helpers.js';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
+});
+async function tempDir(): Promise<string> {
+  const d = await mkdtemp(join(tmpdir(), 'aivp-cmd-'));
+  dirs.push(d);
+  return d;
+}
+
+describe('aivp init, plan, graph', () => {
+  it('creates a project from each template that validates and plans, and never overwrites one', async () => {
+    const list = await runCli(['init', '--list']);
+    const templates = list.stdout.trim().split('\n');
+    expect(templates).toEqual(expect.arrayContaining(['short-film', 'product-ad']));
+    for (const t of templates) {
+      const dir = join(await tempDir(), t);
+      const init = await runCli(['init', dir, '--template', t]);
+      expect(init.code).toBe(0);
+      expect((await runCli(['-C', dir, 'validate'])).code).toBe(0);
+      const plan = await runCli(['-C', dir, 'plan', '--json']);
+      const parsed = JSON.parse(plan.stdout);
+      expect(parsed.estimateUsd).toBeGreaterThan(0);
+      expect(parsed.entries.filter((e: any) => e.status !== 'source').every((e: any) => e.status === 'new')).toBe(true);
+      const again = await runCli(['init', dir, '--template', t]);
+      expect(again.code).toBe(2);
+      expect(again.stderr).toContain('already exists');
+    }
+    const bad = await runCli(['init', join(await tempDir(), 'x'), '--template', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('no template named `nope`');
+  });
+
+  it('prints the graph as mermaid, dot and json', async () => {
+    const dir = join(await tempDir(), 'p');
+    await runCli(['init', dir]);
+    const mermaid = await runCli(['-C', dir, 'graph']);
+    expect(mermaid.stdout).toMatch(/^flowchart LR/);
+    expect((await runCli(['-C', dir, 'graph', '--format', 'dot'])).stdout).toMatch(/^digraph aivp \{/);
+    const json = JSON.parse((await runCli(['-C', dir, 'graph', '--format', 'json'])).stdout);
+    expect(json.nodes.length).toBeGreaterThan(3);
+    const bad = await runCli(['-C', dir, 'graph', '--format', 'png']);
+    expect(bad.code).toBe(2);
+  });
+
+  it('exits 2 with a clear message for unknown targets and bad flags', async () => {
+    const dir = join(await tempDir(), 'p');
+    await runCli(['init', dir]);
+    const r = await runCli(['-C', dir, 'plan', 'no_such_shot']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no node matches target `no_such_shot`');
+    expect((await runCli(['-C', dir, 'build', '-j', 'zero'])).code).toBe(2);
+    expect((await runCli(['-C', join(dir, 'missing'), 'plan'])).code).toBe(2);
+  });
+});
+
+describe('the example project', () => {
+  it('builds end to end with --draft, then clean and gc keep what the project references', async () => {
+    const dir = await tempDir();
+    await cp(join(REPO, 'aivp.project.yaml.example'), join(dir, 'aivp.project.yaml'));
+    await cp(join(REPO, 'examples'), join(dir, 'examples'), { recursive: true });
+    const build = await runCli(['-C', dir, 'build', '--draft', '--json']);
+    expect(build.code, build.stderr).toBe(0);
+    const summary = events(build.stdout).find((e) => e.type === 'build:done').summary;
+    expect(summary.failed).toBe(0);
+    expect(summary.built).toBeGreaterThan(5);
+    const gallery = await runCli(['-C', dir, 'gallery']);
+    expect(gallery.code).toBe(0);
+    expect(existsSync(join(dir, '.aivp/gallery/index.html'))).toBe(true);
+
+    // Drop the last segment from the project: clean removes its record and output.
+    const yaml = await readFile(join(dir, 'aivp.project.yaml'), 'utf8');
+    const records = await readdir(join(dir, 'metadata'));
+    const victim = JSON.parse(await readFile(join(dir, 'metadata/seg_02.json'), 'utf8'));
+    expect(existsSync(join(dir, victim.outputs[0].path))).toBe(true);
+    await writeFile(join(dir, 'aivp.project.yaml'), `${yaml.slice(0, yaml.indexOf('\n  seg_02:'))}\n`);
+    expect((await runCli(['-C', dir, 'clean'])).code).toBe(2);
+    const clean = await runCli(['-C', dir, 'clean', '--yes']);
+    expect(clean.code).toBe(0);
+    expect(await readdir(join(dir, 'metadata'))).toHaveLength(records.length - 1);
+    expect(existsSync(join(dir, victim.outputs[0].path))).toBe(false);
+
+    const gc = await runCli(['-C', dir, 'gc']);
+    expect(gc.code).toBe(0);
+    expect(gc.stdout).toMatch(/Removed [1-9]\d* cached file/);
+    const rebuild = await runCli(['-C', dir, 'build', '--draft', '--json']);
+    expect(events(rebuild.stdout).find((e) => e.type === 'build:done').summary).toMatchObject({ built: 0, failed: 0 });
+  });
+});
+
+describe('.env', () => {
+  it('is read from the project folder and never overrides the environment', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, '.env'), 'FAL_KEY=from-file\nGEMINI_API_KEY="quoted"\n');
+    expect(loadEnv(dir, {})).toMatchObject({ FAL_KEY: 'from-file', GEMINI_API_KEY: 'quoted' });
+    expect(loadEnv(dir, { FAL_KEY: 'from-env' }).FAL_KEY).toBe('from-env');
+    expect(loadEnv(join(dir, 'none'), {})).toEqual({});
+  });
+});
