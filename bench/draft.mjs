@@ -18,20 +18,25 @@ export async function run() {
   try {
     const image = async (name, width, height) => {
       const path = join(dir, `${name}.png`);
-      const bytes = await sharp({ create: { width, height, channels: 3, background: { r: 200, g: 120, b: name.length * 20 } } }).png().toBuffer();
+      const c = createHash('sha256').update(name).digest();
+      const bytes = await sharp({ create: { width, height, channels: 3, background: { r: c[0], g: c[1], b: c[2] } } }).png().toBuffer();
       await writeFile(path, bytes);
       return { name, path, sha256: createHash('sha256').update(bytes).digest('hex'), mediaType: 'image/png' };
     };
     const refs = [await image('hero', 1024, 1024), await image('mentor', 768, 1024), await image('style', 1024, 768)];
-    const input = await image('previous', 1024, 768);
+    const n = QUICK ? 10 : 30;
+    // A fresh input per render, as in a chained build (the provider caches thumbnails by content).
+    const inputs = [];
+    for (let i = 0; i <= n; i++) inputs.push(await image(`previous_${i}`, 1024, 768));
+    const inputOf = (i) => inputs[i + 1];
     const ctx = { signal: new AbortController().signal, onProgress() {}, onSubmitted: async () => {} };
     const imageReq = (i, width, height) => ({
       node: `shot_${i}`, model: lookupModel('draft', 'image').info, prompt: `A woman in a red dress on a cliff, take ${i}, golden hour`,
-      seed: i, size: { width, height, aspectRatio: `${width}:${height}` }, numImages: 1, input, refs, keyframes: [], params: {},
+      seed: i, size: { width, height, aspectRatio: `${width}:${height}` }, numImages: 1, input: inputOf(i), refs, keyframes: [], params: {},
     });
     const segmentReq = (i) => ({
       node: `seg_${i}`, model: lookupModel('draft', 'video').info, prompt: `Slow push in, take ${i}`,
-      numImages: 1, refs: [], keyframes: [input, refs[2]], duration: 5, params: {},
+      numImages: 1, refs: [], keyframes: [inputOf(i), refs[2]], duration: 5, params: {},
     });
     const time = async (n, make) => {
       await provider.generate(make(-1), ctx);
@@ -45,14 +50,13 @@ export async function run() {
       }
       return { p50: median(t), p95: percentile(t, 95), bytes };
     };
-    const n = QUICK ? 10 : 30;
     const rows = {
       small: await time(n, (i) => imageReq(i, 64, 64)),
       landscape: await time(n, (i) => imageReq(i, 1024, 768)),
       segment: await time(QUICK ? 3 : 10, segmentReq),
     };
     const markdown = [
-      'The draft provider called in-process (dist/providers/draft.js), after one warm-up call. Images take an input and three references (1024-pixel PNGs) whose thumbnails are drawn in; ' +
+      'The draft provider called in-process (dist/providers/draft.js), after one warm-up call. Images take a fresh input per render and the same three references (1024-pixel PNGs), whose thumbnails are drawn in; ' +
         'the segment animates two 1024x768 keyframes over 5 s.',
       '',
       table(
