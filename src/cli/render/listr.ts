@@ -8,6 +8,7 @@ import { summaryLine } from './plain.js';
 
 interface Row {
   settle(error?: Error): void;
+  settled?: boolean;
   task?: ListrTaskWrapper<unknown, never, never>;
   started?: number;
   detail: string;
@@ -21,14 +22,25 @@ export function listrRenderer(plan: BuildPlan): BuildListener {
       title: `${e.node}  ${e.model}${e.estimateUsd ? `  ~${formatUsd(e.estimateUsd)}` : ''}`,
       task: (_ctx: unknown, task: ListrTaskWrapper<unknown, never, never>) =>
         new Promise<void>((resolve, reject) => {
-          rows.set(e.node, { task, detail: 'waiting', settle: (err) => (err ? reject(err) : resolve()) });
+          const row: Row = {
+            task,
+            detail: 'waiting',
+            settle: (err) => {
+              row.settled = true;
+              if (err) reject(err);
+              else resolve();
+            },
+          };
+          rows.set(e.node, row);
         }),
     })),
     { concurrent: true, exitOnError: false },
   );
   const done = list.run().catch(() => undefined);
   const timer = setInterval(() => {
-    for (const r of rows.values()) if (r.started && r.task) r.task.output = `${r.detail} ${((Date.now() - r.started) / 1000).toFixed(0)} s`;
+    for (const r of rows.values()) {
+      if (r.started && r.task && !r.settled) r.task.output = `${r.detail} ${((Date.now() - r.started) / 1000).toFixed(0)} s`;
+    }
   }, 1000);
   timer.unref();
 
@@ -45,19 +57,21 @@ export function listrRenderer(plan: BuildPlan): BuildListener {
         if (row) row.detail = `retrying in ${(e.delayMs / 1000).toFixed(1)} s (${e.error})`;
         break;
       case 'node:done':
-        if (row?.task) row.task.title = `${e.node}  ${e.outcome === 'built' ? `built ${formatUsd(e.costUsd)}` : e.outcome === 'cached' ? 'from cache' : 'up to date'}`;
+        if (row?.task && !row.settled) row.task.title = `${e.node}  ${e.outcome === 'built' ? `built ${formatUsd(e.costUsd)}` : e.outcome === 'cached' ? 'from cache' : 'up to date'}`;
         row?.settle();
         break;
       case 'node:failed':
         row?.settle(new Error(e.error));
         break;
       case 'node:skipped':
-        row?.task?.skip(e.reason);
-        row?.settle();
+        if (row && !row.settled) {
+          row.task?.skip(e.reason);
+          row.settle();
+        }
         break;
       case 'build:done':
         clearInterval(timer);
-        for (const r of rows.values()) r.settle();
+        for (const r of rows.values()) if (!r.settled) r.settle();
         void done.then(() => process.stderr.write(`${summaryLine(e.summary)}\n`));
         break;
       default:
