@@ -4,7 +4,7 @@ import { Listr, type ListrTaskWrapper } from 'listr2';
 import type { BuildEvent, BuildListener } from '../../engine/events.js';
 import type { BuildPlan } from '../../engine/plan.js';
 import { formatUsd } from '../format.js';
-import { summaryLine } from './plain.js';
+import { planLine, summaryLine } from './plain.js';
 
 interface Row {
   settle(error?: Error): void;
@@ -15,6 +15,7 @@ interface Row {
 }
 
 export function listrRenderer(plan: BuildPlan): BuildListener {
+  process.stderr.write(`${planLine(plan.entries, plan.estimateUsd)}\n`);
   const rows = new Map<string, Row>();
   const todo = plan.entries.filter((e) => ['new', 'stale', 'cached'].includes(e.status));
   const list = new Listr(
