@@ -67,6 +67,18 @@ describe('incremental builds', () => {
     expect(second.plan.entries.every((e) => e.status === 'uptodate')).toBe(true);
   });
 
+  it('checks an up-to-date project without hashing a byte once the stat cache is warm', async () => {
+    const dir = await project();
+    await build(dir, scriptedProvider());
+    // Files written within the racy window are re-hashed once, as git does.
+    await new Promise((r) => setTimeout(r, 150));
+    const warm = await build(dir, scriptedProvider());
+    expect(warm.hashedBytes).toBeGreaterThan(0);
+    const noop = await build(dir, scriptedProvider());
+    expect(noop.summary.uptodate).toBe(6);
+    expect(noop.hashedBytes).toBe(0);
+  });
+
   it('rebuilds exactly the edited node and its dependents, and a revert restores from the cache for free', async () => {
     const dir = await project();
     await build(dir, scriptedProvider());

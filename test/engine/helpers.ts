@@ -66,6 +66,8 @@ export interface RunResult {
   events: BuildEvent[];
   summary: Extract<BuildEvent, { type: 'build:done' }>['summary'];
   plan: Awaited<ReturnType<typeof prepareBuild>>['plan'];
+  /** Bytes the stat cache had to hash during plan and build. */
+  hashedBytes: number;
 }
 
 export async function build(
@@ -88,7 +90,7 @@ export async function build(
     emit: (e) => events.push(e),
     retryBaseMs: 1,
   });
-  return { events, summary, plan: prepared.plan };
+  return { events, summary, plan: prepared.plan, hashedBytes: prepared.ws.hashedBytes() };
 }
 
 export async function readJson(path: string): Promise<any> {
