@@ -10,7 +10,7 @@ import { lookupModel, withImages } from '../providers/models.js';
 import { resolveSize } from '../providers/size.js';
 import type { GenerateRequest, GenerateResult, InputImage, ModelInfo, Provider, ProviderId } from '../providers/types.js';
 import { assess, type Assessment } from './assess.js';
-import { BuildControl, type InflightNode } from './control.js';
+import { BuildControl, inflightNode, type InflightNode } from './control.js';
 import type { BuildListener, BuildSummary } from './events.js';
 import { nodeEstimate, resolveInputs } from './plan.js';
 import type { NodeRecord, OutputFile, RecordInput } from './record-types.js';
@@ -159,9 +159,9 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
     const kind = node.spec.kind === 'segment' ? 'video' : 'image';
     const models = [node.model, ...(node.model === 'draft' ? [] : node.spec.fallback)];
     const inflight = await readInflight(ws.root, assessed.key);
-    const steer: InflightNode = { key: assessed.key, state: 'starting', controller: new AbortController(), detached: false, cancelled: false };
+    const steer = inflightNode(assessed.key);
     control.inflight.set(node.name, steer);
-    const { result, model } = await runWithRetries({
+    const generation = runWithRetries({
       models,
       retries: node.spec.retries,
       baseMs: opts.retryBaseMs ?? 1000,
@@ -187,7 +187,23 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
           resume: modelId === inflight?.model ? inflight.requestId : undefined,
         });
       },
-    });
+    }).then(({ result, model }) => keep(node, assessed, steer, result, model, t0));
+    return Promise.race([
+      generation,
+      steer.whenDetached.then(() => {
+        // The build moves on; the paid request still finishes into the cache.
+        control.detachedWork.add(generation);
+        void generation.finally(() => control.detachedWork.delete(generation)).catch(() => undefined);
+        throw new Superseded();
+      }),
+    ]);
+  };
+
+  /** Outputs into the workspace and the record, or into the cache only when superseded while running. */
+  const keep = async (node: GraphNode, assessed: Assessment, steer: InflightNode, result: GenerateResult, model: string, t0: number): Promise<NodeRecord> => {
+    const detached = steer.detached;
+    steer.state = 'storing';
+    const kind = node.spec.kind === 'segment' ? 'video' : 'image';
     if (result.files.length === 0) throw new Error(`${model} returned no output`);
 
     const outputs: OutputFile[] = [];
@@ -195,7 +211,7 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
       const media = await probeMedia(file.bytes);
       const path = withExt(node.outputs[i] ?? `${node.outputs[0]}_${i + 1}`, media.ext);
       const sha256 = await putBlob(ws.root, file.bytes);
-      if (!steer.detached) await writeFileAtomic(join(ws.root, path), file.bytes);
+      if (!detached) await writeFileAtomic(join(ws.root, path), file.bytes);
       outputs.push({ path, sha256, bytes: file.bytes.length, width: media.width, height: media.height, mediaType: media.mediaType });
     }
     const spec = node.spec;
@@ -218,9 +234,11 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
       durationMs: Date.now() - t0,
       createdAt: new Date().toISOString(),
     };
-    if (steer.detached) {
+    if (detached) {
       // Superseded while running: paid anyway, so kept in the cache (an undo restores it), not the workspace.
       await putKeyRecord(ws.root, rec);
+      await removeInflight(ws.root, assessed.key);
+      control.detachedSpentUsd += rec.costUsd;
       throw new Superseded();
     }
     await commitRecord(node, rec);

@@ -1,7 +1,7 @@
 // `aivp watch`: re-plan on every change to the project file, `.env` and the referenced sources;
 // supersede in-flight work whose key changed (cancel if still queued, let it finish into the cache
 // if already running); keep the last good state when an edit is invalid.
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { prepareBuild } from '../engine/build.js';
 import { BuildControl } from '../engine/control.js';
@@ -9,6 +9,7 @@ import type { BuildListener, BuildSummary } from '../engine/events.js';
 import { executeBuild } from '../engine/execute.js';
 import { loadEnv, type Env } from '../env.js';
 import { formatDiagnostic, UsageError } from '../errors.js';
+import { sha256File } from '../media/hash.js';
 import { loadProject } from '../project/load.js';
 import type { ResolvedProject } from '../project/types.js';
 import type { Provider, ProviderId } from '../providers/types.js';
@@ -18,7 +19,7 @@ export interface WatchOptions {
   targets: string[];
   draft?: boolean;
   emit: BuildListener;
-  /** Human lines: errors of an invalid edit, the status after each build. */
+  /** Human lines: errors of an invalid edit, what is in flight, the status after each build. */
   log(line: string): void;
   providers(env: Env, root: string): (id: ProviderId) => Provider;
   signal: AbortSignal;
@@ -37,20 +38,28 @@ interface Running {
 export async function watchProject(opts: WatchOptions): Promise<void> {
   const dir = resolve(opts.dir);
   const projectFile = join(dir, 'aivp.project.yaml');
-  const watcher: FSWatcher = watch([projectFile, join(dir, '.env')], { ignoreInitial: true });
-  let watched = new Set([projectFile, join(dir, '.env')]);
+  const envFile = join(dir, '.env');
+  const watcher: FSWatcher = watch([projectFile, envFile], { ignoreInitial: true });
+  let watched = new Set([projectFile, envFile]);
   let current: Running | undefined;
-  let cycling = false;
+  let cycling: Promise<void> | undefined;
   let dirty = false;
   let timer: NodeJS.Timeout | undefined;
   let spent = 0;
   const failed = new Set<string>();
+  const changed = new Set<string>();
+  /** Outputs the builds wrote (absolute path -> sha256): their change events are our own writes. */
+  const written = new Map<string, string>();
+  /** Planned output paths of the current graph, without extension. */
+  let outputStems = new Set<string>();
+  const detached = new Set<Promise<void>>();
 
-  const load = async (): Promise<ResolvedProject | undefined> => {
+  const load = async (quiet = false): Promise<ResolvedProject | undefined> => {
     try {
       return await loadProject(dir);
     } catch (err) {
       if (!(err instanceof UsageError)) throw err;
+      if (quiet) return undefined;
       for (const d of err.diagnostics) opts.log(formatDiagnostic(d));
       if (err.message) opts.log(`aivp: ${err.message}`);
       opts.log('watch: keeping the last good state; fix the file to resume');
@@ -60,7 +69,7 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
 
   /** The watched set follows the project: its source files and folders. */
   const follow = (project: ResolvedProject) => {
-    const want = new Set([projectFile, join(dir, '.env')]);
+    const want = new Set([projectFile, envFile]);
     for (const n of project.nodes) {
       if (n.kind === 'segment') continue;
       if (n.file) want.add(join(dir, n.file));
@@ -73,21 +82,23 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
     watched = want;
   };
 
-  /** In-flight nodes whose key the edited project no longer wants. */
+  /** In-flight nodes whose key the edited project no longer wants: cancelled if queued, detached if running. */
   const supersede = async (project: ResolvedProject) => {
-    if (!current) return;
+    if (!current || current.control.inflight.size === 0) return;
     const { plan, ws } = await prepareBuild(project, { draft: opts.draft, targets: opts.targets });
     await ws.save();
     const keys = new Map(plan.entries.map((e) => [e.node, e.key]));
-    for (const [node, n] of current.control.inflight) {
+    for (const [node, n] of current?.control.inflight ?? []) {
       if (keys.get(node) === n.key) continue;
-      const outcome = current.control.supersede(node);
-      if (outcome !== 'not-running') opts.log(`watch: ${node} changed while in flight: ${outcome === 'cancelled' ? 'queued request cancelled' : 'running request will finish into the cache'}`);
+      const outcome = current!.control.supersede(node);
+      if (outcome === 'cancelled') opts.log(`watch: ${node} changed while queued: request cancelled`);
+      if (outcome === 'detached') opts.log(`watch: ${node} changed while running: it finishes into the cache only (it is paid anyway)`);
     }
   };
 
   const startBuild = async (project: ResolvedProject) => {
     const prepared = await prepareBuild(project, { draft: opts.draft, targets: opts.targets });
+    outputStems = new Set([...prepared.graph.nodes.values()].flatMap((n) => n.outputs.map(stem)));
     const work = prepared.plan.entries.filter((e) => ['new', 'stale', 'cached'].includes(e.status));
     if (work.length === 0) {
       await prepared.ws.save();
@@ -95,6 +106,8 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
       return;
     }
     const control = new BuildControl();
+    const estimate = prepared.plan.estimateUsd ? ` (estimate $${prepared.plan.estimateUsd.toFixed(2)})` : '';
+    opts.log(`watch: building ${work.map((e) => e.node).join(', ')}${estimate}`);
     opts.emit({ type: 'plan', entries: prepared.plan.entries, estimateUsd: prepared.plan.estimateUsd });
     const done = executeBuild({
       ws: prepared.ws,
@@ -106,16 +119,32 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
       signal: opts.signal,
       emit: (e) => {
         if (e.type === 'node:failed') failed.add(e.node);
-        if (e.type === 'node:done') failed.delete(e.node);
+        if (e.type === 'node:done') {
+          failed.delete(e.node);
+          for (const o of prepared.ws.records.get(e.node)?.outputs ?? []) written.set(join(dir, o.path), o.sha256);
+        }
         opts.emit(e);
       },
       control,
       retryBaseMs: opts.retryBaseMs,
-    }).then(async (summary) => {
-      spent += summary.spentUsd;
-      current = undefined;
-      opts.log(status(`${summary.built} built, ${summary.cached} from cache`));
-      await opts.onBuilt?.(project, summary);
+    }).then(
+      async (summary) => {
+        spent += summary.spentUsd;
+        if (current?.control === control) current = undefined;
+        opts.log(status(`${summary.built} built, ${summary.cached} from cache${summary.interrupted ? ', interrupted' : ''}`));
+        await opts.onBuilt?.(project, summary);
+      },
+      (err: unknown) => {
+        if (current?.control === control) current = undefined;
+        opts.log(`watch: build failed: ${(err as Error).message}`);
+      },
+    ).finally(() => {
+      // Detached work still finishing is paid: count it when it lands.
+      const landed = control.settled().then(() => {
+        spent += control.detachedSpentUsd;
+        detached.delete(landed);
+      });
+      detached.add(landed);
     });
     current = { control, done };
   };
@@ -123,19 +152,19 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
   const status = (what: string) =>
     `watch: ${what}; ${failed.size ? `failed: ${[...failed].join(', ')}; ` : ''}spent $${spent.toFixed(2)} this session; waiting for changes`;
 
-  const cycle = async () => {
-    if (cycling) {
-      dirty = true;
-      return;
-    }
-    cycling = true;
+  const inFlight = () =>
+    [...(current?.control.inflight ?? [])].map(([node, n]) => `${node} (${n.state === 'starting' || n.state === 'submitting' ? 'starting' : n.state})`).join(', ');
+
+  const loop = async () => {
     try {
       do {
         dirty = false;
         const project = await load();
-        if (!project) break;
+        if (!project) continue;
         follow(project);
         if (current) {
+          const flying = inFlight();
+          if (flying) opts.log(`watch: change while building; in flight: ${flying}`);
           await supersede(project);
           current.control.drain();
           await current.done;
@@ -146,31 +175,56 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
       } while (dirty && !opts.signal.aborted);
     } catch (err) {
       opts.log(`watch: ${(err as Error).message}`);
-    } finally {
-      cycling = false;
     }
   };
 
-  const schedule = (ms = opts.debounceMs ?? 100) => {
+  const cycle = () => {
     if (cycling) {
-      // Supersede promptly even while a cycle waits for the running build to drain.
+      // A cycle waits for the running build to drain: supersede at once, re-plan when it has.
       dirty = true;
-      void load().then((p) => (p ? supersede(p) : undefined)).catch(() => undefined);
+      void load(true).then((p) => (p ? supersede(p) : undefined)).catch(() => undefined);
+      return;
     }
-    clearTimeout(timer);
-    timer = setTimeout(() => void cycle(), ms);
+    cycling = loop().finally(() => (cycling = undefined));
   };
 
-  watcher.on('all', () => schedule());
+  /** Whether a changed path is an output a build wrote (and nobody changed since). */
+  const ownWrite = async (path: string): Promise<boolean> => {
+    if (path === projectFile || path === envFile) return false;
+    if (!outputStems.has(stem(relative(dir, path)))) return false;
+    // The record of a write by the running build is known once it ends.
+    if (current) await current.done;
+    const sha = written.get(path);
+    return sha !== undefined && sha === (await sha256File(path).catch(() => undefined));
+  };
+
+  const settle = async () => {
+    const paths = [...changed];
+    changed.clear();
+    const own = await Promise.all(paths.map(ownWrite));
+    if (own.some((o) => !o) && !opts.signal.aborted) cycle();
+  };
+
+  watcher.on('all', (_event, path) => {
+    changed.add(resolve(dir, path));
+    clearTimeout(timer);
+    timer = setTimeout(() => void settle(), opts.debounceMs ?? 100);
+  });
   await new Promise<void>((r) => watcher.once('ready', () => r()));
   opts.log(`watch: watching ${dir} (Ctrl-C to stop)`);
-  await cycle();
+  cycle();
 
   await new Promise<void>((r) => {
     if (opts.signal.aborted) r();
     else opts.signal.addEventListener('abort', () => r(), { once: true });
   });
   clearTimeout(timer);
-  await current?.done;
   await watcher.close();
+  await cycling;
+  await current?.done;
+  await Promise.all(detached);
+}
+
+function stem(path: string): string {
+  return path.replace(/\\/g, '/').replace(/\.[a-z0-9]+$/i, '');
 }

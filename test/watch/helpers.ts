@@ -1,0 +1,59 @@
+// Watch test kit: run `watchProject` in-process on a temp project with a scripted provider, and
+// wait for conditions (never for fixed times) with a generous timeout.
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { BuildEvent } from '../../src/engine/events.js';
+import type { Provider } from '../../src/providers/types.js';
+import { watchProject } from '../../src/watch/watch.js';
+
+export interface WatchRun {
+  events: BuildEvent[];
+  logs: string[];
+  /** `build:done` events so far. */
+  builds(): Extract<BuildEvent, { type: 'build:done' }>[];
+  /** Aborts the watch and waits for it to return. */
+  stop(): Promise<void>;
+  done: Promise<void>;
+}
+
+/** Polls `cond` until it holds; fails with `what` after `timeoutMs`. */
+export async function until(cond: () => boolean | Promise<boolean>, what: string | (() => string), timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
+    await sleep(10);
+  }
+}
+
+export async function startWatch(dir: string, provider: Provider, opts: { targets?: string[]; debounceMs?: number } = {}): Promise<WatchRun> {
+  const events: BuildEvent[] = [];
+  const logs: string[] = [];
+  const controller = new AbortController();
+  const done = watchProject({
+    dir,
+    targets: opts.targets ?? [],
+    emit: (e) => events.push(e),
+    log: (l) => logs.push(l),
+    providers: () => () => provider,
+    signal: controller.signal,
+    debounceMs: opts.debounceMs ?? 40,
+    retryBaseMs: 1,
+  });
+  const builds = () => events.filter((e): e is Extract<BuildEvent, { type: 'build:done' }> => e.type === 'build:done');
+  let ended: unknown;
+  done.then(() => (ended = 'returned'), (err: unknown) => (ended = err));
+  // Running means the first cycle has planned (and built or found nothing to do).
+  await until(() => {
+    if (ended) throw new Error(`watch ended early (${String(ended)}); log:\n${logs.join('\n')}`);
+    return logs.some((l) => l.includes('waiting for changes'));
+  }, () => `the first build to settle; log:\n${logs.join('\n')}`);
+  return {
+    events,
+    logs,
+    builds,
+    done,
+    stop: async () => {
+      controller.abort();
+      await done;
+    },
+  };
+}
