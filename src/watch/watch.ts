@@ -141,6 +141,7 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
     ).finally(() => {
       // Detached work still finishing is paid: count it when it lands.
       const landed = control.settled().then(() => {
+        if (control.detachedSpentUsd) opts.log(`watch: superseded work finished into the cache ($${control.detachedSpentUsd.toFixed(2)})`);
         spent += control.detachedSpentUsd;
         detached.delete(landed);
       });

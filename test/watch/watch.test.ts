@@ -132,3 +132,104 @@ describe('watch: invalid edits', () => {
     expect(nodes(p.calls)).toEqual(['s2']);
   });
 });
+
+describe('watch: edits while a node is in flight', () => {
+  const planKey = (w: WatchRun, node: string, nth: number) => {
+    const plan = w.events.filter((e) => e.type === 'plan')[nth];
+    return plan?.type === 'plan' ? plan.entries.find((e) => e.node === node)?.key : undefined;
+  };
+
+  it('cancels a request still queued and submits the new one', async () => {
+    const dir = await project();
+    const p = scriptedProvider();
+    const w = await watch(dir, p);
+    const aborted: string[] = [];
+    p.script = async (req, ctx) => {
+      if (req.prompt !== 'a harbour v1') return undefined;
+      ctx.onProgress({ state: 'queued', queuePosition: 3 });
+      // Queued until cancelled.
+      await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+      aborted.push(req.prompt);
+      throw ctx.signal.reason;
+    };
+    p.calls.length = 0;
+    await edit(dir, 'a harbour', 'a harbour v1');
+    await until(() => w.events.some((e) => e.type === 'node:progress' && e.node === 's3' && e.progress.state === 'queued'), 'v1 queued');
+    await edit(dir, 'a harbour v1', 'a harbour v2');
+    await until(() => w.builds().length === 3, 'the rebuild with v2');
+    expect(aborted).toEqual(['a harbour v1']);
+    expect(p.calls.map((c) => c.prompt)).toEqual(['a harbour v1', 'a harbour v2']);
+    expect(w.events).toContainEqual({ type: 'node:skipped', node: 's3', reason: 'superseded: queued request cancelled' });
+    expect(w.logs.some((l) => l.includes('s3 changed while queued: request cancelled'))).toBe(true);
+    const rec = await readJson(join(dir, 'metadata/s3.json'));
+    expect(rec.prompt).toBe('a harbour v2');
+    const k1 = planKey(w, 's3', 1)!;
+    expect(existsSync(join(dir, '.aivp/cache/keys', `${k1}.json`))).toBe(false);
+    expect(existsSync(join(dir, '.aivp/inflight', `${k1}.json`))).toBe(false);
+  });
+
+  it('lets a running request finish into the cache only, and an undo restores it for free', async () => {
+    const dir = await project();
+    const p = scriptedProvider();
+    const w = await watch(dir, p);
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    p.script = async (req, ctx) => {
+      if (req.prompt !== 'a harbour v1') return undefined;
+      ctx.onProgress({ state: 'running', log: 'step 1' });
+      await released;
+      return undefined;
+    };
+    p.calls.length = 0;
+    await edit(dir, 'a harbour', 'a harbour v1');
+    await until(() => w.events.some((e) => e.type === 'node:progress' && e.node === 's3' && e.progress.state === 'running'), 'v1 running');
+    const k1 = planKey(w, 's3', 1)!;
+    await edit(dir, 'a harbour v1', 'a harbour v2');
+    // The new request does not wait for the superseded one.
+    await until(() => w.builds().length === 3, 'the rebuild with v2');
+    expect(w.logs.some((l) => l.includes('s3 changed while running'))).toBe(true);
+    const v2 = await readJson(join(dir, 'metadata/s3.json'));
+    expect(v2.prompt).toBe('a harbour v2');
+    const v2bytes = await readFile(join(dir, 'keyframes/s3.png'));
+
+    release();
+    await until(() => w.logs.some((l) => l.includes('superseded work finished into the cache ($0.01)')), 'v1 in the cache');
+    expect((await readJson(join(dir, '.aivp/cache/keys', `${k1}.json`))).prompt).toBe('a harbour v1');
+    // Neither the workspace nor the record took the superseded result.
+    expect(await readFile(join(dir, 'keyframes/s3.png'))).toEqual(v2bytes);
+    expect((await readJson(join(dir, 'metadata/s3.json'))).key).toBe(v2.key);
+
+    const calls = p.calls.length;
+    await edit(dir, 'a harbour v2', 'a harbour v1');
+    await until(() => w.builds().length === 4, 'the undo');
+    expect(p.calls.length).toBe(calls);
+    // 4 first builds, v1 (superseded, paid) and v2 at $0.01 each.
+    expect(w.logs.at(-1)).toContain('spent $0.06');
+    expect(w.events).toContainEqual(expect.objectContaining({ type: 'node:done', node: 's3', outcome: 'cached', costUsd: 0 }));
+    const undone = await readJson(join(dir, 'metadata/s3.json'));
+    expect(undone).toMatchObject({ key: k1, prompt: 'a harbour v1' });
+    expect(await readFile(join(dir, 'keyframes/s3.png'))).not.toEqual(v2bytes);
+  });
+});
+
+describe('watch: stopping', () => {
+  it('stops on abort with an interrupted build leaving consistent records', async () => {
+    const dir = await project();
+    const p = scriptedProvider();
+    const w = await watch(dir, p);
+    p.script = async (req, ctx) => {
+      if (req.prompt !== 'man on a cliff') return undefined;
+      ctx.onProgress({ state: 'running' });
+      await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+      throw ctx.signal.reason;
+    };
+    const before = await readJson(join(dir, 'metadata/s1.json'));
+    await edit(dir, 'woman on a cliff', 'man on a cliff');
+    await until(() => w.events.some((e) => e.type === 'node:progress' && e.node === 's1'), 's1 running');
+    await w.stop();
+    expect(w.builds().at(-1)!.summary).toMatchObject({ interrupted: true, built: 0 });
+    // The record and output of s1 are the last good ones; s2 was never started.
+    expect(await readJson(join(dir, 'metadata/s1.json'))).toEqual(before);
+    expect(p.calls.filter((c) => c.node === 's2')).toHaveLength(1);
+  });
+});
