@@ -5,10 +5,10 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Graph, GraphNode } from '../graph/types.js';
-import { probeMedia } from '../media/probe.js';
+import { probeMedia, type MediaInfo } from '../media/probe.js';
 import { lookupModel, withImages } from '../providers/models.js';
 import { resolveSize } from '../providers/size.js';
-import type { GenerateRequest, GenerateResult, InputImage, ModelInfo, Provider, ProviderId } from '../providers/types.js';
+import { ProviderError, type GenerateRequest, type GenerateResult, type InputImage, type ModelInfo, type Provider, type ProviderId } from '../providers/types.js';
 import { assess, type Assessment } from './assess.js';
 import { BuildControl, inflightNode, type InflightNode } from './control.js';
 import type { BuildListener, BuildSummary } from './events.js';
@@ -169,11 +169,11 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
       timeoutMs: node.spec.timeout !== undefined ? node.spec.timeout * 1000 : undefined,
       onRetry: (attempt, delayMs, error) => emit({ type: 'node:retry', node: node.name, attempt, delayMs, error }),
       onFallback: (from, to, error) => emit({ type: 'node:fallback', node: node.name, from, to, error }),
-      attempt: async (modelId, attemptSignal, attemptNo): Promise<GenerateResult> => {
+      attempt: async (modelId, attemptSignal, attemptNo): Promise<Probed> => {
         const info = withImages(lookupModel(modelId, kind)!.info, images.length);
         emit({ type: 'node:start', node: node.name, provider: info.provider, model: modelId, attempt: attemptNo });
         const provider = opts.providers(info.provider);
-        return provider.generate(request(node, info, images), {
+        const result = await provider.generate(request(node, info, images), {
           signal: attemptSignal,
           onProgress: (progress) => {
             steer.state = progress.state;
@@ -186,6 +186,7 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
             }),
           resume: modelId === inflight?.model ? inflight.requestId : undefined,
         });
+        return { ...result, media: await probeAll(modelId, result) };
       },
     }).then(({ result, model }) => keep(node, assessed, steer, result, model, t0));
     return Promise.race([
@@ -200,18 +201,15 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
   };
 
   /** Outputs into the workspace and the record, or into the cache only when superseded while running. */
-  const keep = async (node: GraphNode, assessed: Assessment, steer: InflightNode, result: GenerateResult, model: string, t0: number): Promise<NodeRecord> => {
+  const keep = async (node: GraphNode, assessed: Assessment, steer: InflightNode, result: Probed, model: string, t0: number): Promise<NodeRecord> => {
     const detached = steer.detached;
     steer.state = 'storing';
     const kind = node.spec.kind === 'segment' ? 'video' : 'image';
-    if (result.files.length === 0) throw new Error(`${model} returned no output`);
-
     const outputs: OutputFile[] = [];
     for (const [i, file] of result.files.entries()) {
-      const media = await probeMedia(file.bytes);
+      const media = result.media[i];
       const path = withExt(node.outputs[i] ?? `${node.outputs[0]}_${i + 1}`, media.ext);
       const sha256 = await putBlob(ws.root, file.bytes);
-      if (!detached) await writeFileAtomic(join(ws.root, path), file.bytes);
       outputs.push({ path, sha256, bytes: file.bytes.length, width: media.width, height: media.height, mediaType: media.mediaType });
     }
     const spec = node.spec;
@@ -234,13 +232,16 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
       durationMs: Date.now() - t0,
       createdAt: new Date().toISOString(),
     };
+    // The cache knows this generation before the workspace changes: outputs left by a build killed
+    // before its record is written are then recognised (and recorded) by the next build.
+    await putKeyRecord(ws.root, rec);
     if (detached) {
       // Superseded while running: paid anyway, so kept in the cache (an undo restores it), not the workspace.
-      await putKeyRecord(ws.root, rec);
       await removeInflight(ws.root, assessed.key);
       control.detachedSpentUsd += rec.costUsd;
       throw new Superseded();
     }
+    for (const [i, file] of result.files.entries()) await writeFileAtomic(join(ws.root, outputs[i].path), file.bytes);
     await commitRecord(node, rec);
     await removeInflight(ws.root, assessed.key);
     return rec;
@@ -307,6 +308,23 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
 }
 
 class Superseded extends Error {}
+
+/** A provider's result with the media type of each file, checked before anything is written. */
+type Probed = GenerateResult & { media: MediaInfo[] };
+
+/**
+ * Every file is checked before any is kept, so a cut-off download or an HTML page never becomes
+ * an output, and one bad take never leaves the others half-applied. Retryable: a new attempt
+ * usually gets good bytes.
+ */
+async function probeAll(model: string, result: GenerateResult): Promise<MediaInfo[]> {
+  if (result.files.length === 0) throw new ProviderError(`${model} returned no output`, { retryable: false });
+  try {
+    return await Promise.all(result.files.map((f) => probeMedia(f.bytes)));
+  } catch (err) {
+    throw new ProviderError(`${model} sent a bad file: ${(err as Error).message}`, { retryable: true });
+  }
+}
 
 function request(node: GraphNode, info: ModelInfo, images: InputImage[]): GenerateRequest {
   const spec = node.spec;

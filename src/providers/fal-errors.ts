@@ -59,6 +59,10 @@ export function toProviderError(err: unknown, secrets: string[]): unknown {
   if (err instanceof FalTransientError) {
     return new ProviderError(clean(err.message), { retryable: true, status: err.status, retryAfterMs: err.retryAfterMs });
   }
+  if (err instanceof SyntaxError) {
+    // A 200 whose body is not JSON: a proxy or gateway glitch, worth another try.
+    return new ProviderError(clean(`fal sent a malformed response (not JSON): ${err.message}`), { retryable: true });
+  }
   if (err instanceof ValidationError) {
     const fields = err.fieldErrors.map((e) => `${fieldPath(e.loc)}: ${e.msg}`).join('; ');
     return new ProviderError(clean(`fal rejected the input: ${fields || err.message}`), { retryable: false, status: 422 });

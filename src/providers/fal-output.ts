@@ -1,4 +1,5 @@
 // What a fal model returned: output file URLs, the safety flag, and downloading the bytes.
+import { FalTransientError, isAbort } from './fal-errors.js';
 import { ProviderError } from './types.js';
 
 interface FalFileRef {
@@ -52,7 +53,13 @@ export async function downloadBytes(url: string, fetchFn: typeof fetch, signal?:
       retryable: false, status: res.status,
     });
   }
-  return Buffer.from(await res.arrayBuffer());
+  try {
+    return Buffer.from(await res.arrayBuffer());
+  } catch (err) {
+    if (isAbort(err)) throw err;
+    // The connection dropped mid-body: fetching the file again is free, submitting again is not.
+    throw new FalTransientError(`downloading fal output was cut off: ${(err as Error).message}`, {});
+  }
 }
 
 function decodeDataUrl(url: string): Buffer {

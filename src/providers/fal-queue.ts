@@ -112,14 +112,16 @@ async function waitCompleted(fal: FalClient, modelId: string, requestId: string,
   }
 }
 
-/** Retries 429/5xx/network failures of read-only calls on a job that already exists. */
+/** Retries 429/5xx/network failures and malformed JSON answers of read-only calls on a job that already exists. */
 export async function tolerateTransient<T>(call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   for (let failures = 0; ; failures++) {
     try {
       return await call();
     } catch (err) {
-      if (!(err instanceof FalTransientError) || failures >= MAX_TRANSIENT_FAILURES) throw err;
-      const delay = err.retryAfterMs ?? Math.min(8000, 250 * 2 ** failures);
+      const transient = err instanceof FalTransientError || err instanceof SyntaxError;
+      if (!transient || failures >= MAX_TRANSIENT_FAILURES || signal?.aborted) throw err;
+      const retryAfter = err instanceof FalTransientError ? err.retryAfterMs : undefined;
+      const delay = retryAfter ?? Math.min(8000, 250 * 2 ** failures);
       await sleep(delay, undefined, { signal });
     }
   }

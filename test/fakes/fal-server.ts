@@ -65,6 +65,12 @@ export interface FakeFailure {
   headers?: Record<string, string>;
   /** Never answer (the connection stays open until the client gives up or the fake closes). */
   hang?: boolean;
+  /** Answer `status` (default 200) with these bytes verbatim (malformed JSON, an HTML page...). */
+  raw?: string | Buffer;
+  /** `file` route: announce the whole file, send only this many bytes, then cut the connection. */
+  truncateAt?: number;
+  /** Only calls whose target URL contains this. */
+  urlIncludes?: string;
   /** How many matching calls this applies to. Default 1. */
   times?: number;
 }
@@ -161,8 +167,18 @@ export async function startFakeFal(initial: FakeFalOptions = {}): Promise<FakeFa
     if (opts.latencyMs) await sleep(opts.latencyMs);
     if (parsed.route === 'unknown') return json(res, 404, { detail: `fake fal: no route for ${req.method} ${target}` });
 
-    const failure = takeFailure(parsed.route, parsed.model);
+    const failure = takeFailure(parsed.route, parsed.model, target);
     if (failure?.hang) return; // left open; closeAllConnections() ends it
+    if (failure?.raw !== undefined) {
+      res.writeHead(failure.status ?? 200, { 'content-type': 'application/json', ...failure.headers });
+      return void res.end(failure.raw);
+    }
+    if (failure?.truncateAt !== undefined) {
+      const file = files.get(new URL(target).pathname);
+      if (!file) return json(res, 404, { detail: 'no such file' });
+      res.writeHead(200, { 'content-type': file.type, 'content-length': file.bytes.length });
+      return void res.write(file.bytes.subarray(0, failure.truncateAt), () => res.socket?.destroy());
+    }
     if (failure) {
       const status = failure.status ?? 500;
       return json(res, status, failure.body ?? { detail: 'scripted failure' }, failure.headers);
@@ -243,8 +259,10 @@ export async function startFakeFal(initial: FakeFalOptions = {}): Promise<FakeFa
     }
   }
 
-  function takeFailure(route: FakeRoute, model: string): FakeFailure | undefined {
-    const i = failures.findIndex((f) => f.on === route && (!f.model || f.model === model || f.model.startsWith(`${model}/`)));
+  function takeFailure(route: FakeRoute, model: string, target: string): FakeFailure | undefined {
+    const i = failures.findIndex((f) =>
+      f.on === route && (!f.model || f.model === model || f.model.startsWith(`${model}/`)) &&
+      (!f.urlIncludes || target.includes(f.urlIncludes)));
     if (i < 0) return undefined;
     const f = failures[i];
     const left = (f.times ?? 1) - 1;

@@ -16,6 +16,10 @@ export interface FakeFailure {
   retryAfter?: number;
   /** An adversarial server that echoes the API key it received into the error message. */
   echoKey?: boolean;
+  /** Never answer (the connection stays open until the client gives up or the fake closes). */
+  hang?: boolean;
+  /** Answer `status` with these bytes verbatim instead of an error body (malformed JSON...). */
+  raw?: string;
 }
 
 /** Knobs a test may change at any time. */
@@ -77,6 +81,11 @@ export async function startFakeGoogle(opts: Partial<FakeGoogleBehaviour> & { ima
     const fail = behaviour.fail;
     if (fail && (fail.pathIncludes === undefined || rec.path.includes(fail.pathIncludes)) && (fail.times === undefined || failed < fail.times)) {
       failed++;
+      if (fail.hang) return;
+      if (fail.raw !== undefined) {
+        res.writeHead(fail.status, { 'content-type': 'application/json; charset=UTF-8' });
+        return void res.end(fail.raw);
+      }
       return sendError(res, fail, String(req.headers['x-goog-api-key'] ?? ''));
     }
 
