@@ -158,7 +158,6 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
 
     const kind = node.spec.kind === 'segment' ? 'video' : 'image';
     const models = [node.model, ...(node.model === 'draft' ? [] : node.spec.fallback)];
-    const inflight = await readInflight(ws.root, assessed.key);
     const steer = inflightNode(assessed.key);
     control.inflight.set(node.name, steer);
     const generation = runWithRetries({
@@ -173,6 +172,9 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
         const info = withImages(lookupModel(modelId, kind)!.info, images.length);
         emit({ type: 'node:start', node: node.name, provider: info.provider, model: modelId, attempt: attemptNo });
         const provider = opts.providers(info.provider);
+        // Read per attempt: a retry after a timeout or a dropped poll re-attaches to the request
+        // already paid for instead of submitting again.
+        const inflight = await readInflight(ws.root, assessed.key);
         const result = await provider.generate(request(node, info, images), {
           signal: attemptSignal,
           onProgress: (progress) => {

@@ -59,6 +59,10 @@ export function toProviderError(err: unknown, ctx: ErrorContext): unknown {
     }
     return new ProviderError(`${label}: ${detail}`, { retryable: false, status });
   }
+  if (err instanceof SyntaxError) {
+    // A 200 whose body is not JSON: a proxy or gateway glitch, worth another try.
+    return new ProviderError(`Google API sent a malformed response (not JSON): ${clean(err.message)}`, { retryable: true });
+  }
   const code = networkCode(err);
   if (code) return new ProviderError(`Google API unreachable (${code})`, { retryable: true });
   const message = err instanceof Error ? err.message : String(err);
