@@ -1,5 +1,5 @@
 // Paths in the project: inside the project folder (symlinks included), sources present, dirs expanded.
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import type { Reporter } from './report.js';
 import type { Path } from './source.js';
@@ -60,11 +60,35 @@ async function kindOf(p: string): Promise<'file' | 'dir' | undefined> {
   }
 }
 
-/** A source `file:` must exist. */
+/**
+ * Why the file is not an image aivp reads, from its first bytes (an HTML page saved as .png, an
+ * empty or truncated download); undefined when it is one.
+ */
+export async function notAnImage(p: string): Promise<string | undefined> {
+  const fh = await open(p, 'r');
+  let head: Buffer;
+  try {
+    const { bytesRead, buffer } = await fh.read(Buffer.alloc(16), 0, 16, 0);
+    head = buffer.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+  const at = (offset: number, sig: string) => head.toString('latin1', offset, offset + sig.length) === sig;
+  if (at(0, '\x89PNG') || at(0, '\xff\xd8\xff') || (at(0, 'RIFF') && at(8, 'WEBP')) || at(0, 'BM')) return undefined;
+  if (head.length === 0) return 'the file is empty';
+  if (/^\s*</.test(head.toString('latin1'))) return 'it holds HTML or XML';
+  return 'its content is not PNG, JPEG, WebP or BMP';
+}
+
+/** A source `file:` must exist and be an image. */
 export async function checkSourceFile(rel: string, path: Path, rules: PathRules): Promise<void> {
   const full = resolve(rules.root, rel);
   const kind = await kindOf(full);
-  if (kind === 'file') return;
+  if (kind === 'file') {
+    const why = await notAnImage(full);
+    if (why) rules.report.error(path, `source file \`${rel}\` is not an image: ${why}`);
+    return;
+  }
   if (kind === 'dir') {
     rules.report.error(path, `\`${rel}\` is a folder: use \`dir:\` for a folder of images`);
     return;
@@ -94,7 +118,13 @@ export async function expandDir(rel: string, path: Path, rules: PathRules): Prom
       rules.report.warn(path, `skipping \`${relFile}\`: not an image (png jpg jpeg webp bmp)`);
       continue;
     }
-    if (await checkInside(relFile, path, rules)) files.push(relFile);
+    if (!(await checkInside(relFile, path, rules))) continue;
+    const why = await notAnImage(join(full, name));
+    if (why) {
+      rules.report.warn(path, `skipping \`${relFile}\`: not an image (${why})`);
+      continue;
+    }
+    files.push(relFile);
   }
   if (files.length === 0) rules.report.warn(path, `folder \`${rel}\` holds no images`);
   return files;

@@ -1,5 +1,5 @@
 // The project file as parsed YAML, kept with source positions so every message points at a line.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 
 export type Path = (string | number)[];
 
@@ -30,8 +30,20 @@ export function parseSource(text: string): { source: Source; problems: SyntaxPro
     message: e.code === 'DUPLICATE_KEY' ? `duplicate key \`${keyAt(text, e.pos[0])}\`` : `YAML syntax error: ${e.message}`,
     duplicateKey: e.code === 'DUPLICATE_KEY',
   }));
+  if (text.includes('\u0000') || text.startsWith('\uFFFD\uFFFD')) {
+    // Raw NUL bytes are not YAML: a UTF-16 file or binary data, which would otherwise read as "not a mapping".
+    problems.unshift({ line: 1, col: 1, message: 'not a UTF-8 text file (UTF-16 or binary data?): save the project file as UTF-8', duplicateKey: false });
+  }
   const fatal = problems.some((p) => !p.duplicateKey);
-  const data = fatal ? undefined : doc.toJS({ maxAliasCount: 1000 });
+  let data: unknown;
+  if (!fatal) {
+    try {
+      data = doc.toJS({ maxAliasCount: 1000 });
+    } catch (err) {
+      // The alias-expansion guard (a "billion laughs" document) and the like: a clear error, not a crash.
+      problems.push({ line: 1, col: 1, message: `YAML cannot be loaded: ${(err as Error).message}`, duplicateKey: false });
+    }
+  }
   return { source: { text, doc, lines, data }, problems };
 }
 
@@ -45,6 +57,22 @@ function keyText(key: unknown): string | undefined {
   return typeof key === 'string' ? key : undefined;
 }
 
+/** Pairs of each map by key text (first one wins), built once: a linear search per lookup made big projects quadratic. */
+const pairIndex = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function pairOf(map: YAMLMap, key: string): Pair | undefined {
+  let index = pairIndex.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items) {
+      const k = keyText(p.key);
+      if (k !== undefined && !index.has(k)) index.set(k, p);
+    }
+    pairIndex.set(map, index);
+  }
+  return index.get(key);
+}
+
 /** The YAML node at a path, with the key node of the last map step. */
 function walk(source: Source, path: Path): { node?: Node; key?: Node; offset: number } {
   let node = (source.doc.contents as Node | null) ?? undefined;
@@ -52,7 +80,7 @@ function walk(source: Source, path: Path): { node?: Node; key?: Node; offset: nu
   let offset = node?.range?.[0] ?? 0;
   for (const step of path) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => keyText(p.key) === String(step));
+      const pair = pairOf(node, String(step));
       if (!pair) return { offset };
       key = isScalar(pair.key) ? pair.key : undefined;
       offset = key?.range?.[0] ?? offset;
