@@ -2,7 +2,6 @@
 // then run the executor with a renderer subscribed to its events.
 import { prepareBuild, type PreparedBuild } from '../engine/build.js';
 import type { BuildListener, BuildSummary } from '../engine/events.js';
-import { executeBuild } from '../engine/execute.js';
 import { acquireBuildLock } from '../engine/store/lock.js';
 import { loadEnv } from '../env.js';
 import { UsageError } from '../errors.js';
@@ -12,7 +11,6 @@ import { createProviders, missingCredentials } from '../providers/index.js';
 import { routeProvider } from '../providers/models.js';
 import { formatPlan, formatUsd } from './format.js';
 import { jsonRenderer } from './render/json.js';
-import { listrRenderer } from './render/listr.js';
 import { plainRenderer } from './render/plain.js';
 
 export interface PlanFlags {
@@ -78,8 +76,9 @@ async function runBuild(project: ResolvedProject, prepared: PreparedBuild, flags
   const render: BuildListener = flags.json
     ? jsonRenderer()
     : process.stderr.isTTY && !process.env.CI
-      ? listrRenderer(prepared.plan)
+      ? (await import('./render/listr.js')).listrRenderer(prepared.plan)
       : plainRenderer();
+  const { executeBuild } = await import('../engine/execute.js');
   render({ type: 'plan', entries: prepared.plan.entries, estimateUsd: prepared.plan.estimateUsd });
   try {
     return await executeBuild({

@@ -4,10 +4,12 @@
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatDiagnostic, UsageError } from '../errors.js';
-import { buildCommand, planCommand } from './build-command.js';
-import { cleanCommand, gcCommand, graphCommand, initCommand, validateCommand } from './project-commands.js';
-import { galleryCommand, watchCommand } from './live-commands.js';
-import { editCommand, generateCommand, uploadCommand } from './oneoff-commands.js';
+
+// Command modules load on demand: `aivp plan` never pays for the SDKs, sharp or chokidar.
+const builds = () => import('./build-command.js');
+const projects = () => import('./project-commands.js');
+const live = () => import('./live-commands.js');
+const oneoffs = () => import('./oneoff-commands.js');
 
 const program = new Command();
 const dir = () => resolve(program.opts<{ dir?: string }>().dir ?? '.');
@@ -41,17 +43,17 @@ program
   .description('create a starter project from a template')
   .option('-t, --template <name>', 'template name (see --list)', 'short-film')
   .option('--list', 'list the templates')
-  .action(async (target, o) => run(() => initCommand(resolve(dir(), target ?? '.'), o)));
+  .action(async (target, o) => run(async () => (await projects()).initCommand(resolve(dir(), target ?? '.'), o)));
 
 program.command('validate').description('check the project file; print every error as file:line:col')
-  .action(async () => run(() => validateCommand(dir())));
+  .action(async () => run(async () => (await projects()).validateCommand(dir())));
 
 program
   .command('plan [targets...]')
   .description('show what a build would generate, why, and what it would cost')
   .option('--draft', 'plan a draft build (offline renderer for every node)')
   .option('--json', 'print the plan as JSON')
-  .action(async (targets, o) => run(() => planCommand(dir(), targets, o)));
+  .action(async (targets, o) => run(async () => (await builds()).planCommand(dir(), targets, o)));
 
 program
   .command('build [targets...]')
@@ -62,7 +64,7 @@ program
   .option('-k, --keep-going', 'after a failure, keep building everything that does not depend on it')
   .option('--budget <usd>', 'refuse the build when its estimate exceeds this', usd)
   .option('--json', 'print build events as NDJSON')
-  .action(async (targets, o) => run(() => buildCommand(dir(), targets, o)));
+  .action(async (targets, o) => run(async () => (await builds()).buildCommand(dir(), targets, o)));
 
 program
   .command('watch [targets...]')
@@ -70,26 +72,26 @@ program
   .option('--draft', 'use the offline draft renderer for every node')
   .addOption(new Option('--serve [port]', 'serve the live gallery on 127.0.0.1 (any free port when none is given)').argParser(port))
   .option('--json', 'print build events as NDJSON')
-  .action(async (targets, o) => run(() => watchCommand(dir(), targets, o)));
+  .action(async (targets, o) => run(async () => (await live()).watchCommand(dir(), targets, o)));
 
 program
   .command('graph')
   .description('print the dependency graph')
   .addOption(new Option('--format <format>', 'output format').choices(['mermaid', 'dot', 'json']).default('mermaid'))
-  .action(async (o) => run(() => graphCommand(dir(), o.format)));
+  .action(async (o) => run(async () => (await projects()).graphCommand(dir(), o.format)));
 
 program
   .command('gallery')
   .description('write a static HTML storyboard of the project')
   .option('--out <dir>', 'output folder', '.aivp/gallery')
-  .action(async (o) => run(() => galleryCommand(dir(), o.out)));
+  .action(async (o) => run(async () => (await live()).galleryCommand(dir(), o.out)));
 
 program.command('clean').description('remove outputs and records of nodes no longer in the project')
   .option('-y, --yes', 'do not ask for confirmation')
-  .action(async (o) => run(() => cleanCommand(dir(), o)));
+  .action(async (o) => run(async () => (await projects()).cleanCommand(dir(), o)));
 
 program.command('gc').description('prune the content cache, keeping what any record references')
-  .action(async () => run(() => gcCommand(dir())));
+  .action(async () => run(async () => (await projects()).gcCommand(dir())));
 
 program
   .command('generate')
@@ -102,7 +104,7 @@ program
   .option('--num-images <n>', 'number of images', positiveInt, 1)
   .option('--seed <n>', 'random seed', (v) => Number(v))
   .option('-o, --output <path>', 'save to this path (several images: name_1.ext, name_2.ext, ...)')
-  .action(async (o) => run(() => generateCommand(dir(), o)));
+  .action(async (o) => run(async () => (await oneoffs()).generateCommand(dir(), o)));
 
 program
   .command('edit')
@@ -113,10 +115,10 @@ program
   .option('-m, --model <id>', 'model id', 'fal-ai/nano-banana-pro/edit')
   .option('--mask <path>', 'mask image for inpainting (local path or URL)')
   .option('-o, --output <path>', 'save to this path')
-  .action(async (o) => run(() => editCommand(dir(), o)));
+  .action(async (o) => run(async () => (await oneoffs()).editCommand(dir(), o)));
 
 program.command('upload <file>').description('upload a local file to fal storage and print its URL (cached by content)')
-  .action(async (file) => run(() => uploadCommand(dir(), file)));
+  .action(async (file) => run(async () => (await oneoffs()).uploadCommand(dir(), file)));
 
 async function run(fn: () => Promise<number>): Promise<void> {
   try {

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { loadEnv } from '../env.js';
 import { UsageError } from '../errors.js';
 import { runEdit, runGenerate, runUpload } from '../oneoff/index.js';
-import { falKeyPresent } from '../providers/fal.js';
+import { falKeyPresent } from '../providers/credentials.js';
 
 function envFor(dir: string) {
   const env = loadEnv(dir);

@@ -1,7 +1,6 @@
 // What a provider actually sent: the media type from the magic numbers, a cheap completeness
 // check of the container (so an HTML error page or a cut-off download is never stored as an
 // image), and the image dimensions from sharp's header read.
-import sharp from 'sharp';
 
 export interface MediaInfo {
   mediaType: string;
@@ -41,6 +40,7 @@ export async function probeMedia(bytes: Buffer): Promise<MediaInfo> {
   const info: MediaInfo = { mediaType: format.mediaType, ext: format.ext, kind: format.kind };
   if (format === BMP) return { ...info, width: bytes.readInt32LE(18), height: Math.abs(bytes.readInt32LE(22)) };
   if (format.kind === 'video') return info;
+  const sharp = await loadSharp();
   const meta = await sharp(bytes).metadata().catch((err: Error) => {
     throw new Error(`corrupt ${format.ext.toUpperCase()} (${bytes.length} bytes): ${err.message}`);
   });
@@ -59,7 +59,13 @@ function detect(b: Buffer): Format | undefined {
   return undefined;
 }
 
+// sharp loads on first use: a no-op build imports this module but never probes.
+async function loadSharp() {
+  return (await import('sharp')).default;
+}
+
 async function decodes(bytes: Buffer): Promise<boolean> {
+  const sharp = await loadSharp();
   return sharp(bytes).stats().then(() => true, () => false);
 }
 

@@ -5,7 +5,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import sharp from 'sharp';
 import type { Env } from '../env.js';
 import { UsageError } from '../errors.js';
-import { falCredentials, MISSING_KEY_MESSAGE } from '../providers/fal-client.js';
+import { falCredentials, MISSING_KEY_MESSAGE } from '../providers/credentials.js';
 import { toProviderError } from '../providers/fal-errors.js';
 import { falInput } from '../providers/fal-input.js';
 import { assertNotBlocked, downloadBytes, outputRefs } from '../providers/fal-output.js';

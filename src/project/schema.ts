@@ -1,6 +1,8 @@
 // JSON Schema validation of the parsed project, each ajv error mapped to a YAML position.
 import { readFileSync } from 'node:fs';
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { createRequire } from 'node:module';
+import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { AJV_OPTIONS } from './schema-options.js';
 import { fieldName, type Reporter } from './report.js';
 import type { Path } from './source.js';
 import { didYouMean } from './suggest.js';
@@ -9,10 +11,16 @@ export const SCHEMA_URL = new URL('../../schemas/aivp.project.schema.json', impo
 
 let compiled: ValidateFunction | undefined;
 
+/** The validator the build precompiled next to this module, else the schema compiled now (running from src). */
 function validator(): ValidateFunction {
   if (!compiled) {
-    const schema = JSON.parse(readFileSync(SCHEMA_URL, 'utf8'));
-    compiled = new Ajv2020({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true }).compile(schema);
+    const require = createRequire(import.meta.url);
+    try {
+      compiled = require('./schema-validator.cjs') as ValidateFunction;
+    } catch {
+      const Ajv = (require('ajv/dist/2020.js') as { Ajv2020: typeof Ajv2020 }).Ajv2020;
+      compiled = new Ajv(AJV_OPTIONS).compile(JSON.parse(readFileSync(SCHEMA_URL, 'utf8')));
+    }
   }
   return compiled;
 }

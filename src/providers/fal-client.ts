@@ -2,6 +2,7 @@
 // globals), with the SDK's own retries disabled in favour of the engine's.
 import { createFalClient, type FalClient } from '@fal-ai/client';
 import type { Env } from '../env.js';
+import { falCredentials } from './credentials.js';
 import { transientAwareFetch } from './fal-errors.js';
 
 export interface FalSetup {
@@ -13,23 +14,6 @@ export interface FalSetup {
 }
 
 /** FAL_KEY, or FAL_KEY_ID:FAL_KEY_SECRET. */
-export function falCredentials(env: Env): string | undefined {
-  if (env.FAL_KEY) return env.FAL_KEY;
-  if (env.FAL_KEY_ID && env.FAL_KEY_SECRET) return `${env.FAL_KEY_ID}:${env.FAL_KEY_SECRET}`;
-  return undefined;
-}
-
-/**
- * Whether fal calls can be authenticated: a key is set, or AIVP_FAL_PROXY_URL points at a proxy
- * (fal proxies add the key server-side). Lets the CLI refuse before spending anything.
- */
-export function falKeyPresent(env: Env): boolean {
-  return falCredentials(env) !== undefined || Boolean(env.AIVP_FAL_PROXY_URL);
-}
-
-export const MISSING_KEY_MESSAGE =
-  'FAL_KEY is not set: export FAL_KEY (or FAL_KEY_ID and FAL_KEY_SECRET) or put it in the project .env file';
-
 export function createFalSetup(env: Env, baseFetch: typeof fetch = globalThis.fetch): FalSetup {
   const credentials = falCredentials(env);
   const wrapped = transientAwareFetch(baseFetch);

@@ -1,14 +1,13 @@
 // The fal.ai provider: uploads local inputs once, runs the model on fal's queue, downloads outputs.
 import type { Env } from '../env.js';
-import { createFalSetup, falCredentials, MISSING_KEY_MESSAGE, type FalSetup } from './fal-client.js';
+import { createFalSetup, type FalSetup } from './fal-client.js';
+import { falCredentials, MISSING_KEY_MESSAGE } from './credentials.js';
 import { toProviderError } from './fal-errors.js';
 import { falInput, type ImageUrls } from './fal-input.js';
 import { assertNotBlocked, downloadBytes, outputRefs, outputSeed } from './fal-output.js';
 import { cancelQuietly, DEFAULT_POLL_MS, runQueued, tolerateTransient } from './fal-queue.js';
 import { createUploader, FAL_OBJECT_LIFETIME, rememberUrls, sha256Hex, type LocalImage } from './fal-uploads.js';
 import { ProviderError, type GenerateContext, type GenerateRequest, type GenerateResult, type Provider } from './types.js';
-
-export { falCredentials, falKeyPresent } from './fal-client.js';
 
 export interface FalProviderOptions {
   env: Env;

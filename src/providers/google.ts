@@ -1,12 +1,11 @@
 // Google provider: Gemini image models (generateContent) and Veo (generateVideos) via @google/genai 2.x.
 import type { Env } from '../env.js';
-import { createGoogleClient, googleCredentialsPresent } from './google-client.js';
+import { createGoogleClient } from './google-client.js';
 import { retryAfterTap, toProviderError } from './google-errors.js';
 import { generateGeminiImage } from './google-image.js';
 import { generateVeoVideo } from './google-video.js';
 import type { Provider } from './types.js';
 
-export { googleCredentialsPresent };
 
 export interface GoogleProviderOptions {
   env: Env;

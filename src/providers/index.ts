@@ -1,16 +1,27 @@
-// The provider set of one build: created lazily, so a draft build never loads an SDK or needs a key.
+// The provider set of one build. Each provider's module (and SDK) loads on its first request, so
+// a draft or no-op build never pays for @fal-ai/client or @google/genai, and needs no key.
 import type { Env } from '../env.js';
-import { createDraftProvider } from './draft.js';
-import { createFalProvider, falKeyPresent } from './fal.js';
-import { createGoogleProvider, googleCredentialsPresent } from './google.js';
+import { falKeyPresent, googleCredentialsPresent } from './credentials.js';
 import type { Provider, ProviderId } from './types.js';
+
+async function load(id: ProviderId, env: Env, root: string): Promise<Provider> {
+  if (id === 'fal') return (await import('./fal.js')).createFalProvider({ env, root });
+  if (id === 'google') return (await import('./google.js')).createGoogleProvider({ env });
+  return (await import('./draft.js')).createDraftProvider();
+}
 
 export function createProviders(env: Env, root: string): (id: ProviderId) => Provider {
   const made = new Map<ProviderId, Provider>();
   return (id) => {
     let p = made.get(id);
     if (!p) {
-      p = id === 'fal' ? createFalProvider({ env, root }) : id === 'google' ? createGoogleProvider({ env }) : createDraftProvider();
+      let real: Promise<Provider> | undefined;
+      const get = () => (real ??= load(id, env, root));
+      p = {
+        id,
+        generate: async (req, ctx) => (await get()).generate(req, ctx),
+        cancel: async (model, requestId) => (await get()).cancel?.(model, requestId),
+      };
       made.set(id, p);
     }
     return p;

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { createGoogleProvider, googleCredentialsPresent } from '../../src/providers/google.js';
+import { googleCredentialsPresent } from '../../src/providers/credentials.js';
+import { createGoogleProvider } from '../../src/providers/google.js';
 import { ProviderError } from '../../src/providers/types.js';
 import { startFakeGoogle, type FakeGoogle } from '../fakes/google-server.js';
 import { KEY, context, image, request, tempDir } from './google-helpers.js';

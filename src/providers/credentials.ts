@@ -1,0 +1,46 @@
+// Which providers the environment can authenticate, without loading any SDK: the CLI checks
+// this before anything is spent.
+import type { Env } from '../env.js';
+
+export function falCredentials(env: Env): string | undefined {
+  if (env.FAL_KEY) return env.FAL_KEY;
+  if (env.FAL_KEY_ID && env.FAL_KEY_SECRET) return `${env.FAL_KEY_ID}:${env.FAL_KEY_SECRET}`;
+  return undefined;
+}
+
+/**
+ * Whether fal calls can be authenticated: a key is set, or AIVP_FAL_PROXY_URL points at a proxy
+ * (fal proxies add the key server-side).
+ */
+export function falKeyPresent(env: Env): boolean {
+  return falCredentials(env) !== undefined || Boolean(env.AIVP_FAL_PROXY_URL);
+}
+
+export const MISSING_KEY_MESSAGE =
+  'FAL_KEY is not set: export FAL_KEY (or FAL_KEY_ID and FAL_KEY_SECRET) or put it in the project .env file';
+
+export interface GoogleSettings {
+  vertex: boolean;
+  apiKey?: string;
+  project?: string;
+  location?: string;
+  baseUrl?: string;
+}
+
+export function googleSettings(env: Env): GoogleSettings {
+  const get = (name: string) => env[name]?.trim() || undefined;
+  const vertex = get('GOOGLE_GENAI_USE_VERTEXAI')?.toLowerCase() === 'true';
+  return {
+    vertex,
+    apiKey: get('GOOGLE_API_KEY') ?? get('GEMINI_API_KEY'),
+    project: get('GOOGLE_CLOUD_PROJECT') ?? get('GCP_PROJECT_ID'),
+    location: get('GOOGLE_CLOUD_LOCATION'),
+    baseUrl: vertex ? get('GOOGLE_VERTEX_BASE_URL') : get('GOOGLE_GEMINI_BASE_URL'),
+  };
+}
+
+/** Whether a Google call could authenticate: an API key, or Vertex AI with a project. */
+export function googleCredentialsPresent(env: Env): boolean {
+  const s = googleSettings(env);
+  return s.vertex ? Boolean(s.project) : Boolean(s.apiKey);
+}
