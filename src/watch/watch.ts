@@ -23,12 +23,18 @@ export interface WatchOptions {
   log(line: string): void;
   providers(env: Env, root: string): (id: ProviderId) => Provider;
   signal: AbortSignal;
-  /** Trailing debounce: a burst of saves gives one re-plan. */
+  /** Trailing debounce: a burst of saves gives one re-plan. At least MIN_DEBOUNCE_MS. */
   debounceMs?: number;
   retryBaseMs?: number;
   /** After each build that ran (gallery refresh, live reload). */
   onBuilt?(project: ResolvedProject, summary: BuildSummary): Promise<void>;
 }
+
+/**
+ * chokidar drops a file's change events within 50 ms of the previous one (no trailing event), so
+ * the re-plan must read the files later than that or it could miss the last save of a burst.
+ */
+const MIN_DEBOUNCE_MS = 60;
 
 interface Running {
   control: BuildControl;
@@ -42,7 +48,9 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
   const watcher: FSWatcher = watch([projectFile, envFile], { ignoreInitial: true });
   let watched = new Set([projectFile, envFile]);
   let current: Running | undefined;
-  let cycling: Promise<void> | undefined;
+  /** Set while a cycle runs; cleared in the same tick the cycle decides it is done. */
+  let cycling = false;
+  let cycleDone: Promise<void> = Promise.resolve();
   let dirty = false;
   let timer: NodeJS.Timeout | undefined;
   let spent = 0;
@@ -176,6 +184,8 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
       } while (dirty && !opts.signal.aborted);
     } catch (err) {
       opts.log(`watch: ${(err as Error).message}`);
+    } finally {
+      cycling = false;
     }
   };
 
@@ -186,7 +196,8 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
       void load(true).then((p) => (p ? supersede(p) : undefined)).catch(() => undefined);
       return;
     }
-    cycling = loop().finally(() => (cycling = undefined));
+    cycling = true;
+    cycleDone = loop();
   };
 
   /** Whether a changed path is an output a build wrote (and nobody changed since). */
@@ -209,7 +220,7 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
   watcher.on('all', (_event, path) => {
     changed.add(resolve(dir, path));
     clearTimeout(timer);
-    timer = setTimeout(() => void settle(), opts.debounceMs ?? 100);
+    timer = setTimeout(() => void settle(), Math.max(MIN_DEBOUNCE_MS, opts.debounceMs ?? 100));
   });
   await new Promise<void>((r) => watcher.once('ready', () => r()));
   opts.log(`watch: watching ${dir} (Ctrl-C to stop)`);
@@ -221,7 +232,7 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
   });
   clearTimeout(timer);
   await watcher.close();
-  await cycling;
+  await cycleDone;
   await current?.done;
   await Promise.all(detached);
 }

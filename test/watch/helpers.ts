@@ -35,7 +35,7 @@ export async function startWatch(dir: string, provider: Provider, opts: { target
     log: (l) => logs.push(l),
     providers: () => () => provider,
     signal: controller.signal,
-    debounceMs: opts.debounceMs ?? 40,
+    debounceMs: opts.debounceMs ?? 60,
     retryBaseMs: 1,
   });
   const builds = () => events.filter((e): e is Extract<BuildEvent, { type: 'build:done' }> => e.type === 'build:done');

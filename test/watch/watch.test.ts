@@ -128,7 +128,7 @@ describe('watch: invalid edits', () => {
     expect(p.calls).toHaveLength(0);
 
     await edit(dir, '  s2:\n    prompt: "she turns\n    input: [s1', '  s2:\n    prompt: "she turns left"');
-    await until(() => w.builds().length === 2, 'the rebuild after the fix');
+    await until(() => w.builds().length === 2, () => `the rebuild after the fix; log:\n${w.logs.join('\n')}`);
     expect(nodes(p.calls)).toEqual(['s2']);
   });
 });
