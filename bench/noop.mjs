@@ -66,12 +66,15 @@ export async function run(ctx) {
   return { markdown, data };
 }
 
-/** Cost per shot above node startup between the smallest and the largest project. */
+/** Cost per shot above node startup at each size, and whether it stays flat (linear growth) at the large end. */
 function linearity(sizes, nodeMs) {
   if (sizes.length < 2) return 'one size only';
   const per = sizes.map((s) => ({ shots: s.shots, per: (s.aivpMs - nodeMs) / s.shots }));
-  return per.map((p) => `${p.shots.toLocaleString('en-US')} shots ${p.per.toFixed(3)} ms/shot`).join(', ') +
-    ` above bare node (fixed startup cost dominates small projects; linear growth shows as a flat ms/shot at the large end)`;
+  const [a, b] = per.slice(-2);
+  const verdict = b.per <= a.per * 1.25
+    ? 'linear at the large end (flat cost per shot; startup dominates small projects)'
+    : `superlinear: the cost per shot grows ${(b.per / a.per).toFixed(1)}x from ${a.shots.toLocaleString('en-US')} to ${b.shots.toLocaleString('en-US')} shots (see the profile below)`;
+  return `${per.map((p) => `${p.shots.toLocaleString('en-US')} shots ${p.per.toFixed(3)} ms/shot`).join(', ')} above bare node; ${verdict}`;
 }
 
 const mb = (x) => (x === undefined ? 'n/a' : x.toFixed(0));
