@@ -1,5 +1,5 @@
 // The project file as parsed YAML, kept with source positions so every message points at a line.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
 
 export type Path = (string | number)[];
 
@@ -24,12 +24,27 @@ export interface SyntaxProblem extends Position {
 export function parseSource(text: string): { source: Source; problems: SyntaxProblem[] } {
   const lines = new LineCounter();
   // prettyErrors off: its messages quote the source line, which could hold a secret.
-  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false });
-  const problems = doc.errors.map((e) => ({
+  // yaml's own duplicate-key check compares every pair with every other (quadratic at 10,000 shots).
+  const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  const problems: SyntaxProblem[] = doc.errors.map((e) => ({
     ...lines.linePos(e.pos[0]),
-    message: e.code === 'DUPLICATE_KEY' ? `duplicate key \`${keyAt(text, e.pos[0])}\`` : `YAML syntax error: ${e.message}`,
-    duplicateKey: e.code === 'DUPLICATE_KEY',
+    message: `YAML syntax error: ${e.message}`,
+    duplicateKey: false,
   }));
+  visit(doc, {
+    Map(_, map) {
+      const seen = new Set<string>();
+      for (const p of map.items) {
+        const k = keyText(p.key);
+        if (k === undefined) continue;
+        if (seen.has(k)) {
+          const offset = (p.key as Node).range?.[0] ?? 0;
+          problems.push({ ...lines.linePos(offset), message: `duplicate key \`${k}\``, duplicateKey: true });
+        }
+        seen.add(k);
+      }
+    },
+  });
   if (text.includes('\u0000') || text.startsWith('\uFFFD\uFFFD')) {
     // Raw NUL bytes are not YAML: a UTF-16 file or binary data, which would otherwise read as "not a mapping".
     problems.unshift({ line: 1, col: 1, message: 'not a UTF-8 text file (UTF-16 or binary data?): save the project file as UTF-8', duplicateKey: false });
@@ -45,11 +60,6 @@ export function parseSource(text: string): { source: Source; problems: SyntaxPro
     }
   }
   return { source: { text, doc, lines, data }, problems };
-}
-
-/** The key written at `offset` (for duplicate-key messages). */
-function keyAt(text: string, offset: number): string {
-  return /^[^:\n]*/.exec(text.slice(offset))![0].trim().replace(/^["']|["']$/g, '');
 }
 
 function keyText(key: unknown): string | undefined {
