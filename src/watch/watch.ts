@@ -122,6 +122,7 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
       graph: prepared.graph,
       selected: prepared.selected,
       force: prepared.force,
+      assessments: prepared.plan.assessments,
       providers: opts.providers(loadEnv(dir), dir),
       keepGoing: true,
       signal: opts.signal,

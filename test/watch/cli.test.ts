@@ -1,0 +1,172 @@
+// `aivp watch` through the built binary (run `npm run build` first): a child process on a temp
+// project, edited like a user would, stopped with Ctrl-C (SIGINT): exit 130, records consistent.
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanEnv, events, startCli, type CliResult } from '../cli/helpers.js';
+import { readJson } from '../engine/helpers.js';
+import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
+import { until } from './helpers.js';
+
+const PROJECT = `aivp: 1
+name: live
+defaults:
+  image: { model: fal-ai/flux/dev, size: 320x240 }
+style:
+  prompt: "stormy cliffs"
+shots:
+  s1: { prompt: "woman on a cliff", refs: [style], seed: 1 }
+  s2: { prompt: "she turns", input: s1 }
+  s3: { prompt: "a harbour" }
+`;
+
+interface WatchProcess {
+  dir: string;
+  stdout(): string;
+  stderr(): string;
+  /** NDJSON build events printed so far. */
+  events(): any[];
+  builds(): any[];
+  /** Ctrl-C, then the exit. */
+  interrupt(): Promise<CliResult>;
+  done: Promise<CliResult>;
+}
+
+let cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups = [];
+});
+
+async function tempDir(prefix: string, yaml: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'aivp.project.yaml'), yaml);
+  return dir;
+}
+
+async function startWatchCli(dir: string, args: string[], env = cleanEnv()): Promise<WatchProcess> {
+  const { child, done } = startCli(['-C', dir, 'watch', '--json', ...args], { env });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (err += d));
+  let exited = false;
+  void done.then(() => (exited = true));
+  cleanups.push(async () => {
+    if (!exited) child.kill('SIGKILL');
+    await done;
+  });
+  const w: WatchProcess = {
+    dir,
+    stdout: () => out,
+    stderr: () => err,
+    events: () => events(out),
+    builds: () => events(out).filter((e) => e.type === 'build:done'),
+    interrupt: async () => {
+      child.kill('SIGINT');
+      return done;
+    },
+    done,
+  };
+  await until(() => {
+    if (exited) throw new Error(`aivp watch exited early:\n${err}`);
+    return err.includes('waiting for changes');
+  }, () => `the first build; stderr:\n${err}`, 30_000);
+  return w;
+}
+
+async function edit(dir: string, from: string, to: string): Promise<void> {
+  const file = join(dir, 'aivp.project.yaml');
+  const text = await readFile(file, 'utf8');
+  if (!text.includes(from)) throw new Error(`test bug: ${from} not in the project`);
+  await writeFile(file, text.replace(from, to));
+}
+
+const built = (w: WatchProcess, from = 0) =>
+  w.events().filter((e) => e.type === 'node:done' && e.outcome === 'built').slice(from).map((e) => e.node).sort();
+
+describe('aivp watch (binary)', () => {
+  it('--draft: rebuilds exactly the edited node and its dependents, survives a bad edit, exits 130 on Ctrl-C', async () => {
+    const dir = await tempDir('aivp-watch-cli-', PROJECT);
+    const w = await startWatchCli(dir, ['--draft']);
+    expect(built(w)).toEqual(['s1', 's2', 's3', 'style']);
+    expect(w.stderr()).toMatch(/watch: 4 built, 0 from cache; spent \$0\.00 this session; waiting for changes/);
+
+    await edit(dir, 'woman on a cliff', 'man on a cliff');
+    await until(() => w.builds().length === 2, 'the rebuild');
+    expect(built(w, 4)).toEqual(['s1', 's2']);
+    expect((await readJson(join(dir, 'metadata/s1.json'))).prompt).toBe('man on a cliff');
+
+    await edit(dir, 's3: { prompt: "a harbour" }', 's3: { prompt: "a harbour" ');
+    await until(() => w.stderr().includes('keeping the last good state'), 'the error');
+    expect(w.stderr()).toMatch(/aivp\.project\.yaml:\d+:\d+: /);
+    await edit(dir, 's3: { prompt: "a harbour" ', 's3: { prompt: "a quay" }');
+    await until(() => w.builds().length === 3, 'the rebuild after the fix');
+    expect(built(w, 6)).toEqual(['s3']);
+
+    const result = await w.interrupt();
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(130);
+    expect(existsSync(join(dir, '.aivp/lock'))).toBe(false);
+    for (const node of ['style', 's1', 's2', 's3']) {
+      const rec = await readJson(join(dir, 'metadata', `${node}.json`));
+      expect(existsSync(join(dir, rec.outputs[0].path))).toBe(true);
+    }
+    expect((await readJson(join(dir, 'metadata/s3.json'))).prompt).toBe('a quay');
+  });
+
+  it('Ctrl-C during a build interrupts it cleanly: exit 130, no half-written record', async () => {
+    const fake = await startFakeFal({ queueSteps: 0 });
+    cleanups.push(() => fake.close());
+    const dir = await tempDir('aivp-watch-cli-', PROJECT);
+    const w = await startWatchCli(dir, [], cleanEnv(fake.env({ AIVP_RETRY_BASE_MS: '1' })));
+    const before = await readJson(join(dir, 'metadata/s3.json'));
+    fake.set({ queueSteps: 100_000 });
+    const seen = w.events().length;
+    await edit(dir, 'a harbour', 'a harbour at dusk');
+    await until(() => w.events().slice(seen).some((e) => e.type === 'node:progress' && e.node === 's3' && e.progress.state === 'queued'), 's3 queued');
+    const result = await w.interrupt();
+    expect(result.code).toBe(130);
+    const id = fake.submits().find((s) => s.input.prompt === 'a harbour at dusk')!.requestId;
+    expect(fake.cancels).toContain(id);
+    expect(await readJson(join(dir, 'metadata/s3.json'))).toEqual(before);
+    expect(w.builds().at(-1).summary.interrupted).toBe(true);
+    expect(result.stdout + result.stderr).not.toContain(fake.key);
+  });
+});
+
+describe('aivp watch against the fake fal (binary)', () => {
+  let fake: FakeFal;
+
+  it('re-edit while queued at fal: the queued request is cancelled and the new one submitted', async () => {
+    // Each job waits a few status polls in the queue: long enough to edit again while queued.
+    fake = await startFakeFal({ queueSteps: 6 });
+    cleanups.push(() => fake.close());
+    const dir = await tempDir('aivp-watch-fal-', PROJECT.replace(/  s[12]:.*\n/g, ''));
+    const w = await startWatchCli(dir, [], cleanEnv(fake.env()));
+    expect(fake.submits().map((s) => s.input.prompt).sort()).toEqual(['a harbour', 'stormy cliffs']);
+
+    const seen = w.events().length;
+    await edit(dir, 'a harbour', 'a harbour v1');
+    await until(() => w.events().slice(seen).some((e) => e.type === 'node:progress' && e.node === 's3' && e.progress.state === 'queued'), 'v1 queued');
+    await edit(dir, 'a harbour v1', 'a harbour v2');
+    await until(() => w.events().some((e) => e.type === 'node:done' && e.node === 's3' && e.outcome === 'built'
+      && (e.outputs as string[]).length > 0) && w.builds().length === 3, () => `the v2 build; stderr:\n${w.stderr()}`);
+
+    const v1 = fake.submits().find((s) => s.input.prompt === 'a harbour v1')!;
+    const v2 = fake.submits().find((s) => s.input.prompt === 'a harbour v2')!;
+    expect(fake.cancels).toEqual([v1.requestId]);
+    expect(v2).toBeDefined();
+    // The cancelled job's result was never fetched; only s3 was submitted again.
+    expect(fake.requests.some((r) => r.route === 'result' && r.target.endsWith(v1.requestId))).toBe(false);
+    expect(fake.submits()).toHaveLength(4);
+    expect(w.stderr()).toContain('s3 changed while queued: request cancelled');
+    const rec = await readJson(join(dir, 'metadata/s3.json'));
+    expect(rec).toMatchObject({ prompt: 'a harbour v2', requestId: v2.requestId });
+
+    expect((await w.interrupt()).code).toBe(130);
+  });
+});
