@@ -4,11 +4,16 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanEnv, events, startCli, type CliResult } from '../cli/helpers.js';
 import { readJson } from '../engine/helpers.js';
 import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
 import { until } from './helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) console.warn(`watch --serve browser test skipped: ${CHROMIUM} is missing (apt-get install -y chromium)`);
 
 const PROJECT = `aivp: 1
 name: live
@@ -166,6 +171,38 @@ describe('aivp watch against the fake fal (binary)', () => {
     expect(w.stderr()).toContain('s3 changed while queued: request cancelled');
     const rec = await readJson(join(dir, 'metadata/s3.json'));
     expect(rec).toMatchObject({ prompt: 'a harbour v2', requestId: v2.requestId });
+
+    expect((await w.interrupt()).code).toBe(130);
+  });
+});
+
+describe.skipIf(!haveChromium)('aivp watch --serve in Chromium', () => {
+  it('serves the gallery on 127.0.0.1 and reloads the open page after a rebuild', async () => {
+    const dir = await tempDir('aivp-watch-serve-', PROJECT);
+    const w = await startWatchCli(dir, ['--draft', '--serve']);
+    const url = /watch: gallery at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(w.stderr())?.[1];
+    expect(url).toBeDefined();
+
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    cleanups.push(() => browser.close());
+    const page = await browser.newPage();
+    const connected = page.waitForResponse((r) => r.url().endsWith('/__aivp/events'));
+    await page.goto(url!, { waitUntil: 'load' });
+    await connected;
+    expect(await page.locator('#n-s1 .body > .prompt').innerText()).toBe('woman on a cliff');
+    await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
+
+    const reloaded = page.waitForEvent('load', { timeout: 20_000 });
+    await edit(dir, 'woman on a cliff', 'man on a cliff');
+    await reloaded;
+    expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBeUndefined();
+    expect(await page.locator('#n-s1 .body > .prompt').innerText()).toBe('man on a cliff');
+    const broken = await page.$$eval('img', (imgs) => imgs.filter((i) => !(i.complete && i.naturalWidth > 0)).map((i) => i.src));
+    expect(broken).toEqual([]);
+    expect(w.builds()).toHaveLength(2);
 
     expect((await w.interrupt()).code).toBe(130);
   });
