@@ -4,7 +4,7 @@ import { prepareBuild } from '../engine/build.js';
 import { acquireBuildLock } from '../engine/store/lock.js';
 import { buildGallery, serveGallery, type GalleryServer } from '../gallery/index.js';
 import type { ResolvedProject } from '../project/types.js';
-import { createProviders } from '../providers/index.js';
+import { createProviders, missingCredentials } from '../providers/index.js';
 import { watchProject } from '../watch/watch.js';
 import { loadAndWarn } from './build-command.js';
 import { jsonRenderer } from './render/json.js';
@@ -39,6 +39,11 @@ export async function watchCommand(dir: string, targets: string[], flags: WatchF
       emit: flags.json ? jsonRenderer() : plainRenderer(),
       log,
       providers: createProviders,
+      preflight: (prepared, env) => {
+        const stale = prepared.plan.entries.filter((e) => e.status === 'new' || e.status === 'stale');
+        const missing = missingCredentials(env, new Set(stale.map((e) => prepared.graph.nodes.get(e.node)!.provider)));
+        return missing.length ? missing.join('; ') : undefined;
+      },
       signal: controller.signal,
       retryBaseMs: process.env.AIVP_RETRY_BASE_MS ? Number(process.env.AIVP_RETRY_BASE_MS) : undefined,
       onBuilt: async (p) => {

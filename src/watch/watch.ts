@@ -3,7 +3,7 @@
 // if already running); keep the last good state when an edit is invalid.
 import { join, relative, resolve } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { prepareBuild } from '../engine/build.js';
+import { prepareBuild, type PreparedBuild } from '../engine/build.js';
 import { BuildControl } from '../engine/control.js';
 import type { BuildListener, BuildSummary } from '../engine/events.js';
 import { executeBuild } from '../engine/execute.js';
@@ -26,6 +26,8 @@ export interface WatchOptions {
   /** Trailing debounce: a burst of saves gives one re-plan. At least MIN_DEBOUNCE_MS. */
   debounceMs?: number;
   retryBaseMs?: number;
+  /** A reason not to start a rebuild (missing credentials, ...), checked before anything is spent. */
+  preflight?(prepared: PreparedBuild, env: Env): string | undefined;
   /** After each build that ran (gallery refresh, live reload). */
   onBuilt?(project: ResolvedProject, summary: BuildSummary): Promise<void>;
 }
@@ -107,10 +109,18 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
   const startBuild = async (project: ResolvedProject) => {
     const prepared = await prepareBuild(project, { draft: opts.draft, targets: opts.targets });
     outputStems = new Set([...prepared.graph.nodes.values()].flatMap((n) => n.outputs.map(stem)));
+    for (const f of failed) if (!prepared.graph.nodes.has(f)) failed.delete(f);
     const work = prepared.plan.entries.filter((e) => ['new', 'stale', 'cached'].includes(e.status));
+    await prepared.ws.save();
     if (work.length === 0) {
-      await prepared.ws.save();
       opts.log(status('up to date'));
+      return;
+    }
+    const env = loadEnv(dir);
+    const refusal = overBudget(project, prepared) ?? opts.preflight?.(prepared, env);
+    if (refusal) {
+      opts.log(`watch: ${refusal}: nothing was generated`);
+      opts.log(status('not built'));
       return;
     }
     const control = new BuildControl();
@@ -123,7 +133,7 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
       selected: prepared.selected,
       force: prepared.force,
       assessments: prepared.plan.assessments,
-      providers: opts.providers(loadEnv(dir), dir),
+      providers: opts.providers(env, dir),
       keepGoing: true,
       signal: opts.signal,
       emit: (e) => {
@@ -236,6 +246,12 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
   await cycleDone;
   await current?.done;
   await Promise.all(detached);
+}
+
+/** The project's `budget:` caps each rebuild's estimate, as it caps a build's. */
+function overBudget(project: ResolvedProject, { plan }: PreparedBuild): string | undefined {
+  if (project.budget === undefined || plan.estimateUsd <= project.budget) return undefined;
+  return `estimated cost $${plan.estimateUsd.toFixed(2)} exceeds the budget of $${project.budget.toFixed(2)} (raise \`budget:\` or use --draft)`;
 }
 
 function stem(path: string): string {

@@ -146,6 +146,21 @@ describe('aivp watch (binary)', () => {
 describe('aivp watch against the fake fal (binary)', () => {
   let fake: FakeFal;
 
+  it('without a key nothing is sent; adding it to .env resumes building', async () => {
+    fake = await startFakeFal();
+    cleanups.push(() => fake.close());
+    const dir = await tempDir('aivp-watch-fal-', PROJECT);
+    const w = await startWatchCli(dir, []);
+    expect(w.stderr()).toContain('fal.ai models need FAL_KEY');
+    expect(w.stderr()).toContain('nothing was generated');
+    expect(fake.requests).toHaveLength(0);
+    await writeFile(join(dir, '.env'), Object.entries(fake.env()).map(([k, v]) => `${k}=${v}`).join('\n'));
+    await until(() => w.builds().length === 1, () => `the build; stderr:\n${w.stderr()}`);
+    expect(fake.submits()).toHaveLength(4);
+    expect(w.stderr()).not.toContain(fake.key);
+    expect((await w.interrupt()).code).toBe(130);
+  });
+
   it('re-edit while queued at fal: the queued request is cancelled and the new one submitted', async () => {
     // Each job waits a few status polls in the queue: long enough to edit again while queued.
     fake = await startFakeFal({ queueSteps: 6 });

@@ -133,6 +133,19 @@ describe('watch: invalid edits', () => {
   });
 });
 
+describe('watch: budget', () => {
+  it('refuses a rebuild over the project budget and builds once it is raised', async () => {
+    const dir = await project(PROJECT.replace('name: w\n', 'name: w\nbudget: 0.03\n'));
+    const p = scriptedProvider();
+    const w = await watch(dir, p);
+    expect(w.logs.some((l) => l.includes('exceeds the budget of $0.03') && l.includes('nothing was generated'))).toBe(true);
+    expect(p.calls).toHaveLength(0);
+    await edit(dir, 'budget: 0.03', 'budget: 1');
+    await until(() => w.builds().length === 1, 'the build');
+    expect(nodes(p.calls)).toEqual(['s1', 's2', 's3', 'style']);
+  });
+});
+
 describe('watch: edits while a node is in flight', () => {
   const planKey = (w: WatchRun, node: string, nth: number) => {
     const plan = w.events.filter((e) => e.type === 'plan')[nth];
