@@ -151,7 +151,7 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
         spent += summary.spentUsd;
         if (current?.control === control) current = undefined;
         opts.log(status(`${summary.built} built, ${summary.cached} from cache${summary.interrupted ? ', interrupted' : ''}`));
-        await opts.onBuilt?.(project, summary);
+        await opts.onBuilt?.(project, summary).catch((err: unknown) => opts.log(`watch: gallery not updated: ${(err as Error).message}`));
       },
       (err: unknown) => {
         if (current?.control === control) current = undefined;
