@@ -46,9 +46,9 @@ export async function watchCommand(dir: string, targets: string[], flags: WatchF
       },
       signal: controller.signal,
       retryBaseMs: process.env.AIVP_RETRY_BASE_MS ? Number(process.env.AIVP_RETRY_BASE_MS) : undefined,
-      onBuilt: async (p) => {
+      onBuilt: async (p, _summary, failures) => {
         if (!server) return;
-        await writeGallery(p, galleryDir);
+        await writeGallery(p, galleryDir, failures);
         server.reload();
       },
     });

@@ -29,7 +29,7 @@ export interface WatchOptions {
   /** A reason not to start a rebuild (missing credentials, ...), checked before anything is spent. */
   preflight?(prepared: PreparedBuild, env: Env): string | undefined;
   /** After each build that ran (gallery refresh, live reload). */
-  onBuilt?(project: ResolvedProject, summary: BuildSummary): Promise<void>;
+  onBuilt?(project: ResolvedProject, summary: BuildSummary, failures: Map<string, string>): Promise<void>;
 }
 
 /**
@@ -56,7 +56,8 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
   let dirty = false;
   let timer: NodeJS.Timeout | undefined;
   let spent = 0;
-  const failed = new Set<string>();
+  /** Nodes whose last attempt failed, with the error. */
+  const failed = new Map<string, string>();
   const changed = new Set<string>();
   /** Outputs the builds wrote (absolute path -> sha256): their change events are our own writes. */
   const written = new Map<string, string>();
@@ -109,7 +110,7 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
   const startBuild = async (project: ResolvedProject) => {
     const prepared = await prepareBuild(project, { draft: opts.draft, targets: opts.targets });
     outputStems = new Set([...prepared.graph.nodes.values()].flatMap((n) => n.outputs.map(stem)));
-    for (const f of failed) if (!prepared.graph.nodes.has(f)) failed.delete(f);
+    for (const f of failed.keys()) if (!prepared.graph.nodes.has(f)) failed.delete(f);
     const work = prepared.plan.entries.filter((e) => ['new', 'stale', 'cached'].includes(e.status));
     await prepared.ws.save();
     if (work.length === 0) {
@@ -137,7 +138,7 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
       keepGoing: true,
       signal: opts.signal,
       emit: (e) => {
-        if (e.type === 'node:failed') failed.add(e.node);
+        if (e.type === 'node:failed') failed.set(e.node, e.error);
         if (e.type === 'node:done') {
           failed.delete(e.node);
           for (const o of prepared.ws.records.get(e.node)?.outputs ?? []) written.set(join(dir, o.path), o.sha256);
@@ -151,7 +152,7 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
         spent += summary.spentUsd;
         if (current?.control === control) current = undefined;
         opts.log(status(`${summary.built} built, ${summary.cached} from cache${summary.interrupted ? ', interrupted' : ''}`));
-        await opts.onBuilt?.(project, summary).catch((err: unknown) => opts.log(`watch: gallery not updated: ${(err as Error).message}`));
+        await opts.onBuilt?.(project, summary, failed).catch((err: unknown) => opts.log(`watch: gallery not updated: ${(err as Error).message}`));
       },
       (err: unknown) => {
         if (current?.control === control) current = undefined;
@@ -170,7 +171,7 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
   };
 
   const status = (what: string) =>
-    `watch: ${what}; ${failed.size ? `failed: ${[...failed].join(', ')}; ` : ''}spent $${spent.toFixed(2)} this session; waiting for changes`;
+    `watch: ${what}; ${failed.size ? `failed: ${[...failed.keys()].join(', ')}; ` : ''}spent $${spent.toFixed(2)} this session; waiting for changes`;
 
   const inFlight = () =>
     [...(current?.control.inflight ?? [])].map(([node, n]) => `${node} (${n.state === 'starting' || n.state === 'submitting' ? 'starting' : n.state})`).join(', ');

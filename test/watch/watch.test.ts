@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { png, readJson, removeProject, scriptedProvider, tempProject } from '../engine/helpers.js';
+import { ProviderError } from '../../src/providers/types.js';
 import { startWatch, until, type WatchRun } from './helpers.js';
 
 const PROJECT = `aivp: 1
@@ -130,6 +131,22 @@ describe('watch: invalid edits', () => {
     await edit(dir, '  s2:\n    prompt: "she turns\n    input: [s1', '  s2:\n    prompt: "she turns left"');
     await until(() => w.builds().length === 2, () => `the rebuild after the fix; log:\n${w.logs.join('\n')}`);
     expect(nodes(p.calls)).toEqual(['s2']);
+  });
+});
+
+describe('watch: status', () => {
+  it('names what failed until it is fixed, and what was spent', async () => {
+    const dir = await project();
+    const p = scriptedProvider();
+    p.script = async (req) => {
+      if (req.prompt === 'a harbour') throw new ProviderError('422 prompt: not allowed', { retryable: false });
+      return undefined;
+    };
+    const w = await watch(dir, p);
+    expect(w.logs.at(-1)).toBe('watch: 3 built, 0 from cache; failed: s3; spent $0.03 this session; waiting for changes');
+    await edit(dir, 'a harbour', 'a quay');
+    await until(() => w.builds().length === 2, 'the rebuild');
+    expect(w.logs.at(-1)).toBe('watch: 1 built, 0 from cache; spent $0.04 this session; waiting for changes');
   });
 });
 
