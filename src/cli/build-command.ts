@@ -86,6 +86,7 @@ async function runBuild(project: ResolvedProject, prepared: PreparedBuild, flags
       graph: prepared.graph,
       selected: prepared.selected,
       force: prepared.force,
+      assessments: prepared.plan.assessments,
       providers: createProviders(loadEnv(project.root), project.root),
       jobs: flags.jobs,
       keepGoing: flags.keepGoing,

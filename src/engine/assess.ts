@@ -32,6 +32,11 @@ export async function assess(
   const edited = record ? record.outputs.some((o, i) => current[i] !== undefined && current[i] !== o.sha256) : false;
 
   if (!force && edited) {
+    // A build killed between writing a new output and its record left bytes the cache knows.
+    const cached = await ws.cachedRecord(key);
+    if (cached && cached.outputs.every((o) => current.includes(o.sha256))) {
+      return { status: 'cached', reasons: ['output matches the cache: record restored'], key, inputs, cached };
+    }
     const reasons = ['output modified by hand: kept (use --force to regenerate)'];
     if (record!.key !== key) reasons.push(...changeReasons(node, record!, inputs));
     return { status: 'modified', reasons, key, inputs, pickedSha256: current[pick - 1] ?? current[0] };

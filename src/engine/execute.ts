@@ -4,6 +4,7 @@
 // nothing (early cutoff).
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import TinyQueue from 'tinyqueue';
 import type { Graph, GraphNode } from '../graph/types.js';
 import { probeMedia, type MediaInfo } from '../media/probe.js';
 import { lookupModel, withImages } from '../providers/models.js';
@@ -36,6 +37,8 @@ export interface ExecuteOptions {
   retryBaseMs?: number;
   /** Watch mode steers the build through this. */
   control?: BuildControl;
+  /** The plan's assessments: a node up to date then, with nothing upstream changed since, needs no second look. */
+  assessments?: Map<string, Assessment>;
 }
 
 const DEFAULT_CONCURRENCY: Record<ProviderId, number> = { fal: 4, google: 2, draft: 4 };
@@ -56,19 +59,100 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
   const order = graph.order.filter((n) => opts.selected.has(n));
   // Temp files of writers killed mid-write (kill -9, power loss) are the only trace they leave.
   await Promise.all(Object.values(ws.project.paths).map((d) => removeStaleTemps(join(ws.root, d))));
-  for (const n of order) state.set(n, graph.nodes.get(n)!.source ? 'done' : 'waiting');
-
   const running = new Map<string, Promise<void>>();
   const busy = new Map<ProviderId, number>();
   let stopping = false;
-
   const concurrency = (p: ProviderId) => opts.ws.project.providers[p]?.concurrency ?? DEFAULT_CONCURRENCY[p];
-  const ready = (n: GraphNode) => n.deps.every((d) => !opts.selected.has(d) || state.get(d) === 'done');
-  const blocked = (n: GraphNode) => n.deps.find((d) => state.get(d) === 'failed' || state.get(d) === 'skipped');
+
+  // Dependency counting instead of rescanning: each finished node releases its dependents, so a
+  // build of n nodes does O(n) scheduling work. Ready nodes wait per provider, longest remaining
+  // chain first (ties in file order), which keeps the critical path busy.
+  const position = new Map(order.map((n, i) => [n, i]));
+  const height = chainHeights(graph, order, opts.selected);
+  const queues = new Map<ProviderId, TinyQueue<string>>();
+  const before = (a: string, b: string) => height.get(b)! - height.get(a)! || position.get(a)! - position.get(b)!;
+  const waitingOn = new Map<string, number>();
+  /** Nodes whose output is what the plan saw (sources, and nodes that were up to date). */
+  const unchanged = new Set<string>();
+  const released: string[] = [];
+  for (const n of order) {
+    const node = graph.nodes.get(n)!;
+    if (node.source) {
+      state.set(n, 'done');
+      unchanged.add(n);
+      continue;
+    }
+    state.set(n, 'waiting');
+    const open = node.deps.filter((d) => opts.selected.has(d) && !graph.nodes.get(d)!.source).length;
+    waitingOn.set(n, open);
+    if (open === 0) released.push(n);
+  }
+
+  const complete = (name: string, s: State) => {
+    state.set(name, s);
+    if (s === 'done') {
+      for (const d of graph.dependents.get(name) ?? []) {
+        if (state.get(d) !== 'waiting') continue;
+        const left = waitingOn.get(d)! - 1;
+        waitingOn.set(d, left);
+        if (left === 0) released.push(d);
+      }
+    } else if (s === 'failed') {
+      skipDependents(name, `${name} failed`);
+    }
+  };
+
+  const skipDependents = (name: string, reason: string) => {
+    const todo = [...(graph.dependents.get(name) ?? [])];
+    while (todo.length) {
+      const d = todo.pop()!;
+      if (state.get(d) !== 'waiting') continue;
+      state.set(d, 'skipped');
+      summary.skipped++;
+      emit({ type: 'node:skipped', node: d, reason });
+      todo.push(...(graph.dependents.get(d) ?? []));
+    }
+  };
+
+  /** Up to date at plan time with every input as the plan saw it: finished without I/O or a provider slot. */
+  const settleUnchanged = (node: GraphNode): boolean => {
+    const planned = opts.assessments?.get(node.name);
+    const record = ws.records.get(node.name);
+    if (planned?.status !== 'uptodate' || !record || opts.force.has(node.name)) return false;
+    if (!node.deps.every((d) => unchanged.has(d))) return false;
+    picked.set(node.name, planned.pickedSha256!);
+    pickedPath.set(node.name, pickedOf(record).path);
+    unchanged.add(node.name);
+    summary.uptodate++;
+    emit({ type: 'node:done', node: node.name, outcome: 'uptodate', costUsd: 0, durationMs: 0, outputs: [] });
+    complete(node.name, 'done');
+    return true;
+  };
+
+  /** Released nodes settle or queue at their provider; then queued nodes start while slots are free. */
+  const dispatch = () => {
+    while (released.length) {
+      const node = graph.nodes.get(released.pop()!)!;
+      if (settleUnchanged(node)) continue;
+      let q = queues.get(node.provider);
+      if (!q) queues.set(node.provider, (q = new TinyQueue<string>([], before)));
+      q.push(node.name);
+    }
+    while (!stopping && !control.draining && (opts.jobs === undefined || running.size < opts.jobs)) {
+      let best: TinyQueue<string> | undefined;
+      for (const [p, q] of queues) {
+        if (q.length && (busy.get(p) ?? 0) < concurrency(p) && (!best || before(q.peek()!, best.peek()!) < 0)) best = q;
+      }
+      if (!best) break;
+      const node = graph.nodes.get(best.pop()!)!;
+      state.set(node.name, 'running');
+      running.set(node.name, run(node));
+    }
+  };
 
   const finish = (name: string, s: State) => {
-    state.set(name, s);
     running.delete(name);
+    complete(name, s);
   };
 
   const run = async (node: GraphNode): Promise<void> => {
@@ -276,22 +360,7 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
       summary.interrupted = true;
       stopping = true;
     }
-    for (const name of order) {
-      if (stopping || control.draining || (opts.jobs !== undefined && running.size >= opts.jobs)) break;
-      if (state.get(name) !== 'waiting') continue;
-      const node = graph.nodes.get(name)!;
-      const bad = blocked(node);
-      if (bad) {
-        state.set(name, 'skipped');
-        summary.skipped++;
-        emit({ type: 'node:skipped', node: name, reason: `${bad} failed` });
-        continue;
-      }
-      if (!ready(node) || (busy.get(node.provider) ?? 0) >= concurrency(node.provider)) continue;
-      state.set(name, 'running');
-      const p = run(node);
-      running.set(name, p);
-    }
+    dispatch();
     if (running.size === 0) break;
     // Once aborted, wait for running nodes only (their providers see the signal).
     await Promise.race(signal.aborted ? running.values() : [...running.values(), aborted]);
@@ -310,6 +379,16 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
 }
 
 class Superseded extends Error {}
+
+/** Longest chain of selected nodes from each node to the end of the graph (1 for a sink). */
+function chainHeights(graph: Graph, order: string[], selected: Set<string>): Map<string, number> {
+  const height = new Map<string, number>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const users = (graph.dependents.get(order[i]) ?? []).filter((d) => selected.has(d));
+    height.set(order[i], 1 + users.reduce((m, d) => Math.max(m, height.get(d) ?? 0), 0));
+  }
+  return height;
+}
 
 /** A provider's result with the media type of each file, checked before anything is written. */
 type Probed = GenerateResult & { media: MediaInfo[] };

@@ -156,6 +156,21 @@ describe('incremental builds', () => {
     expect(blobs.some((b) => String(b).endsWith(sha))).toBe(true);
   });
 
+  it('recognises an output written by a build killed before its record, instead of calling it hand-edited', async () => {
+    const dir = await project();
+    await build(dir, scriptedProvider());
+    const oldRecord = await readFile(join(dir, 'metadata/s3.json'));
+    await writeFile(join(dir, 'aivp.project.yaml'), PROJECT.replace('close up', 'extreme close up'));
+    await build(dir, scriptedProvider());
+    // The kill: new output in place, old record still on disk.
+    await writeFile(join(dir, 'metadata/s3.json'), oldRecord);
+    const p = scriptedProvider();
+    const r = await build(dir, p);
+    expect(r.plan.entries.find((e) => e.node === 's3')).toMatchObject({ status: 'cached', reasons: ['output matches the cache: record restored'] });
+    expect(p.calls).toHaveLength(0);
+    expect((await readJson(join(dir, 'metadata/s3.json'))).prompt).toBe('extreme close up');
+  });
+
   it('restores a deleted output from the cache without paying', async () => {
     const dir = await project();
     await build(dir, scriptedProvider());

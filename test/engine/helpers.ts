@@ -83,6 +83,7 @@ export async function build(
     graph: prepared.graph,
     selected: prepared.selected,
     force: prepared.force,
+    assessments: prepared.plan.assessments,
     providers: () => provider,
     keepGoing: opts.keepGoing,
     jobs: opts.jobs,

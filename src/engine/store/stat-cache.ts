@@ -1,7 +1,7 @@
 // Stat cache, `.aivp/stat-cache.json`: a file whose size, mtime, ctime and inode are unchanged is
 // not read again (git's index trick), so a no-op build hashes zero bytes.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -60,7 +60,8 @@ export async function openStatCache(root: string): Promise<StatCache> {
     const hashedAtNs = BigInt(Date.now()) * 1_000_000n;
     let st;
     try {
-      st = await stat(abs, { bigint: true });
+      // Synchronous: a no-op build stats every input and output, and fs.promises costs ~10x per call.
+      st = statSync(abs, { bigint: true });
     } catch (err) {
       if (entries.delete(rel)) dirty = true;
       throw err;
