@@ -22,11 +22,12 @@ export interface QueueResult {
 
 /**
  * Measured against the fake fal (test/fakes/fal-server.ts): a job that finishes at once costs
- * about one interval (500 ms: +509 ms, 150 ms: +159 ms, 50 ms: +71 ms). Growing the interval with
- * the time waited bounds the overhead of long jobs to ~5% at a few status requests a second,
- * and video jobs of minutes settle at MAX_POLL_MS.
+ * about one interval (500 ms: +509 ms, 150 ms: +159 ms, 50 ms: +71 ms), and the scheduling
+ * benchmark (bench/schedule.mjs) meets its target only from ~25 ms. The interval grows to a
+ * twentieth of the time waited, so a job polls about 20 + 20 ln(seconds / 0.5) times (~66 for a
+ * 5 s image) and long video jobs settle at MAX_POLL_MS.
  */
-export const DEFAULT_POLL_MS = 150;
+export const DEFAULT_POLL_MS = 25;
 const MAX_POLL_MS = 2000;
 /** Consecutive transient failures tolerated while waiting on a job already paid for. */
 const MAX_TRANSIENT_FAILURES = 6;
