@@ -28,7 +28,7 @@ export async function watchCommand(dir: string, targets: string[], flags: WatchF
   const log = (line: string) => process.stderr.write(`${line}\n`);
   try {
     if (flags.serve !== undefined) {
-      await writeGallery(project, galleryDir);
+      await writeGallery(project, galleryDir, { draft: flags.draft });
       server = await serveGallery({ dir: galleryDir, port: flags.serve === true ? 0 : flags.serve });
       log(`watch: gallery at ${server.url}`);
     }
@@ -48,7 +48,7 @@ export async function watchCommand(dir: string, targets: string[], flags: WatchF
       retryBaseMs: process.env.AIVP_RETRY_BASE_MS ? Number(process.env.AIVP_RETRY_BASE_MS) : undefined,
       onBuilt: async (p, _summary, failures) => {
         if (!server) return;
-        await writeGallery(p, galleryDir, failures);
+        await writeGallery(p, galleryDir, { draft: flags.draft, failures });
         server.reload();
       },
     });
@@ -61,16 +61,21 @@ export async function watchCommand(dir: string, targets: string[], flags: WatchF
   return controller.signal.aborted ? 130 : 0;
 }
 
-export async function galleryCommand(dir: string, out: string): Promise<number> {
+export async function galleryCommand(dir: string, out: string, draft?: boolean): Promise<number> {
   const project = await loadAndWarn(dir);
-  const { indexPath } = await writeGallery(project, resolve(project.root, out));
+  const { indexPath } = await writeGallery(project, resolve(project.root, out), { draft });
   process.stdout.write(`Gallery written to ${indexPath}\n`);
   return 0;
 }
 
-export async function writeGallery(project: ResolvedProject, outDir: string, failures?: Map<string, string>): Promise<{ indexPath: string }> {
-  const { plan, ws } = await prepareBuild(project);
+/** Statuses are those of the next build: `draft` compares against draft outputs. */
+export async function writeGallery(
+  project: ResolvedProject,
+  outDir: string,
+  opts: { draft?: boolean; failures?: Map<string, string> } = {},
+): Promise<{ indexPath: string }> {
+  const { plan, ws } = await prepareBuild(project, { draft: opts.draft });
   const status = new Map(plan.entries.map((e) => [e.node, { status: e.status, reasons: e.reasons }]));
   await ws.save();
-  return buildGallery({ project, records: ws.records, status, failures, outDir });
+  return buildGallery({ project, records: ws.records, status, failures: opts.failures, outDir });
 }

@@ -84,7 +84,8 @@ program
   .command('gallery')
   .description('write a static HTML storyboard of the project')
   .option('--out <dir>', 'output folder', '.aivp/gallery')
-  .action(async (o) => run(async () => (await live()).galleryCommand(dir(), o.out)));
+  .option('--draft', 'show statuses against the draft outputs (after `aivp build --draft`)')
+  .action(async (o) => run(async () => (await live()).galleryCommand(dir(), o.out, o.draft)));
 
 program.command('clean').description('remove outputs and records of nodes no longer in the project')
   .option('-y, --yes', 'do not ask for confirmation')

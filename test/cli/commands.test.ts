@@ -74,7 +74,9 @@ describe('the example project', () => {
     expect(summary.built).toBeGreaterThan(5);
     const gallery = await runCli(['-C', dir, 'gallery']);
     expect(gallery.code).toBe(0);
-    expect(existsSync(join(dir, '.aivp/gallery/index.html'))).toBe(true);
+    expect(await readFile(join(dir, '.aivp/gallery/index.html'), 'utf8')).toContain('model changed');
+    expect((await runCli(['-C', dir, 'gallery', '--draft'])).code).toBe(0);
+    expect(await readFile(join(dir, '.aivp/gallery/index.html'), 'utf8')).not.toContain('model changed');
 
     // Drop the last segment from the project: clean removes its record and output.
     const yaml = await readFile(join(dir, 'aivp.project.yaml'), 'utf8');
