@@ -1,4 +1,5 @@
 // The fal.ai provider: uploads local inputs once, runs the model on fal's queue, downloads outputs.
+import { randomInt } from 'node:crypto';
 import type { Env } from '../env.js';
 import { createFalSetup, type FalSetup } from './fal-client.js';
 import { falCredentials, MISSING_KEY_MESSAGE } from './credentials.js';
@@ -46,7 +47,10 @@ export function createFalProvider(opts: FalProviderOptions): Provider {
     async generate(req: GenerateRequest, ctx: GenerateContext): Promise<GenerateResult> {
       requireKey();
       try {
-        const input = falInput(req, await resolveImages(req, rt.urlOf));
+        // Models that report no seed back (nano-banana) get one chosen here, so the record holds it.
+        // A resumed request was sent with an earlier choice, unknown now.
+        const chosen = req.seed ?? (req.model.seed ? randomInt(2 ** 31 - 1) : undefined);
+        const input = falInput({ ...req, seed: chosen }, await resolveImages(req, rt.urlOf));
         const { data, requestId } = await runQueued(fal, req.model.id, input, {
           signal: ctx.signal,
           onProgress: (p) => ctx.onProgress(p),
@@ -63,7 +67,7 @@ export function createFalProvider(opts: FalProviderOptions): Provider {
         const remote = files.flatMap((f) => (f.url ? [[sha256Hex(f.bytes), f.url] as const] : []));
         // Later nodes that take these outputs as inputs pass the URL instead of uploading again.
         if (remote.length > 0) await rememberUrls(opts.root, Object.fromEntries(remote));
-        return { files, seed: outputSeed(data) ?? req.seed, requestId };
+        return { files, seed: outputSeed(data) ?? (ctx.resume === undefined ? chosen : req.seed), requestId };
       } catch (err) {
         throw toProviderError(err, secrets);
       }

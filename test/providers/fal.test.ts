@@ -114,10 +114,10 @@ describe('fal provider: queue lifecycle', () => {
     expect(cache[sha256Hex(res.files[0].bytes)].url).toBe(res.files[0].url);
   });
 
-  it('reports the seed fal chose when the request had none', async () => {
+  it('chooses, sends and reports a seed when the request had none, so the record holds it', async () => {
     const res = await provider().generate(request('fal-ai/flux/schnell'), context().ctx);
     expect(typeof res.seed).toBe('number');
-    expect(fake.submissions[0].input.seed).toBeUndefined();
+    expect(fake.submissions[0].input.seed).toBe(res.seed);
   });
 
   it('re-attaches to a recorded request id without submitting again', async () => {
@@ -252,6 +252,7 @@ describe('fal provider: inputs and uploads', () => {
     const urlOf = (img: InputImage) => fake.uploads.find((u) => u.bytes.length > 0 && sha256Hex(u.bytes) === img.sha256)!.url;
     expect(edit.input).toEqual({
       prompt: 'a cliff at dusk', aspect_ratio: '3:4', num_images: 1, image_urls: [urlOf(input), urlOf(ref)], resolution: '2K',
+      seed: expect.any(Number),
     });
     expect(inpaint.input).toMatchObject({
       image_url: urlOf(input), mask_url: urlOf(mask), image_size: { width: 640, height: 480 },
