@@ -6,6 +6,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import TinyQueue from 'tinyqueue';
 import type { Graph, GraphNode } from '../graph/types.js';
+import { mediaTypeOf } from '../media/media-types.js';
 import { probeMedia, type MediaInfo } from '../media/probe.js';
 import { lookupModel, withImages } from '../providers/models.js';
 import { resolveSize } from '../providers/size.js';
@@ -447,14 +448,6 @@ function extOf(path: string): string {
 /** Planned outputs without an extension take the one of the bytes received. */
 function withExt(planned: string, ext: string): string {
   return /\.[a-z0-9]+$/i.test(planned.split('/').pop()!) ? planned : `${planned}.${ext}`;
-}
-
-const MEDIA_TYPES: Record<string, string> = {
-  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', bmp: 'image/bmp', gif: 'image/gif',
-};
-
-function mediaTypeOf(path: string): string {
-  return MEDIA_TYPES[extOf(path)] ?? 'application/octet-stream';
 }
 
 function abortPromise(signal: AbortSignal): Promise<void> {

@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { access, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import { mediaTypeOf } from '../media/media-types.js';
 
 export interface Asset {
   /** Relative to the gallery folder, with `/` separators. */
@@ -17,23 +18,6 @@ export interface Asset {
 
 const THUMB_SIZE = 640;
 const CONCURRENCY = 4;
-
-const MEDIA_TYPES: Record<string, string> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-  '.gif': 'image/gif',
-  '.bmp': 'image/bmp',
-  '.avif': 'image/avif',
-  '.mp4': 'video/mp4',
-  '.webm': 'video/webm',
-  '.mov': 'video/quicktime',
-};
-
-export function mediaTypeOf(file: string): string {
-  return MEDIA_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
-}
 
 /**
  * Copies each existing file (paths relative to `root`) into `outDir`; files that do not exist

@@ -6,6 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { mediaTypeOf } from '../media/media-types.js';
 
 export interface ServeOptions {
   dir: string;
@@ -26,23 +27,13 @@ export const EVENTS_PATH = '/__aivp/events';
 
 const RELOAD_SCRIPT = `<script>new EventSource(${JSON.stringify(EVENTS_PATH)}).addEventListener("reload",()=>location.reload())</script>`;
 
-const CONTENT_TYPES: Record<string, string> = {
+/** The page's own text types; images and video by the shared table. */
+const TEXT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.json': 'application/json',
   '.txt': 'text/plain; charset=utf-8',
-  '.webp': 'image/webp',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.bmp': 'image/bmp',
-  '.avif': 'image/avif',
-  '.svg': 'image/svg+xml',
-  '.mp4': 'video/mp4',
-  '.webm': 'video/webm',
-  '.mov': 'video/quicktime',
 };
 
 export async function serveGallery(opts: ServeOptions): Promise<GalleryServer> {
@@ -117,7 +108,7 @@ async function serveFile(root: string, pathname: string | undefined, req: Incomi
   }
   if (!info?.isFile()) return plain(res, 404, 'not found');
 
-  const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+  const type = TEXT_TYPES[path.extname(file).toLowerCase()] ?? mediaTypeOf(file);
   const headers = { 'Content-Type': type, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' };
   if (type.startsWith('text/html')) {
     const html = injectReload(await readFile(file, 'utf8'));

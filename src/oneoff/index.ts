@@ -15,6 +15,7 @@ import { createFalRuntime, type FalRuntime } from '../providers/fal.js';
 import { lookupModel, takesImages, withImages } from '../providers/models.js';
 import { resolveSize } from '../providers/size.js';
 import { ProviderError, type ModelInfo, type Progress } from '../providers/types.js';
+import { mediaTypeOf } from '../media/media-types.js';
 
 export interface OneOffContext {
   env: Env;
@@ -162,15 +163,6 @@ async function uploadFile(rt: FalRuntime, file: string): Promise<string> {
     throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   return rt.urlOf({ path: file, sha256: sha256Hex(bytes), mediaType: mediaTypeOf(file) });
-}
-
-const MEDIA_TYPES: Record<string, string> = {
-  '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.webp': 'image/webp', '.gif': 'image/gif',
-  '.bmp': 'image/bmp', '.mp4': 'video/mp4', '.webm': 'video/webm', '.mov': 'video/quicktime',
-};
-
-function mediaTypeOf(file: string): string {
-  return MEDIA_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
 /** out.png -> out.png for one image; out_1.png, out_2.png, … for several. */
