@@ -55,10 +55,11 @@ export async function assess(
       const cached = await ws.cachedRecord(key);
       const same = cached && untracked.length === cached.outputs.length && cached.outputs.every((o, i) => o.sha256 === untracked[i].sha256);
       if (same) return { status: 'cached', reasons: ['output matches the cache: record restored'], key, inputs, cached };
-      const reason = node.spec.kind === 'reference' && node.spec.file
-        ? `file ${node.spec.file} exists: used as is (use --force to generate it)`
-        : 'output exists without a record: kept (use --force to regenerate)';
-      return { status: 'modified', reasons: [reason], key, inputs, pickedSha256: untracked[pick - 1]?.sha256 ?? untracked[0].sha256 };
+      const pickedSha256 = untracked[pick - 1]?.sha256 ?? untracked[0].sha256;
+      if (node.spec.kind === 'reference' && node.spec.file) {
+        return { status: 'source', reasons: [`file ${node.spec.file} exists: used as is (use --force to generate it)`], key, inputs, pickedSha256 };
+      }
+      return { status: 'modified', reasons: ['output exists without a record: kept (use --force to regenerate)'], key, inputs, pickedSha256 };
     }
   }
   const reasons = force ? ['forced'] : record ? changeReasons(node, record, inputs) : ['new'];

@@ -6,6 +6,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import TinyQueue from 'tinyqueue';
 import type { Graph, GraphNode } from '../graph/types.js';
+import { canConvertTo, convertImage } from '../media/convert.js';
 import { mediaTypeOf } from '../media/media-types.js';
 import { probeMedia, type MediaInfo } from '../media/probe.js';
 import { lookupModel, withImages } from '../providers/models.js';
@@ -193,7 +194,7 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
     if ('pending' in inputs) throw new Error(`internal: ${node.name} dispatched before ${inputs.pending.join(', ')}`);
     const a = await assess(ws, node, inputs, opts.force.has(node.name));
     const record = ws.records.get(node.name);
-    if (a.status === 'uptodate' || a.status === 'modified') {
+    if (a.status === 'uptodate' || a.status === 'modified' || a.status === 'source') {
       if (a.status === 'modified') emit({ type: 'warning', node: node.name, message: a.reasons[0] });
       summary.uptodate++;
       emit({ type: 'node:done', node: node.name, outcome: 'uptodate', costUsd: 0, durationMs: 0, outputs: [] });
@@ -273,7 +274,7 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
             }),
           resume: modelId === inflight?.model ? inflight.requestId : undefined,
         });
-        return { ...result, media: await probeAll(modelId, result) };
+        return matchFixedExtensions(node, { ...result, media: await probeAll(modelId, result) });
       },
     }).then(({ result, model }) => keep(node, assessed, steer, result, model, t0));
     return Promise.race([
@@ -406,6 +407,21 @@ async function probeAll(model: string, result: GenerateResult): Promise<MediaInf
   } catch (err) {
     throw new ProviderError(`${model} sent a bad file: ${(err as Error).message}`, { retryable: true });
   }
+}
+
+/** An output path with its own extension (`file: refs/heroine.png`) gets bytes of that format. */
+async function matchFixedExtensions(node: GraphNode, result: Probed): Promise<Probed> {
+  const files = [...result.files];
+  const media = [...result.media];
+  for (const [i, m] of media.entries()) {
+    const fixed = /\.([a-z0-9]+)$/i.exec(node.outputs[i] ?? '')?.[1].toLowerCase();
+    const same = fixed === m.ext || (fixed === 'jpeg' && m.ext === 'jpg');
+    if (!fixed || same || m.kind !== 'image' || !canConvertTo(fixed)) continue;
+    const bytes = await convertImage(files[i].bytes, fixed);
+    files[i] = { ...files[i], bytes };
+    media[i] = await probeMedia(bytes);
+  }
+  return { ...result, files, media };
 }
 
 function request(node: GraphNode, info: ModelInfo, images: InputImage[]): GenerateRequest {

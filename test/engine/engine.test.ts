@@ -1,5 +1,6 @@
 import { readFile, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/providers/types.js';
 import { build, png, readJson, removeProject, scriptedProvider, tempProject } from './helpers.js';
@@ -200,6 +201,41 @@ shots:
     const hero = await readJson(join(dir, 'metadata/hero.json'));
     const s1 = p.calls.find((c) => c.node === 's1')!;
     expect(s1.inputs).toEqual([hero.outputs[1].sha256]);
+  });
+});
+
+describe('file: with a prompt', () => {
+  it('generates into the file when it is missing, in the format its extension names, and then keeps it', async () => {
+    const yaml = `aivp: 1
+references:
+  heroine: { file: refs/heroine.png, prompt: "woman in red", model: fal-ai/flux/dev }
+`;
+    const dir = await project(yaml);
+    const p = scriptedProvider();
+    p.script = async () => ({ files: [{ bytes: await sharp({ create: { width: 8, height: 8, channels: 3, background: '#f00' } }).jpeg().toBuffer() }] });
+    await build(dir, p);
+    const rec = await readJson(join(dir, 'metadata/heroine.json'));
+    expect(rec.outputs[0]).toMatchObject({ path: 'refs/heroine.png', mediaType: 'image/png' });
+    expect((await sharp(join(dir, 'refs/heroine.png')).metadata()).format).toBe('png');
+    const again = scriptedProvider();
+    await build(dir, again);
+    expect(again.calls).toHaveLength(0);
+  });
+
+  it('uses an existing file as is', async () => {
+    const yaml = `aivp: 1
+references:
+  heroine: { file: refs/heroine.png, prompt: "woman in red", model: fal-ai/flux/dev }
+shots:
+  s1: { prompt: "scene", refs: [heroine], model: fal-ai/flux/dev }
+`;
+    const mine = await png('my photo');
+    const dir = await project(yaml, { 'refs/heroine.png': mine });
+    const p = scriptedProvider();
+    const r = await build(dir, p);
+    expect(r.plan.entries.find((e) => e.node === 'heroine')!.status).toBe('source');
+    expect(called(p)).toEqual(['s1']);
+    expect(await readFile(join(dir, 'refs/heroine.png'))).toEqual(mine);
   });
 });
 
