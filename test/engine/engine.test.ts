@@ -204,6 +204,36 @@ shots:
   });
 });
 
+describe('scheduling', () => {
+  const SIX = `aivp: 1
+providers: { fal: { concurrency: 2 } }
+defaults:
+  image: { model: fal-ai/flux/dev }
+shots:
+${[1, 2, 3, 4, 5, 6].map((i) => `  s${i}: { prompt: "shot ${i}" }`).join('\n')}
+`;
+  async function maxInFlight(opts: { jobs?: number }) {
+    const dir = await project(SIX);
+    const p = scriptedProvider();
+    let now = 0;
+    let max = 0;
+    p.script = async () => {
+      max = Math.max(max, ++now);
+      await new Promise((r) => setTimeout(r, 30));
+      now--;
+      return undefined;
+    };
+    await build(dir, p, opts);
+    expect(p.calls).toHaveLength(6);
+    return max;
+  }
+
+  it('keeps at most `concurrency` requests in flight per provider, and at most -j overall', async () => {
+    expect(await maxInFlight({})).toBe(2);
+    expect(await maxInFlight({ jobs: 1 })).toBe(1);
+  });
+});
+
 describe('file: with a prompt', () => {
   it('generates into the file when it is missing, in the format its extension names, and then keeps it', async () => {
     const yaml = `aivp: 1

@@ -1,0 +1,55 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeFal } from '../fakes/fal-server.js';
+import { until } from '../watch/helpers.js';
+import { cleanEnv, events, runCli, startCli } from './helpers.js';
+
+const PROJECT = `aivp: 1
+defaults:
+  image: { model: fal-ai/flux/dev, size: square }
+shots:
+  a: { prompt: "first" }
+  b: { prompt: "second", input: a }
+`;
+
+let cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.reverse()) await c();
+  cleanups = [];
+});
+
+describe('aivp build, Ctrl-C', () => {
+  it('cancels the queued request at fal, exits 130 with no record for it, and the next build completes', async () => {
+    const fake = await startFakeFal({ queueSteps: 100_000 });
+    cleanups.push(() => fake.close());
+    const dir = await mkdtemp(join(tmpdir(), 'aivp-int-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(join(dir, 'aivp.project.yaml'), PROJECT);
+    const env = cleanEnv(fake.env({ AIVP_RETRY_BASE_MS: '1' }));
+
+    const { child, done } = startCli(['-C', dir, 'build', '--json'], { env });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    await until(() => events(out).some((e) => e.type === 'node:progress' && e.node === 'a' && e.progress.state === 'queued'), 'a queued at fal');
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code).toBe(130);
+    const submitted = fake.submits();
+    expect(submitted).toHaveLength(1);
+    expect(fake.cancels).toContain(submitted[0].requestId);
+    const summary = events(r.stdout).find((e) => e.type === 'build:done').summary;
+    expect(summary).toMatchObject({ interrupted: true, built: 0 });
+    expect(existsSync(join(dir, 'metadata/a.json'))).toBe(false);
+    expect(existsSync(join(dir, '.aivp/lock'))).toBe(false);
+    expect(r.stdout + r.stderr).not.toContain(fake.key);
+
+    fake.set({ queueSteps: 0 });
+    const again = await runCli(['-C', dir, 'build', '--json'], { env });
+    expect(again.code).toBe(0);
+    expect(events(again.stdout).find((e) => e.type === 'build:done').summary).toMatchObject({ built: 2, failed: 0 });
+    expect((await readdir(join(dir, 'metadata'))).sort()).toEqual(['a.json', 'b.json']);
+  });
+});
