@@ -10,6 +10,7 @@ import type { ResolvedProject } from '../project/types.js';
 import { createProviders, missingCredentials } from '../providers/index.js';
 import { routeProvider } from '../providers/models.js';
 import { formatPlan, formatUsd } from './format.js';
+import { onInterrupt } from './interrupt.js';
 import { jsonRenderer } from './render/json.js';
 import { plainRenderer } from './render/plain.js';
 
@@ -70,9 +71,7 @@ function refuseBeforeSpending(project: ResolvedProject, prepared: PreparedBuild,
 
 async function runBuild(project: ResolvedProject, prepared: PreparedBuild, flags: BuildFlags): Promise<BuildSummary> {
   const controller = new AbortController();
-  const onSigint = () => controller.abort();
-  process.on('SIGINT', onSigint);
-  process.on('SIGTERM', onSigint);
+  const stopListening = onInterrupt(controller);
   const render: BuildListener = flags.json
     ? jsonRenderer()
     : process.stderr.isTTY && !process.env.CI
@@ -95,8 +94,7 @@ async function runBuild(project: ResolvedProject, prepared: PreparedBuild, flags
       retryBaseMs: process.env.AIVP_RETRY_BASE_MS ? Number(process.env.AIVP_RETRY_BASE_MS) : undefined,
     });
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    stopListening();
   }
 }
 

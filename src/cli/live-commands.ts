@@ -9,6 +9,7 @@ import { watchProject } from '../watch/watch.js';
 import { loadAndWarn } from './build-command.js';
 import { jsonRenderer } from './render/json.js';
 import { plainRenderer } from './render/plain.js';
+import { onInterrupt } from './interrupt.js';
 
 export interface WatchFlags {
   draft?: boolean;
@@ -20,9 +21,7 @@ export async function watchCommand(dir: string, targets: string[], flags: WatchF
   const project = await loadAndWarn(dir, flags.json);
   const release = await acquireBuildLock(project.root);
   const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  const stopListening = onInterrupt(controller);
   const galleryDir = join(project.root, '.aivp', 'gallery');
   let server: GalleryServer | undefined;
   const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -53,8 +52,7 @@ export async function watchCommand(dir: string, targets: string[], flags: WatchF
       },
     });
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    stopListening();
     await server?.close();
     await release();
   }
