@@ -55,7 +55,7 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
     built: 0, cached: 0, uptodate: 0, failed: 0, skipped: 0, spentUsd: 0, durationMs: 0, interrupted: false,
   };
   const state = new Map<string, State>();
-  /** sha256 and path (relative to root) of each finished node's picked output. */
+  /** Each finished node's picked output: its sha256, and its path relative to root. */
   const picked = new Map<string, string>();
   const pickedPath = new Map<string, string>();
   const order = graph.order.filter((n) => opts.selected.has(n));
