@@ -18,9 +18,7 @@ export function tempPathFor(target: string): string {
 }
 
 export async function writeFileAtomic(path: string, data: Buffer | string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = tempPathFor(path);
-  try {
+  await replaceWith(path, async (tmp) => {
     const fh = await open(tmp, 'wx');
     try {
       await fh.writeFile(data);
@@ -28,33 +26,32 @@ export async function writeFileAtomic(path: string, data: Buffer | string): Prom
     } finally {
       await fh.close();
     }
-    await rename(tmp, path);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  await syncDir(dirname(path));
+  });
 }
 
 /** Reflinks where the file system can (copy-on-write, never a shared inode), copies otherwise. */
 export async function copyFileAtomic(src: string, dest: string): Promise<void> {
-  await mkdir(dirname(dest), { recursive: true });
-  const tmp = tempPathFor(dest);
-  try {
+  await replaceWith(dest, async (tmp) => {
     await copyFile(src, tmp, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
     await syncFile(tmp);
-    await rename(tmp, dest);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
-  await syncDir(dirname(dest));
+  });
 }
 
 /** Moves a finished temp file into place durably (for writers that stream into `tempPathFor`). */
 export async function commitTemp(tmp: string, dest: string): Promise<void> {
+  await moveIntoPlace(tmp, dest, () => syncFile(tmp));
+}
+
+/** `fill` writes and fsyncs the temp file; then it replaces `dest`. */
+async function replaceWith(dest: string, fill: (tmp: string) => Promise<void>): Promise<void> {
+  await mkdir(dirname(dest), { recursive: true });
+  const tmp = tempPathFor(dest);
+  await moveIntoPlace(tmp, dest, () => fill(tmp));
+}
+
+async function moveIntoPlace(tmp: string, dest: string, prepare: () => Promise<void>): Promise<void> {
   try {
-    await syncFile(tmp);
+    await prepare();
     await rename(tmp, dest);
   } catch (err) {
     await rm(tmp, { force: true });
