@@ -110,6 +110,26 @@ describe('incremental builds', () => {
     expect(called(p)).toEqual(['hero', 's1', 's2', 's3', 'seg']);
   });
 
+  it('names every reason a recorded node is stale', async () => {
+    const dir = await project(PROJECT, { 'refs/mentor.png': await png('m1') });
+    await build(dir, scriptedProvider());
+    const reasonsAfter = async (yaml: string) => {
+      await writeFile(join(dir, 'aivp.project.yaml'), yaml);
+      const r = await build(dir, scriptedProvider());
+      await writeFile(join(dir, 'aivp.project.yaml'), PROJECT);
+      await build(dir, scriptedProvider());
+      return r.plan.entries.find((e) => e.node === 's1')!.reasons;
+    };
+    expect(await reasonsAfter(PROJECT.replace('seed: 1', 'seed: 2'))).toEqual(['seed changed']);
+    expect(await reasonsAfter(PROJECT.replace('    seed: 1', '    seed: 1\n    model: fal-ai/flux/schnell'))).toEqual(['model changed']);
+    expect(await reasonsAfter(PROJECT.replace('    seed: 1', '    seed: 1\n    size: square'))).toEqual(['params changed']);
+    expect(await reasonsAfter(PROJECT.replace('    seed: 1', '    seed: 1\n    params: { guidance_scale: 2 }'))).toEqual(['params changed']);
+    expect(await reasonsAfter(PROJECT.replace('refs: [hero, style]', 'refs: [hero]'))).toEqual(['input style removed']);
+    const { rm } = await import('node:fs/promises');
+    await rm(join(dir, 'metadata/s1.json'));
+    expect((await build(dir, scriptedProvider())).plan.entries.find((e) => e.node === 's1')!.status).toBe('cached');
+  });
+
   it('renaming a shot costs nothing', async () => {
     const dir = await project();
     await build(dir, scriptedProvider());
