@@ -1,0 +1,258 @@
+// Running one node: restoring it from the content cache, or generating it through the providers
+// (input snapshots, retries and fallback, re-attaching to paid requests) and keeping the result:
+// outputs in place first, the record last.
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { GraphNode } from '../graph/types.js';
+import { canConvertTo, convertImage } from '../media/convert.js';
+import { mediaTypeOf } from '../media/media-types.js';
+import { probeMedia, type MediaInfo } from '../media/probe.js';
+import { lookupModel, withImages } from '../providers/models.js';
+import { resolveSize } from '../providers/size.js';
+import { ProviderError, type GenerateRequest, type GenerateResult, type InputImage, type ModelInfo, type Provider, type ProviderId } from '../providers/types.js';
+import { assess, type Assessment } from './assess.js';
+import { inflightNode, type BuildControl, type InflightNode } from './control.js';
+import type { BuildListener } from './events.js';
+import { nodeEstimate } from './plan.js';
+import type { NodeRecord, OutputFile, RecordInput } from './record-types.js';
+import { runWithRetries } from './retry.js';
+import { writeFileAtomic } from './store/atomic.js';
+import { blobPath, putBlob, putKeyRecord, restoreBlob } from './store/content-cache.js';
+import { readInflight, removeInflight, writeInflight } from './store/inflight.js';
+import { writeRecord } from './store/records.js';
+import type { Workspace } from './workspace.js';
+
+export interface NodeRunContext {
+  ws: Workspace;
+  control: BuildControl;
+  providers: (id: ProviderId) => Provider;
+  signal: AbortSignal;
+  emit: BuildListener;
+  retryBaseMs: number;
+  /** Where each finished upstream node's picked output is, relative to root. */
+  pickedPath: Map<string, string>;
+}
+
+/** A node superseded while running (watch mode): its result went to the cache only. */
+export class Superseded extends Error {}
+
+/** Outputs restored from the content cache under this node's paths, and its record. */
+export async function restoreNode(ctx: NodeRunContext, node: GraphNode, a: Assessment): Promise<NodeRecord> {
+const { ws } = ctx;
+  const cached = a.cached!;
+  const outputs: OutputFile[] = [];
+  for (const [i, o] of cached.outputs.entries()) {
+    const path = withExt(node.outputs[i] ?? node.outputs[0], extOf(o.path));
+    if ((await ws.hash(path)) !== o.sha256) await restoreBlob(ws.root, o.sha256, join(ws.root, path));
+    outputs.push({ ...o, path });
+  }
+  const rec: NodeRecord = { ...cached, node: node.name, kind: node.kind, outputs, pick: pickIndex(node) + 1, restoredAt: new Date().toISOString() };
+  await commitRecord(ws, node, rec);
+  return rec;
+}
+
+/** Generates through the providers (retries, fallback, re-attach), then keeps the result. */
+export async function generateNode(ctx: NodeRunContext, node: GraphNode, a: Assessment, t0: number): Promise<NodeRecord> {
+const { ws, control, emit } = ctx;
+  // Snapshot inputs into the content cache: a file edited during generation is never recorded
+  // as the input of this output, and providers read immutable copies.
+  const images: InputImage[] = [];
+  const inputs: RecordInput[] = [];
+  for (const [i, edge] of node.inputs.entries()) {
+    const rel = edge.file ?? ctx.pickedPath.get(edge.node) ?? ws.records.get(edge.node)?.outputs[0]?.path;
+    if (!rel) throw new Error(`input ${edge.node} has no output`);
+    const sha256 = await putBlob(ws.root, join(ws.root, rel));
+    inputs.push({ ...a.inputs[i], sha256 });
+    images.push({ name: edge.label, path: blobPath(ws.root, sha256), sha256, mediaType: mediaTypeOf(rel) });
+  }
+  const assessed = inputs.some((inp, i) => inp.sha256 !== a.inputs[i].sha256) ? await assess(ws, node, inputs, true) : a;
+  await saveHandEdits(ws, node);
+
+  const kind = node.spec.kind === 'segment' ? 'video' : 'image';
+  const models = [node.model, ...(node.model === 'draft' ? [] : node.spec.fallback)];
+  const steer = inflightNode(assessed.key);
+  control.inflight.set(node.name, steer);
+  const generation = runWithRetries({
+    models,
+    retries: node.spec.retries,
+    baseMs: ctx.retryBaseMs,
+    signal: AbortSignal.any([ctx.signal, steer.controller.signal]),
+    timeoutMs: node.spec.timeout !== undefined ? node.spec.timeout * 1000 : undefined,
+    onRetry: (attempt, delayMs, error) => emit({ type: 'node:retry', node: node.name, attempt, delayMs, error }),
+    onFallback: (from, to, error) => emit({ type: 'node:fallback', node: node.name, from, to, error }),
+    attempt: async (modelId, attemptSignal, attemptNo): Promise<Probed> => {
+      const info = withImages(lookupModel(modelId, kind)!.info, images.length);
+      emit({ type: 'node:start', node: node.name, provider: info.provider, model: modelId, attempt: attemptNo });
+      const provider = ctx.providers(info.provider);
+      // Read per attempt: a retry after a timeout or a dropped poll re-attaches to the request
+      // already paid for instead of submitting again.
+      const inflight = await readInflight(ws.root, assessed.key);
+      const result = await provider.generate(request(node, info, images), {
+        signal: attemptSignal,
+        onProgress: (progress) => {
+          steer.state = progress.state;
+          emit({ type: 'node:progress', node: node.name, progress });
+        },
+        onSubmitted: (requestId) =>
+          writeInflight(ws.root, {
+            node: node.name, key: assessed.key, provider: info.provider, model: modelId, requestId,
+            submittedAt: new Date().toISOString(),
+          }),
+        resume: modelId === inflight?.model ? inflight.requestId : undefined,
+      });
+      return matchFixedExtensions(node, { ...result, media: await probeAll(modelId, result) });
+    },
+  }).then(({ result, model }) => keep(ctx, node, assessed, steer, result, model, t0));
+  return Promise.race([
+    generation,
+    steer.whenDetached.then(() => {
+      // The build moves on; the paid request still finishes into the cache.
+      control.detachedWork.add(generation);
+      void generation.finally(() => control.detachedWork.delete(generation)).catch(() => undefined);
+      throw new Superseded();
+    }),
+  ]);
+}
+
+/** Outputs into the workspace and the record, or into the cache only when superseded while running. */
+async function keep(ctx: NodeRunContext, node: GraphNode, assessed: Assessment, steer: InflightNode, result: Probed, model: string, t0: number): Promise<NodeRecord> {
+const { ws, control } = ctx;
+  const detached = steer.detached;
+  steer.state = 'storing';
+  const kind = node.spec.kind === 'segment' ? 'video' : 'image';
+  const outputs: OutputFile[] = [];
+  for (const [i, file] of result.files.entries()) {
+    const media = result.media[i];
+    const path = withExt(node.outputs[i] ?? `${node.outputs[0]}_${i + 1}`, media.ext);
+    const sha256 = await putBlob(ws.root, file.bytes);
+    outputs.push({ path, sha256, bytes: file.bytes.length, width: media.width, height: media.height, mediaType: media.mediaType });
+  }
+  const spec = node.spec;
+  const rec: NodeRecord = {
+    aivp: 1,
+    node: node.name,
+    kind: node.kind,
+    key: assessed.key,
+    provider: lookupModel(model, kind)!.info.provider,
+    model,
+    prompt: spec.prompt,
+    params: JSON.parse(JSON.stringify(paramsOf(node))),
+    seedRequested: spec.kind === 'segment' ? undefined : spec.seed,
+    seed: result.seed ?? (spec.kind === 'segment' ? undefined : spec.seed),
+    inputs: assessed.inputs,
+    outputs,
+    pick: Math.min(pickIndex(node) + 1, outputs.length),
+    requestId: result.requestId,
+    costUsd: result.costUsd ?? nodeEstimate(ws, node) ?? 0,
+    durationMs: Date.now() - t0,
+    createdAt: new Date().toISOString(),
+  };
+  // The cache knows this generation before the workspace changes: outputs left by a build killed
+  // before its record is written are then recognised (and recorded) by the next build.
+  await putKeyRecord(ws.root, rec);
+  if (detached) {
+    // Superseded while running: paid anyway, so kept in the cache (an undo restores it), not the workspace.
+    await removeInflight(ws.root, assessed.key);
+    control.detachedSpentUsd += rec.costUsd;
+    throw new Superseded();
+  }
+  for (const [i, file] of result.files.entries()) await writeFileAtomic(join(ws.root, outputs[i].path), file.bytes);
+  await commitRecord(ws, node, rec);
+  await removeInflight(ws.root, assessed.key);
+  return rec;
+}
+
+/** The bytes a user put at an output path go to the cache before anything overwrites them. */
+async function saveHandEdits(ws: Workspace, node: GraphNode): Promise<void> {
+  const rec = ws.records.get(node.name);
+  const paths = rec ? rec.outputs.map((o) => o.path) : (await ws.untrackedOutputs(node)).map((o) => o.path);
+  for (const p of paths) {
+    if ((await ws.hash(p)) !== undefined) await putBlob(ws.root, join(ws.root, p));
+  }
+}
+
+/** Record written last, after every output is in place; outputs of the previous record that are gone from the new one are removed (they are in the cache). */
+async function commitRecord(ws: Workspace, node: GraphNode, rec: NodeRecord): Promise<void> {
+  const previous = ws.records.get(node.name);
+  await writeRecord(ws.root, ws.project.paths.metadata, rec);
+  await putKeyRecord(ws.root, rec);
+  ws.records.set(node.name, rec);
+  const keep = new Set(rec.outputs.map((o) => o.path));
+  for (const o of previous?.outputs ?? []) {
+    if (!keep.has(o.path)) await rm(join(ws.root, o.path), { force: true });
+  }
+}
+
+/** A provider's result with the media type of each file, checked before anything is written. */
+type Probed = GenerateResult & { media: MediaInfo[] };
+
+/**
+ * Every file is checked before any is kept, so a cut-off download or an HTML page never becomes
+ * an output, and one bad take never leaves the others half-applied. Retryable: a new attempt
+ * usually gets good bytes.
+ */
+async function probeAll(model: string, result: GenerateResult): Promise<MediaInfo[]> {
+  if (result.files.length === 0) throw new ProviderError(`${model} returned no output`, { retryable: false });
+  try {
+    return await Promise.all(result.files.map((f) => probeMedia(f.bytes)));
+  } catch (err) {
+    throw new ProviderError(`${model} sent a bad file: ${(err as Error).message}`, { retryable: true });
+  }
+}
+
+/** An output path with its own extension (`file: refs/heroine.png`) gets bytes of that format. */
+async function matchFixedExtensions(node: GraphNode, result: Probed): Promise<Probed> {
+  const files = [...result.files];
+  const media = [...result.media];
+  for (const [i, m] of media.entries()) {
+    const fixed = /\.([a-z0-9]+)$/i.exec(node.outputs[i] ?? '')?.[1].toLowerCase();
+    const same = fixed === m.ext || (fixed === 'jpeg' && m.ext === 'jpg');
+    if (!fixed || same || m.kind !== 'image' || !canConvertTo(fixed)) continue;
+    const bytes = await convertImage(files[i].bytes, fixed);
+    files[i] = { ...files[i], bytes };
+    media[i] = await probeMedia(bytes);
+  }
+  return { ...result, files, media };
+}
+
+function request(node: GraphNode, info: ModelInfo, images: InputImage[]): GenerateRequest {
+  const spec = node.spec;
+  const byRole = (role: string) => images.filter((_, i) => node.inputs[i].role === role);
+  if (spec.kind === 'segment') {
+    return {
+      node: node.name, model: info, prompt: spec.prompt, numImages: 1, refs: [], keyframes: byRole('keyframe'),
+      duration: spec.duration, aspectRatio: spec.aspect_ratio, params: spec.params,
+    };
+  }
+  return {
+    node: node.name, model: info, prompt: spec.prompt, seed: spec.seed,
+    size: spec.size !== undefined ? resolveSize(spec.size) : undefined, numImages: spec.num_images,
+    input: byRole('input')[0], refs: byRole('ref'), mask: byRole('mask')[0], keyframes: [], params: spec.params,
+  };
+}
+
+function paramsOf(node: GraphNode) {
+  const spec = node.spec;
+  return spec.kind === 'segment'
+    ? { duration: spec.duration, aspect_ratio: spec.aspect_ratio, params: spec.params }
+    : { size: spec.size, num_images: spec.num_images, params: spec.params };
+}
+
+export function pickIndex(node: GraphNode): number {
+  return node.spec.kind === 'segment' ? 0 : node.spec.pick - 1;
+}
+
+export function pickedOf(rec: NodeRecord): { sha256: string; path: string } {
+  const o = rec.outputs[rec.pick - 1] ?? rec.outputs[0];
+  return { sha256: o.sha256, path: o.path };
+}
+
+function extOf(path: string): string {
+  const m = /\.([a-z0-9]+)$/i.exec(path);
+  return m ? m[1].toLowerCase() : 'bin';
+}
+
+/** Planned outputs without an extension take the one of the bytes received. */
+function withExt(planned: string, ext: string): string {
+  return /\.[a-z0-9]+$/i.test(planned.split('/').pop()!) ? planned : `${planned}.${ext}`;
+}
