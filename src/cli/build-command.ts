@@ -2,6 +2,7 @@
 // then run the executor with a renderer subscribed to its events.
 import { prepareBuild, type PreparedBuild } from '../engine/build.js';
 import type { BuildListener, BuildSummary } from '../engine/events.js';
+import { updateFailures } from '../engine/store/failures.js';
 import { acquireBuildLock } from '../engine/store/lock.js';
 import { loadEnv } from '../env.js';
 import { UsageError } from '../errors.js';
@@ -79,8 +80,15 @@ async function runBuild(project: ResolvedProject, prepared: PreparedBuild, flags
       : plainRenderer();
   const { executeBuild } = await import('../engine/execute.js');
   render({ type: 'plan', entries: prepared.plan.entries, estimateUsd: prepared.plan.estimateUsd });
+  const failed = new Map<string, string>();
+  const done: string[] = [];
+  const emit: BuildListener = (e) => {
+    if (e.type === 'node:failed') failed.set(e.node, e.error);
+    if (e.type === 'node:done') done.push(e.node);
+    render(e);
+  };
   try {
-    return await executeBuild({
+    const summary = await executeBuild({
       ws: prepared.ws,
       graph: prepared.graph,
       selected: prepared.selected,
@@ -90,9 +98,11 @@ async function runBuild(project: ResolvedProject, prepared: PreparedBuild, flags
       jobs: flags.jobs,
       keepGoing: flags.keepGoing,
       signal: controller.signal,
-      emit: render,
+      emit,
       retryBaseMs: process.env.AIVP_RETRY_BASE_MS ? Number(process.env.AIVP_RETRY_BASE_MS) : undefined,
     });
+    await updateFailures(project.root, failed, done);
+    return summary;
   } finally {
     stopListening();
   }

@@ -1,6 +1,7 @@
 // `gallery` (and, with watch, the live gallery): the storyboard of the project as it stands.
 import { join, resolve } from 'node:path';
 import { prepareBuild } from '../engine/build.js';
+import { readFailures } from '../engine/store/failures.js';
 import { acquireBuildLock } from '../engine/store/lock.js';
 import { buildGallery, serveGallery, type GalleryServer } from '../gallery/index.js';
 import type { ResolvedProject } from '../project/types.js';
@@ -75,5 +76,9 @@ export async function writeGallery(
   const { plan, ws } = await prepareBuild(project, { draft: opts.draft });
   const status = new Map(plan.entries.map((e) => [e.node, { status: e.status, reasons: e.reasons }]));
   await ws.save();
-  return buildGallery({ project, records: ws.records, status, failures: opts.failures, outDir });
+  // A failure is news only while the node is still not built.
+  const failures = new Map(
+    [...(opts.failures ?? (await readFailures(project.root)))].filter(([n]) => ['new', 'stale'].includes(status.get(n)?.status ?? '')),
+  );
+  return buildGallery({ project, records: ws.records, status, failures, outDir });
 }

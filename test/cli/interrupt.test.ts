@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,5 +51,29 @@ describe('aivp build, Ctrl-C', () => {
     expect(again.code).toBe(0);
     expect(events(again.stdout).find((e) => e.type === 'build:done').summary).toMatchObject({ built: 2, failed: 0 });
     expect((await readdir(join(dir, 'metadata'))).sort()).toEqual(['a.json', 'b.json']);
+  });
+});
+
+describe('aivp gallery after a failed build', () => {
+  it('shows the failed node with its error until a later build succeeds', async () => {
+    const fake = await startFakeFal();
+    cleanups.push(() => fake.close());
+    const dir = await mkdtemp(join(tmpdir(), 'aivp-gal-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    await writeFile(join(dir, 'aivp.project.yaml'), PROJECT);
+    const env = cleanEnv(fake.env({ AIVP_RETRY_BASE_MS: '1' }));
+    fake.fail({ on: 'submit', status: 422, body: { detail: [{ loc: ['body', 'prompt'], msg: 'prompt refused', type: 'value_error' }] } });
+
+    const failed = await runCli(['-C', dir, 'build'], { env });
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toContain('prompt refused');
+    expect((await runCli(['-C', dir, 'gallery'], { env })).code).toBe(0);
+    const page = await readFile(join(dir, '.aivp/gallery/index.html'), 'utf8');
+    expect(page).toContain('prompt refused');
+    expect(page).toContain('data-status="failed"');
+
+    expect((await runCli(['-C', dir, 'build'], { env })).code).toBe(0);
+    await runCli(['-C', dir, 'gallery'], { env });
+    expect(await readFile(join(dir, '.aivp/gallery/index.html'), 'utf8')).not.toContain('prompt refused');
   });
 });
