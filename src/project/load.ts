@@ -6,7 +6,7 @@ import { UsageError } from '../errors.js';
 import { routeProvider } from '../providers/models.js';
 import { applyChain, checkCycles, checkLinks, checkNodeRules, checkUniqueNames, type Entry } from './check.js';
 import { checkInside, checkSourceFile, expandDir, type PathRules } from './files.js';
-import { checkImageInputs, checkModel } from './models-check.js';
+import { checkDuration, checkImageInputs, checkModel } from './models-check.js';
 import { byPosition, createReporter, fieldName, PROJECT_FILE, type Reporter } from './report.js';
 import { collectNodes, normalizeRel, obj, resolveNode, str, type Obj, type ResolveContext } from './resolve.js';
 import { checkSchema } from './schema.js';
@@ -90,6 +90,7 @@ async function resolveProject(root: string, file: string, source: Source, data: 
   checkCycles(entries, report);
   for (const { raw, node } of entries) {
     if (node.kind !== 'segment') checkImageInputs(node.model, node.refs.length + (node.input ? 1 : 0), raw.path, report);
+    else checkDuration(node.model, node.duration, 'duration' in raw.data ? [...raw.path, 'duration'] : ['defaults', 'video', 'duration'], report);
   }
   warnUnused(entries, vars, report);
 

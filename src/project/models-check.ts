@@ -33,6 +33,13 @@ export function checkImageInputs(model: string, images: number, path: Path, repo
   }
 }
 
+/** A duration the model table says the model does not offer: a warning (the table may lag the provider). */
+export function checkDuration(model: string, duration: number | undefined, path: Path, report: Reporter): void {
+  const allowed = lookupModel(model, 'video')?.info.durations;
+  if (duration === undefined || !allowed || allowed.includes(duration)) return;
+  report.warn(path, `\`duration\` ${duration} s is not one \`${model}\` is known to offer (${allowed.join(', ')} s): the provider may refuse it`);
+}
+
 export function isUpscaler(id: string): boolean {
   return lookupModel(id, 'image')?.info.task === 'upscale';
 }

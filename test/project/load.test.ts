@@ -127,7 +127,8 @@ describe('loadProject: the SPEC example', () => {
     expect(p.prices).toEqual({ 'fal-ai/flux/dev': { per_image: 0.025 } });
     expect(p.paths).toEqual({ references: 'references', keyframes: 'keyframes', segments: 'segments', metadata: 'metadata' });
     expect(p.vars).toEqual({ look: 'golden hour, 35mm film, cinematic color grading' });
-    expect(p.warnings).toEqual([]);
+    // seg_02 inherits `duration: 5` from defaults.video, which Veo 3.0 is not known to offer.
+    expect(p.warnings.map((w) => [w.line, w.field])).toEqual([[8, 'defaults.video.duration']]);
     expect(await listTree(dir)).toEqual(before);
   });
 });
