@@ -1,5 +1,5 @@
 // `init`, `validate`, `graph`, `clean`, `gc`: commands about the project rather than a build.
-import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,8 @@ export async function initCommand(target: string, o: { template: string; list?: 
   }
   await mkdir(target, { recursive: true });
   await cp(join(TEMPLATES, o.template), target, { recursive: true, errorOnExist: true, force: false });
+  // Caches and keys stay out of git; records and the project file go in.
+  if (!(await exists(join(target, '.gitignore')))) await writeFile(join(target, '.gitignore'), '.aivp/\n.env\n');
   const rel = relative(process.cwd(), target) || '.';
   process.stdout.write(
     `Created ${rel}/aivp.project.yaml from the ${o.template} template.\n` +

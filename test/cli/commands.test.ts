@@ -25,6 +25,7 @@ describe('aivp init, plan, graph', () => {
       const dir = join(await tempDir(), t);
       const init = await runCli(['init', dir, '--template', t]);
       expect(init.code).toBe(0);
+      expect(await readFile(join(dir, '.gitignore'), 'utf8')).toBe('.aivp/\n.env\n');
       expect((await runCli(['-C', dir, 'validate'])).code).toBe(0);
       const plan = await runCli(['-C', dir, 'plan', '--json']);
       const parsed = JSON.parse(plan.stdout);
