@@ -101,3 +101,21 @@ describe('stat cache', () => {
     expect(cache.stats.hashedBytes).toBe(3);
   });
 });
+
+describe('stat cache housekeeping', () => {
+  it('drops entries of deleted files when it next saves, and keeps the others', async () => {
+    const { rm } = await import('node:fs/promises');
+    const root = await project({ 'a.png': 'aaa', 'b.png': 'bbb', 'c.png': 'ccc' });
+    const first = await openStatCache(root);
+    for (const f of ['a.png', 'b.png', 'c.png']) await first.hash(f);
+    await first.save();
+    await rm(join(root, 'b.png'));
+    await writeFile(join(root, 'd.png'), 'ddd');
+    await waitPastRacyWindow(join(root, 'd.png'));
+    const second = await openStatCache(root);
+    await second.hash('d.png');
+    await second.save();
+    const saved = JSON.parse(await readFile(join(root, STAT_CACHE_FILE), 'utf8'));
+    expect(Object.keys(saved.entries)).toEqual(['a.png', 'c.png', 'd.png']);
+  });
+});

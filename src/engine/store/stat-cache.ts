@@ -1,7 +1,7 @@
 // Stat cache, `.aivp/stat-cache.json`: a file whose size, mtime, ctime and inode are unchanged is
 // not read again (git's index trick), so a no-op build hashes zero bytes.
 import { createHash } from 'node:crypto';
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, existsSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -53,9 +53,11 @@ export async function openStatCache(root: string): Promise<StatCache> {
   const entries = await load(file);
   const pending = new Map<string, Promise<string>>();
   const stats: StatCacheStats = { hashedBytes: 0, hits: 0, misses: 0 };
+  const seen = new Set<string>();
   let dirty = false;
 
   const compute = async (rel: string): Promise<string> => {
+    seen.add(rel);
     const abs = join(root, rel);
     const hashedAtNs = BigInt(Date.now()) * 1_000_000n;
     let st;
@@ -108,6 +110,8 @@ export async function openStatCache(root: string): Promise<StatCache> {
     async save(): Promise<void> {
       if (!dirty) return;
       dirty = false;
+      // Entries of files that are gone would otherwise stay forever.
+      for (const rel of entries.keys()) if (!seen.has(rel) && !existsSync(join(root, rel))) entries.delete(rel);
       const data: CacheFile = { aivp: 1, entries: Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
       try {
         await writeFileAtomic(file, JSON.stringify(data));
