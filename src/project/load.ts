@@ -10,7 +10,7 @@ import { checkDuration, checkImageInputs, checkModel } from './models-check.js';
 import { byPosition, createReporter, fieldName, PROJECT_FILE, type Reporter } from './report.js';
 import { collectNodes, normalizeRel, obj, resolveNode, str, type Obj, type ResolveContext } from './resolve.js';
 import { checkSchema } from './schema.js';
-import { findKeyLikeFields, KEY_MESSAGE_HINT } from './secrets.js';
+import { findKeyLikeFields, findKeyValues, KEY_MESSAGE_HINT } from './secrets.js';
 import { parseSource, type Path, type Source } from './source.js';
 import type { PathsConfig, PriceOverride, ProviderSettings, ResolvedProject } from './types.js';
 
@@ -54,6 +54,12 @@ function checkFormat(data: Obj, report: Reporter): Set<string> {
     skip.add(fieldName(path));
     report.error(path, `\`${String(path[path.length - 1])}\` looks like a credential: API keys are not accepted in the project file (it is committed)`, {
       at: 'key',
+      hint: KEY_MESSAGE_HINT,
+    });
+  }
+  for (const { path, what } of findKeyValues(data)) {
+    if (skip.has(fieldName(path))) continue;
+    report.error(path, `\`${fieldName(path.slice(-1))}\` contains what looks like ${what}: keys are not accepted in the project file (it is committed)`, {
       hint: KEY_MESSAGE_HINT,
     });
   }
