@@ -89,11 +89,7 @@ async function runBuild(project: ResolvedProject, prepared: PreparedBuild, flags
   };
   try {
     const summary = await executeBuild({
-      ws: prepared.ws,
-      graph: prepared.graph,
-      selected: prepared.selected,
-      force: prepared.force,
-      assessments: prepared.plan.assessments,
+      prepared,
       providers: createProviders(loadEnv(project.root), project.root),
       jobs: flags.jobs,
       keepGoing: flags.keepGoing,

@@ -6,19 +6,17 @@ import { join } from 'node:path';
 import TinyQueue from 'tinyqueue';
 import type { Graph, GraphNode } from '../graph/types.js';
 import type { Provider, ProviderId } from '../providers/types.js';
-import { assess, type Assessment } from './assess.js';
+import { assess } from './assess.js';
+import type { PreparedBuild } from './build.js';
 import { BuildControl } from './control.js';
 import type { BuildListener, BuildSummary } from './events.js';
 import { generateNode, pickedOf, pickIndex, restoreNode, Superseded, type NodeRunContext } from './node-run.js';
 import { resolveInputs } from './plan.js';
 import { removeStaleTemps } from './store/atomic.js';
-import type { Workspace } from './workspace.js';
 
 export interface ExecuteOptions {
-  ws: Workspace;
-  graph: Graph;
-  selected: Set<string>;
-  force: Set<string>;
+  /** The plan to carry out, with its graph, workspace, selection and forced nodes. */
+  prepared: PreparedBuild;
   providers: (id: ProviderId) => Provider;
   /** Most nodes generating at once, across providers. */
   jobs?: number;
@@ -29,8 +27,6 @@ export interface ExecuteOptions {
   retryBaseMs?: number;
   /** Watch mode steers the build through this. */
   control?: BuildControl;
-  /** The plan's assessments: a node up to date then, with nothing upstream changed since, needs no second look. */
-  assessments?: Map<string, Assessment>;
 }
 
 const DEFAULT_CONCURRENCY: Record<ProviderId, number> = { fal: 4, google: 2, draft: 4 };
@@ -38,7 +34,9 @@ const DEFAULT_CONCURRENCY: Record<ProviderId, number> = { fal: 4, google: 2, dra
 type State = 'waiting' | 'running' | 'done' | 'failed' | 'skipped';
 
 export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> {
-  const { ws, graph, emit, signal } = opts;
+  const { emit, signal } = opts;
+  const { ws, graph, selected, force } = opts.prepared;
+  const assessments = opts.prepared.plan.assessments;
   const control = opts.control ?? new BuildControl();
   const started = Date.now();
   const summary: BuildSummary = {
@@ -48,7 +46,7 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
   /** Each finished node's picked output: its sha256, and its path relative to root. */
   const picked = new Map<string, string>();
   const pickedPath = new Map<string, string>();
-  const order = graph.order.filter((n) => opts.selected.has(n));
+  const order = graph.order.filter((n) => selected.has(n));
   // Temp files of writers killed mid-write (kill -9, power loss) are the only trace they leave.
   await Promise.all(Object.values(ws.project.paths).map((d) => removeStaleTemps(join(ws.root, d))));
   const running = new Map<string, Promise<void>>();
@@ -57,13 +55,13 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
   const nodeCtx: NodeRunContext = {
     ws, control, providers: opts.providers, signal, emit, retryBaseMs: opts.retryBaseMs ?? 1000, pickedPath,
   };
-  const concurrency = (p: ProviderId) => opts.ws.project.providers[p]?.concurrency ?? DEFAULT_CONCURRENCY[p];
+  const concurrency = (p: ProviderId) => ws.project.providers[p]?.concurrency ?? DEFAULT_CONCURRENCY[p];
 
   // Dependency counting instead of rescanning: each finished node releases its dependents, so a
   // build of n nodes does O(n) scheduling work. Ready nodes wait per provider, longest remaining
   // chain first (ties in file order), which keeps the critical path busy.
   const position = new Map(order.map((n, i) => [n, i]));
-  const height = chainHeights(graph, order, opts.selected);
+  const height = chainHeights(graph, order, selected);
   const queues = new Map<ProviderId, TinyQueue<string>>();
   const before = (a: string, b: string) => height.get(b)! - height.get(a)! || position.get(a)! - position.get(b)!;
   const waitingOn = new Map<string, number>();
@@ -78,7 +76,7 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
       continue;
     }
     state.set(n, 'waiting');
-    const open = node.deps.filter((d) => opts.selected.has(d) && !graph.nodes.get(d)!.source).length;
+    const open = node.deps.filter((d) => selected.has(d) && !graph.nodes.get(d)!.source).length;
     waitingOn.set(n, open);
     if (open === 0) released.push(n);
   }
@@ -111,9 +109,9 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
 
   /** Up to date at plan time with every input as the plan saw it: finished without I/O or a provider slot. */
   const settleUnchanged = (node: GraphNode): boolean => {
-    const planned = opts.assessments?.get(node.name);
+    const planned = assessments?.get(node.name);
     const record = ws.records.get(node.name);
-    if (planned?.status !== 'uptodate' || !record || opts.force.has(node.name)) return false;
+    if (planned?.status !== 'uptodate' || !record || force.has(node.name)) return false;
     if (!node.deps.every((d) => unchanged.has(d))) return false;
     picked.set(node.name, planned.pickedSha256!);
     pickedPath.set(node.name, pickedOf(record).path);
@@ -185,7 +183,7 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
     const t0 = Date.now();
     const inputs = await resolveInputs(ws, node, picked);
     if ('pending' in inputs) throw new Error(`internal: ${node.name} dispatched before ${inputs.pending.join(', ')}`);
-    const a = await assess(ws, node, inputs, opts.force.has(node.name));
+    const a = await assess(ws, node, inputs, force.has(node.name));
     const record = ws.records.get(node.name);
     if (a.status === 'uptodate' || a.status === 'modified' || a.status === 'source') {
       if (a.status === 'modified') emit({ type: 'warning', node: node.name, message: a.reasons[0] });

@@ -129,11 +129,7 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
     opts.log(`watch: building ${work.map((e) => e.node).join(', ')}${estimate}`);
     opts.emit({ type: 'plan', entries: prepared.plan.entries, estimateUsd: prepared.plan.estimateUsd });
     const done = executeBuild({
-      ws: prepared.ws,
-      graph: prepared.graph,
-      selected: prepared.selected,
-      force: prepared.force,
-      assessments: prepared.plan.assessments,
+      prepared,
       providers: opts.providers(env, dir),
       keepGoing: true,
       signal: opts.signal,

@@ -79,11 +79,7 @@ export async function build(
   const prepared = await prepareBuild(project, opts);
   const events: BuildEvent[] = [];
   const summary = await executeBuild({
-    ws: prepared.ws,
-    graph: prepared.graph,
-    selected: prepared.selected,
-    force: prepared.force,
-    assessments: prepared.plan.assessments,
+    prepared,
     providers: () => provider,
     keepGoing: opts.keepGoing,
     jobs: opts.jobs,
