@@ -167,7 +167,9 @@ async function saveHandEdits(ws: Workspace, node: GraphNode): Promise<void> {
   const rec = ws.records.get(node.name);
   const paths = rec ? rec.outputs.map((o) => o.path) : (await ws.untrackedOutputs(node)).map((o) => o.path);
   for (const p of paths) {
-    if ((await ws.hash(p)) !== undefined) await putBlob(ws.root, join(ws.root, p));
+    // With the hash known, bytes already in the cache (the usual case) are not read again.
+    const sha256 = await ws.hash(p);
+    if (sha256 !== undefined) await putBlob(ws.root, join(ws.root, p), sha256);
   }
 }
 
