@@ -10,6 +10,7 @@ import { assess } from './assess.js';
 import type { PreparedBuild } from './build.js';
 import { BuildControl } from './control.js';
 import type { BuildListener, BuildSummary } from './events.js';
+import { ProviderSlots } from './slots.js';
 import { generateNode, pickedOf, pickIndex, restoreNode, Superseded, type NodeRunContext } from './node-run.js';
 import { resolveInputs } from './plan.js';
 import { removeStaleTemps } from './store/atomic.js';
@@ -27,6 +28,8 @@ export interface ExecuteOptions {
   retryBaseMs?: number;
   /** Watch mode steers the build through this. */
   control?: BuildControl;
+  /** Requests in flight per provider, shared by watch mode's successive builds. */
+  slots?: ProviderSlots;
 }
 
 const DEFAULT_CONCURRENCY: Record<ProviderId, number> = { fal: 4, google: 2, draft: 4 };
@@ -50,7 +53,7 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
   // Temp files of writers killed mid-write (kill -9, power loss) are the only trace they leave.
   await Promise.all(Object.values(ws.project.paths).map((d) => removeStaleTemps(join(ws.root, d))));
   const running = new Map<string, Promise<void>>();
-  const busy = new Map<ProviderId, number>();
+  const slots = opts.slots ?? new ProviderSlots();
   let stopping = false;
   const nodeCtx: NodeRunContext = {
     ws, control, providers: opts.providers, signal, emit, retryBaseMs: opts.retryBaseMs ?? 1000, pickedPath,
@@ -134,7 +137,7 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
     while (!stopping && !control.draining && (opts.jobs === undefined || running.size < opts.jobs)) {
       let best: TinyQueue<string> | undefined;
       for (const [p, q] of queues) {
-        if (q.length && (busy.get(p) ?? 0) < concurrency(p) && (!best || before(q.peek()!, best.peek()!) < 0)) best = q;
+        if (q.length && slots.inUse(p) < concurrency(p) && (!best || before(q.peek()!, best.peek()!) < 0)) best = q;
       }
       if (!best) break;
       const node = graph.nodes.get(best.pop()!)!;
@@ -149,7 +152,8 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
   };
 
   const run = async (node: GraphNode): Promise<void> => {
-    busy.set(node.provider, (busy.get(node.provider) ?? 0) + 1);
+    slots.take(node.provider);
+    let stillPaying: Promise<unknown> | undefined;
     try {
       const outcome = await runNode(node);
       if (outcome) {
@@ -159,6 +163,7 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
       finish(node.name, 'done');
     } catch (err) {
       if (err instanceof Superseded || control.inflight.get(node.name)?.cancelled) {
+        stillPaying = err instanceof Superseded ? err.work : undefined;
         finish(node.name, 'skipped');
         const reason = err instanceof Superseded ? 'superseded: result kept in the cache' : 'superseded: queued request cancelled';
         emit({ type: 'node:skipped', node: node.name, reason });
@@ -174,7 +179,9 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
       }
     } finally {
       control.inflight.delete(node.name);
-      busy.set(node.provider, busy.get(node.provider)! - 1);
+      // A superseded request still running at the provider keeps its slot until it lands.
+      if (stillPaying) void stillPaying.then(() => slots.give(node.provider), () => slots.give(node.provider));
+      else slots.give(node.provider);
     }
   };
 
@@ -212,9 +219,11 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
       stopping = true;
     }
     dispatch();
-    if (running.size === 0) break;
+    // Queued nodes may be waiting on slots a superseded request of an earlier build still holds.
+    const queued = [...queues.values()].some((q) => q.length > 0);
+    if (running.size === 0 && (!queued || stopping || control.draining)) break;
     // Once aborted, wait for running nodes only (their providers see the signal).
-    await Promise.race(signal.aborted ? running.values() : [...running.values(), aborted]);
+    await Promise.race(signal.aborted ? running.values() : [...running.values(), aborted, slots.freed()]);
   }
   for (const name of order) {
     if (state.get(name) === 'waiting' && !control.draining) {

@@ -33,8 +33,15 @@ export interface NodeRunContext {
   pickedPath: Map<string, string>;
 }
 
-/** A node superseded while running (watch mode): its result went to the cache only. */
-export class Superseded extends Error {}
+/** A node superseded while running (watch mode): its result goes to the cache only. */
+export class Superseded extends Error {
+  /** The paid request still finishing (into the cache), when the build stopped waiting for it. */
+  readonly work?: Promise<unknown>;
+  constructor(work?: Promise<unknown>) {
+    super('superseded');
+    this.work = work;
+  }
+}
 
 /** Outputs restored from the content cache under this node's paths, and its record. */
 export async function restoreNode(ctx: NodeRunContext, node: GraphNode, a: Assessment): Promise<NodeRecord> {
@@ -109,7 +116,7 @@ const { ws, control, emit } = ctx;
       // The build moves on; the paid request still finishes into the cache.
       control.detachedWork.add(generation);
       void generation.finally(() => control.detachedWork.delete(generation)).catch(() => undefined);
-      throw new Superseded();
+      throw new Superseded(generation);
     }),
   ]);
 }

@@ -7,6 +7,7 @@ import { prepareBuild, type PreparedBuild } from '../engine/build.js';
 import { BuildControl } from '../engine/control.js';
 import type { BuildListener, BuildSummary } from '../engine/events.js';
 import { executeBuild } from '../engine/execute.js';
+import { ProviderSlots } from '../engine/slots.js';
 import { loadEnv, type Env } from '../env.js';
 import { formatDiagnostic, UsageError } from '../errors.js';
 import { sha256File } from '../media/hash.js';
@@ -50,6 +51,8 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
   const watcher: FSWatcher = watch([projectFile, envFile], { ignoreInitial: true });
   let watched = new Set([projectFile, envFile]);
   let current: Running | undefined;
+  // One set of provider slots for the session: superseded requests still running count against concurrency.
+  const slots = new ProviderSlots();
   /** Set while a cycle runs; cleared in the same tick the cycle decides it is done. */
   let cycling = false;
   let cycleDone: Promise<void> = Promise.resolve();
@@ -142,6 +145,7 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
         opts.emit(e);
       },
       control,
+      slots,
       retryBaseMs: opts.retryBaseMs,
     }).then(
       async (summary) => {

@@ -242,6 +242,34 @@ describe('watch: edits while a node is in flight', () => {
   });
 });
 
+describe('watch: provider concurrency across rebuilds', () => {
+  it('counts a superseded request that is still running against `concurrency` until it lands', async () => {
+    const dir = await project(PROJECT.replace('name: w', 'name: w\nproviders: { fal: { concurrency: 1 } }'));
+    const p = scriptedProvider();
+    const w = await watch(dir, p);
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    p.script = async (req, ctx) => {
+      if (req.prompt !== 'a harbour v1') return undefined;
+      ctx.onProgress({ state: 'running' });
+      await released;
+      return undefined;
+    };
+    p.calls.length = 0;
+    await edit(dir, 'a harbour', 'a harbour v1');
+    await until(() => w.events.some((e) => e.type === 'node:progress' && e.node === 's3' && e.progress.state === 'running'), 'v1 running');
+    await edit(dir, 'a harbour v1', 'a harbour v2');
+    await until(() => w.logs.some((l) => l.includes('s3 changed while running')), 'v1 superseded');
+    // The one fal slot is still taken by v1: v2 waits.
+    await sleep(300);
+    expect(p.calls.map((c) => c.prompt)).toEqual(['a harbour v1']);
+    release();
+    await until(() => p.calls.some((c) => c.prompt === 'a harbour v2'), 'v2 submitted once v1 landed');
+    await until(() => w.builds().length === 3, 'the rebuild with v2');
+    expect((await readJson(join(dir, 'metadata/s3.json'))).prompt).toBe('a harbour v2');
+  });
+});
+
 describe('watch: stopping', () => {
   it('stops on abort with an interrupted build leaving consistent records', async () => {
     const dir = await project();
