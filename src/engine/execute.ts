@@ -196,7 +196,7 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
       if (a.status === 'modified') emit({ type: 'warning', node: node.name, message: a.reasons[0] });
       summary.uptodate++;
       emit({ type: 'node:done', node: node.name, outcome: 'uptodate', costUsd: 0, durationMs: 0, outputs: [] });
-      const path = record?.outputs[(record.pick ?? 1) - 1]?.path ?? (await ws.untrackedOutputs(node))[pickIndex(node)]?.path;
+      const path = record ? pickedOf(record).path : (await ws.untrackedOutputs(node))[pickIndex(node)]?.path;
       return a.pickedSha256 && path ? { sha256: a.pickedSha256, path } : undefined;
     }
     if (a.status === 'cached') {

@@ -45,7 +45,7 @@ export class Superseded extends Error {
 
 /** Outputs restored from the content cache under this node's paths, and its record. */
 export async function restoreNode(ctx: NodeRunContext, node: GraphNode, a: Assessment): Promise<NodeRecord> {
-const { ws } = ctx;
+  const { ws } = ctx;
   const cached = a.cached!;
   const outputs: OutputFile[] = [];
   for (const [i, o] of cached.outputs.entries()) {
@@ -60,13 +60,14 @@ const { ws } = ctx;
 
 /** Generates through the providers (retries, fallback, re-attach), then keeps the result. */
 export async function generateNode(ctx: NodeRunContext, node: GraphNode, a: Assessment, t0: number): Promise<NodeRecord> {
-const { ws, control, emit } = ctx;
+  const { ws, control, emit } = ctx;
   // Snapshot inputs into the content cache: a file edited during generation is never recorded
   // as the input of this output, and providers read immutable copies.
   const images: InputImage[] = [];
   const inputs: RecordInput[] = [];
   for (const [i, edge] of node.inputs.entries()) {
-    const rel = edge.file ?? ctx.pickedPath.get(edge.node) ?? ws.records.get(edge.node)?.outputs[0]?.path;
+    const upstream = ws.records.get(edge.node);
+    const rel = edge.file ?? ctx.pickedPath.get(edge.node) ?? (upstream && pickedOf(upstream).path);
     if (!rel) throw new Error(`input ${edge.node} has no output`);
     const sha256 = await putBlob(ws.root, join(ws.root, rel));
     inputs.push({ ...a.inputs[i], sha256 });
@@ -123,7 +124,7 @@ const { ws, control, emit } = ctx;
 
 /** Outputs into the workspace and the record, or into the cache only when superseded while running. */
 async function keep(ctx: NodeRunContext, node: GraphNode, assessed: Assessment, steer: InflightNode, result: Probed, model: string, t0: number): Promise<NodeRecord> {
-const { ws, control } = ctx;
+  const { ws, control } = ctx;
   const detached = steer.detached;
   steer.state = 'storing';
   const kind = node.spec.kind === 'segment' ? 'video' : 'image';
@@ -184,7 +185,6 @@ async function saveHandEdits(ws: Workspace, node: GraphNode): Promise<void> {
 async function commitRecord(ws: Workspace, node: GraphNode, rec: NodeRecord): Promise<void> {
   const previous = ws.records.get(node.name);
   await writeRecord(ws.root, ws.project.paths.metadata, rec);
-  await putKeyRecord(ws.root, rec);
   ws.records.set(node.name, rec);
   const keep = new Set(rec.outputs.map((o) => o.path));
   for (const o of previous?.outputs ?? []) {
