@@ -57,6 +57,19 @@ const edit = async (dir: string, from: string, to: string) => {
 };
 const nodes = (calls: { node: string }[]) => calls.map((c) => c.node).sort();
 
+/** The request with this prompt reports it is running at the provider and waits for release(). */
+function holdWhileRunning(p: ReturnType<typeof scriptedProvider>, prompt: string): () => void {
+  let release!: () => void;
+  const released = new Promise<void>((r) => (release = r));
+  p.script = async (req, ctx) => {
+    if (req.prompt !== prompt) return undefined;
+    ctx.onProgress({ state: 'running', log: 'step 1' });
+    await released;
+    return undefined;
+  };
+  return release;
+}
+
 describe('watch: what an edit rebuilds', () => {
   it('builds everything first, then only the edited node and its dependents', async () => {
     const dir = await project();
@@ -202,14 +215,7 @@ describe('watch: edits while a node is in flight', () => {
     const dir = await project();
     const p = scriptedProvider();
     const w = await watch(dir, p);
-    let release!: () => void;
-    const released = new Promise<void>((r) => (release = r));
-    p.script = async (req, ctx) => {
-      if (req.prompt !== 'a harbour v1') return undefined;
-      ctx.onProgress({ state: 'running', log: 'step 1' });
-      await released;
-      return undefined;
-    };
+    const release = holdWhileRunning(p, 'a harbour v1');
     p.calls.length = 0;
     await edit(dir, 'a harbour', 'a harbour v1');
     await until(() => w.events.some((e) => e.type === 'node:progress' && e.node === 's3' && e.progress.state === 'running'), 'v1 running');
@@ -247,14 +253,7 @@ describe('watch: provider concurrency across rebuilds', () => {
     const dir = await project(PROJECT.replace('name: w', 'name: w\nproviders: { fal: { concurrency: 1 } }'));
     const p = scriptedProvider();
     const w = await watch(dir, p);
-    let release!: () => void;
-    const released = new Promise<void>((r) => (release = r));
-    p.script = async (req, ctx) => {
-      if (req.prompt !== 'a harbour v1') return undefined;
-      ctx.onProgress({ state: 'running' });
-      await released;
-      return undefined;
-    };
+    const release = holdWhileRunning(p, 'a harbour v1');
     p.calls.length = 0;
     await edit(dir, 'a harbour', 'a harbour v1');
     await until(() => w.events.some((e) => e.type === 'node:progress' && e.node === 's3' && e.progress.state === 'running'), 'v1 running');
