@@ -4,7 +4,7 @@ import { prepareBuild, type PreparedBuild } from '../engine/build.js';
 import type { BuildListener, BuildSummary } from '../engine/events.js';
 import { updateFailures } from '../engine/store/failures.js';
 import { acquireBuildLock } from '../engine/store/lock.js';
-import { loadEnv } from '../env.js';
+import { loadEnv, type Env } from '../env.js';
 import { UsageError } from '../errors.js';
 import { loadProject } from '../project/load.js';
 import type { ResolvedProject } from '../project/types.js';
@@ -39,10 +39,11 @@ export async function buildCommand(dir: string, targets: string[], flags: BuildF
   const project = await loadAndWarn(dir, flags.json);
   const force = flags.force === true ? true : Array.isArray(flags.force) ? flags.force : undefined;
   const prepared = await prepareBuild(project, { draft: flags.draft, targets, force });
-  refuseBeforeSpending(project, prepared, flags);
+  const env = loadEnv(project.root);
+  refuseBeforeSpending(project, prepared, flags, env);
   const release = await acquireBuildLock(project.root);
   try {
-    const summary = await runBuild(project, prepared, flags);
+    const summary = await runBuild(project, prepared, flags, env);
     return summary.interrupted ? 130 : summary.failed ? 1 : 0;
   } finally {
     await release();
@@ -50,7 +51,7 @@ export async function buildCommand(dir: string, targets: string[], flags: BuildF
 }
 
 /** Budget and credentials are checked against the plan, so a refused build spends nothing. */
-function refuseBeforeSpending(project: ResolvedProject, prepared: PreparedBuild, flags: BuildFlags): void {
+function refuseBeforeSpending(project: ResolvedProject, prepared: PreparedBuild, flags: BuildFlags, env: Env): void {
   const budget = flags.budget ?? project.budget;
   const { plan } = prepared;
   if (budget !== undefined && plan.estimateUsd > budget) {
@@ -59,7 +60,6 @@ function refuseBeforeSpending(project: ResolvedProject, prepared: PreparedBuild,
         `(raise \`budget:\` or pass --budget, build fewer targets, or preview with --draft)`,
     );
   }
-  const env = loadEnv(project.root);
   const needed = new Set<string>();
   for (const e of plan.entries.filter((e) => e.status === 'new' || e.status === 'stale')) {
     const node = prepared.graph.nodes.get(e.node)!;
@@ -70,7 +70,7 @@ function refuseBeforeSpending(project: ResolvedProject, prepared: PreparedBuild,
   if (missing.length) throw new UsageError(`${missing.join('\n')}\nnothing was generated (preview offline with --draft)`);
 }
 
-async function runBuild(project: ResolvedProject, prepared: PreparedBuild, flags: BuildFlags): Promise<BuildSummary> {
+async function runBuild(project: ResolvedProject, prepared: PreparedBuild, flags: BuildFlags, env: Env): Promise<BuildSummary> {
   const controller = new AbortController();
   const stopListening = onInterrupt(controller);
   const render: BuildListener = flags.json
@@ -90,7 +90,7 @@ async function runBuild(project: ResolvedProject, prepared: PreparedBuild, flags
   try {
     const summary = await executeBuild({
       prepared,
-      providers: createProviders(loadEnv(project.root), project.root),
+      providers: createProviders(env, project.root),
       jobs: flags.jobs,
       keepGoing: flags.keepGoing,
       signal: controller.signal,

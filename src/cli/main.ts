@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // argv -> calls. Every command's work lives in its own module; this file only maps flags and
 // turns errors into exit codes (2 usage/validation, 1 a node failed, 130 interrupted).
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { formatDiagnostic, UsageError } from '../errors.js';
@@ -33,7 +34,7 @@ function usd(v: string): number {
 program
   .name('aivp')
   .description('make for AI video keyframes: build references, keyframes and video segments from aivp.project.yaml')
-  .version('0.1.0')
+  .version((createRequire(import.meta.url)('../../package.json') as { version: string }).version)
   .option('-C, --dir <dir>', 'run as if started in <dir>')
   .showHelpAfterError()
   .exitOverride();
