@@ -1,0 +1,27 @@
+// What a watch session has to say between builds: what failed last, what was spent.
+import type { BuildEvent } from '../engine/events.js';
+import type { Graph } from '../graph/types.js';
+
+export class WatchLedger {
+  /** Paid this session, including superseded work that finished into the cache. */
+  spentUsd = 0;
+  /** Nodes whose last attempt failed, with the error. */
+  readonly failed = new Map<string, string>();
+
+  /** Follows a build's events: a failure is remembered until the node is done. */
+  observe(e: BuildEvent): void {
+    if (e.type === 'node:failed') this.failed.set(e.node, e.error);
+    if (e.type === 'node:done') this.failed.delete(e.node);
+  }
+
+  /** Failures of nodes the project no longer has are forgotten. */
+  follow(graph: Graph): void {
+    for (const f of this.failed.keys()) if (!graph.nodes.has(f)) this.failed.delete(f);
+  }
+
+  /** The line printed when the session goes back to waiting. */
+  status(what: string): string {
+    const failed = this.failed.size ? `failed: ${[...this.failed.keys()].join(', ')}; ` : '';
+    return `watch: ${what}; ${failed}spent $${this.spentUsd.toFixed(2)} this session; waiting for changes`;
+  }
+}

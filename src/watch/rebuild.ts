@@ -1,0 +1,139 @@
+// One rebuild at a time: plan the edited project, refuse what must not start (budget, keys),
+// run the build, and supersede in-flight work whose key the next edit changed (cancel if still
+// queued, let it finish into the cache if already running).
+import { prepareBuild, type PreparedBuild } from '../engine/build.js';
+import { BuildControl } from '../engine/control.js';
+import { executeBuild } from '../engine/execute.js';
+import { ProviderSlots } from '../engine/slots.js';
+import { loadEnv } from '../env.js';
+import type { ResolvedProject } from '../project/types.js';
+import type { WatchLedger } from './ledger.js';
+import type { OwnWrites } from './own-writes.js';
+import type { WatchOptions } from './watch.js';
+
+interface Running {
+  control: BuildControl;
+  done: Promise<void>;
+}
+
+export class Rebuilds {
+  private current: Running | undefined;
+  // One set of provider slots for the session: superseded requests still running count against concurrency.
+  private readonly slots = new ProviderSlots();
+  /** Superseded work still finishing into the cache, per build. */
+  private readonly detached = new Set<Promise<void>>();
+
+  constructor(
+    private readonly dir: string,
+    private readonly opts: WatchOptions,
+    private readonly ledger: WatchLedger,
+    private readonly own: OwnWrites,
+  ) {}
+
+  /** The running build, if any: resolves when it has ended. */
+  get building(): Promise<void> | undefined {
+    return this.current?.done;
+  }
+
+  /** What is in flight, for the log line of a change while building. */
+  inFlight(): string {
+    return [...(this.current?.control.inflight ?? [])]
+      .map(([node, n]) => `${node} (${n.state === 'starting' || n.state === 'submitting' ? 'starting' : n.state})`)
+      .join(', ');
+  }
+
+  /** In-flight nodes whose key the edited project no longer wants: cancelled if queued, detached if running. */
+  async supersede(project: ResolvedProject): Promise<void> {
+    const { opts } = this;
+    if (!this.current || this.current.control.inflight.size === 0) return;
+    const { plan, ws } = await prepareBuild(project, { draft: opts.draft, targets: opts.targets });
+    await ws.save();
+    const keys = new Map(plan.entries.map((e) => [e.node, e.key]));
+    for (const [node, n] of this.current?.control.inflight ?? []) {
+      if (keys.get(node) === n.key) continue;
+      const outcome = this.current!.control.supersede(node);
+      if (outcome === 'cancelled') opts.log(`watch: ${node} changed while queued: request cancelled`);
+      if (outcome === 'detached') opts.log(`watch: ${node} changed while running: it finishes into the cache only (it is paid anyway)`);
+    }
+  }
+
+  /** The running build starts nothing new and ends; resolves when it has. */
+  async drain(): Promise<void> {
+    if (!this.current) return;
+    this.current.control.drain();
+    await this.current.done;
+  }
+
+  /** Plans the project and starts its build when there is work and nothing refuses it. */
+  async start(project: ResolvedProject): Promise<void> {
+    const { opts, ledger } = this;
+    const prepared = await prepareBuild(project, { draft: opts.draft, targets: opts.targets });
+    this.own.expect(prepared.graph);
+    ledger.follow(prepared.graph);
+    const work = prepared.plan.entries.filter((e) => ['new', 'stale', 'cached'].includes(e.status));
+    await prepared.ws.save();
+    if (work.length === 0) {
+      opts.log(ledger.status('up to date'));
+      return;
+    }
+    const env = loadEnv(this.dir);
+    const refusal = overBudget(project, prepared) ?? opts.preflight?.(prepared, env);
+    if (refusal) {
+      opts.log(`watch: ${refusal}: nothing was generated`);
+      opts.log(ledger.status('not built'));
+      return;
+    }
+    const control = new BuildControl();
+    const estimate = prepared.plan.estimateUsd ? ` (estimate $${prepared.plan.estimateUsd.toFixed(2)})` : '';
+    opts.log(`watch: building ${work.map((e) => e.node).join(', ')}${estimate}`);
+    opts.emit({ type: 'plan', entries: prepared.plan.entries, estimateUsd: prepared.plan.estimateUsd });
+    const done = executeBuild({
+      prepared,
+      providers: opts.providers(env, this.dir),
+      keepGoing: true,
+      signal: opts.signal,
+      emit: (e) => {
+        ledger.observe(e);
+        if (e.type === 'node:done') this.own.wrote(prepared.ws.records.get(e.node));
+        opts.emit(e);
+      },
+      control,
+      slots: this.slots,
+      retryBaseMs: opts.retryBaseMs,
+    }).then(
+      async (summary) => {
+        ledger.spentUsd += summary.spentUsd;
+        if (this.current?.control === control) this.current = undefined;
+        opts.log(ledger.status(`${summary.built} built, ${summary.cached} from cache${summary.interrupted ? ', interrupted' : ''}`));
+        await opts.onBuilt?.(project, summary, ledger.failed).catch((err: unknown) => opts.log(`watch: gallery not updated: ${(err as Error).message}`));
+      },
+      (err: unknown) => {
+        if (this.current?.control === control) this.current = undefined;
+        opts.log(`watch: build failed: ${(err as Error).message}`);
+      },
+    ).finally(() => this.countDetached(control));
+    this.current = { control, done };
+  }
+
+  /** Resolves when the running build and every superseded request have landed. */
+  async settled(): Promise<void> {
+    await this.current?.done;
+    await Promise.all(this.detached);
+  }
+
+  /** Detached work still finishing is paid: count it when it lands. */
+  private countDetached(control: BuildControl): void {
+    const landed = control.settled().then(() => {
+      if (control.detachedSpentUsd) this.opts.log(`watch: superseded work finished into the cache ($${control.detachedSpentUsd.toFixed(2)})`);
+      this.ledger.spentUsd += control.detachedSpentUsd;
+      this.detached.delete(landed);
+    });
+    this.detached.add(landed);
+  }
+}
+
+/** The project's `budget:` caps each rebuild's estimate, as it caps a build's. */
+function overBudget(project: ResolvedProject, { plan }: PreparedBuild): string | undefined {
+  if (project.budget === undefined || plan.estimateUsd <= project.budget) return undefined;
+  return `estimated cost $${plan.estimateUsd.toFixed(2)} exceeds the budget of $${project.budget.toFixed(2)} (raise \`budget:\` or use --draft)`;
+}
