@@ -43,7 +43,8 @@ export async function assess(
   }
   if (record && record.key === key && !force) {
     if (current.every((h) => h !== undefined)) {
-      return { status: 'uptodate', reasons: [], key, inputs, pickedSha256: current[pick - 1] };
+      const reasons = record.pick !== pick ? [`take ${pick} now feeds downstream (was ${record.pick}): nothing to generate`] : [];
+      return { status: 'uptodate', reasons, key, inputs, pickedSha256: current[pick - 1] };
     }
     const cached = await ws.cachedRecord(key);
     if (cached) return { status: 'cached', reasons: ['output missing: restored from the cache'], key, inputs, cached };

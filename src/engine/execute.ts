@@ -10,7 +10,8 @@ import { assess } from './assess.js';
 import type { PreparedBuild } from './build.js';
 import { BuildControl } from './control.js';
 import type { BuildListener, BuildSummary } from './events.js';
-import { generateNode, pickedOf, pickIndex, restoreNode, Superseded, type NodeRunContext } from './node-run.js';
+import { followPick, generateNode, restoreNode, Superseded, type NodeRunContext } from './node-run.js';
+import { pickedOf, pickIndex } from './pick.js';
 import { resolveInputs } from './plan.js';
 import { Schedule } from './schedule.js';
 import { ProviderSlots } from './slots.js';
@@ -121,9 +122,9 @@ class Builder {
     const { ws, force, plan } = this.opts.prepared;
     const planned = plan.assessments?.get(node.name);
     const record = ws.records.get(node.name);
-    if (planned?.status !== 'uptodate' || !record || force.has(node.name)) return false;
+    if (planned?.status !== 'uptodate' || !record || force.has(node.name) || record.pick !== pickIndex(node) + 1) return false;
     if (!node.deps.every((d) => this.unchanged.has(d))) return false;
-    this.keepPicked(node.name, { sha256: planned.pickedSha256!, path: pickedOf(record).path });
+    this.keepPicked(node.name, { sha256: planned.pickedSha256!, path: pickedOf(record, node).path });
     this.unchanged.add(node.name);
     this.status.upToDate(node.name);
     this.finish(node.name, 'done');
@@ -173,17 +174,17 @@ class Builder {
     if (a.status === 'uptodate' || a.status === 'modified' || a.status === 'source') {
       if (a.status === 'modified') this.opts.emit({ type: 'warning', node: node.name, message: a.reasons[0] });
       this.status.upToDate(node.name);
-      const path = record ? pickedOf(record).path : (await ws.untrackedOutputs(node))[pickIndex(node)]?.path;
+      const path = record ? pickedOf(await followPick(ws, node, record), node).path : (await ws.untrackedOutputs(node))[pickIndex(node)]?.path;
       return a.pickedSha256 && path ? { sha256: a.pickedSha256, path } : undefined;
     }
     if (a.status === 'cached') {
       const rec = await restoreNode(this.nodeCtx, node, a);
       this.status.restored(node.name, rec, Date.now() - t0);
-      return pickedOf(rec);
+      return pickedOf(rec, node);
     }
     const rec = await generateNode(this.nodeCtx, node, a, t0);
     this.status.built(node.name, rec);
-    return pickedOf(rec);
+    return pickedOf(rec, node);
   }
 
   private keepPicked(node: string, p: Picked): void {

@@ -13,6 +13,7 @@ import { ProviderError, type GenerateRequest, type GenerateResult, type InputIma
 import { assess, type Assessment } from './assess.js';
 import { inflightNode, type BuildControl, type InflightNode } from './control.js';
 import type { BuildListener } from './events.js';
+import { pickIndex } from './pick.js';
 import { nodeEstimate } from './plan.js';
 import type { NodeRecord, OutputFile, RecordInput } from './record-types.js';
 import { runWithRetries } from './retry.js';
@@ -66,8 +67,8 @@ export async function generateNode(ctx: NodeRunContext, node: GraphNode, a: Asse
   const images: InputImage[] = [];
   const inputs: RecordInput[] = [];
   for (const [i, edge] of node.inputs.entries()) {
-    const upstream = ws.records.get(edge.node);
-    const rel = edge.file ?? ctx.pickedPath.get(edge.node) ?? (upstream && pickedOf(upstream).path);
+    // Every upstream finished before this node was dispatched, so its picked output is known.
+    const rel = edge.file ?? ctx.pickedPath.get(edge.node);
     if (!rel) throw new Error(`input ${edge.node} has no output`);
     const sha256 = await putBlob(ws.root, join(ws.root, rel));
     inputs.push({ ...a.inputs[i], sha256 });
@@ -247,13 +248,13 @@ function paramsOf(node: GraphNode) {
     : { size: spec.size, num_images: spec.num_images, params: spec.params };
 }
 
-export function pickIndex(node: GraphNode): number {
-  return node.spec.kind === 'segment' ? 0 : node.spec.pick - 1;
-}
-
-export function pickedOf(rec: NodeRecord): { sha256: string; path: string } {
-  const o = rec.outputs[rec.pick - 1] ?? rec.outputs[0];
-  return { sha256: o.sha256, path: o.path };
+/** A record written under another `pick` is rewritten to the current one: the take changed, nothing is generated. */
+export async function followPick(ws: Workspace, node: GraphNode, rec: NodeRecord): Promise<NodeRecord> {
+  const pick = Math.min(pickIndex(node) + 1, rec.outputs.length);
+  if (rec.pick === pick) return rec;
+  const moved = { ...rec, pick };
+  await commitRecord(ws, node, moved);
+  return moved;
 }
 
 function extOf(path: string): string {

@@ -3,6 +3,7 @@ import type { Graph, GraphNode } from '../graph/types.js';
 import { estimateCost, lookupModel } from '../providers/models.js';
 import { resolveSize } from '../providers/size.js';
 import { assess, type Assessment } from './assess.js';
+import { pickedOf } from './pick.js';
 import type { PlanEntry } from './plan-types.js';
 import type { RecordInput } from './record-types.js';
 import type { Workspace } from './workspace.js';
@@ -49,7 +50,7 @@ export async function planBuild(ws: Workspace, graph: Graph, opts: PlanOptions):
       assessments.set(name, a);
       Object.assign(entry, { status: a.status, reasons: a.reasons, key: a.key });
       if (a.pickedSha256) picked.set(name, a.pickedSha256);
-      else if (a.cached) picked.set(name, a.cached.outputs[a.cached.pick - 1]?.sha256 ?? a.cached.outputs[0].sha256);
+      else if (a.cached) picked.set(name, pickedOf(a.cached, node).sha256);
     }
     if (WILL_RUN.has(entry.status)) {
       const cost = nodeEstimate(ws, node);
