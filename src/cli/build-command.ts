@@ -1,5 +1,6 @@
 // `aivp plan` and `aivp build`: load, plan, refuse what must be refused before anything is spent,
 // then run the executor with a renderer subscribed to its events.
+import { budgetRefusal } from '../engine/budget.js';
 import { prepareBuild, type PreparedBuild } from '../engine/build.js';
 import type { BuildListener, BuildSummary } from '../engine/events.js';
 import { updateFailures } from '../engine/store/failures.js';
@@ -10,7 +11,7 @@ import { loadProject } from '../project/load.js';
 import type { ResolvedProject } from '../project/types.js';
 import { createProviders, missingCredentials } from '../providers/index.js';
 import { routeProvider } from '../providers/models.js';
-import { formatPlan, formatUsd } from './format.js';
+import { formatPlan } from './format.js';
 import { onInterrupt } from './interrupt.js';
 import { jsonRenderer } from './render/json.js';
 import { plainRenderer } from './render/plain.js';
@@ -52,16 +53,12 @@ export async function buildCommand(dir: string, targets: string[], flags: BuildF
 
 /** Budget and credentials are checked against the plan, so a refused build spends nothing. */
 function refuseBeforeSpending(project: ResolvedProject, prepared: PreparedBuild, flags: BuildFlags, env: Env): void {
-  const budget = flags.budget ?? project.budget;
-  const { plan } = prepared;
-  if (budget !== undefined && plan.estimateUsd > budget) {
-    throw new UsageError(
-      `estimated cost ${formatUsd(plan.estimateUsd)} exceeds the budget of ${formatUsd(budget)}: nothing was generated ` +
-        `(raise \`budget:\` or pass --budget, build fewer targets, or preview with --draft)`,
-    );
+  const refusal = budgetRefusal(prepared.plan, flags.budget ?? project.budget);
+  if (refusal) {
+    throw new UsageError(`${refusal}\nnothing was generated`);
   }
   const needed = new Set<string>();
-  for (const e of plan.entries.filter((e) => e.status === 'new' || e.status === 'stale')) {
+  for (const e of prepared.plan.entries.filter((e) => e.status === 'new' || e.status === 'stale')) {
     const node = prepared.graph.nodes.get(e.node)!;
     needed.add(node.provider);
     if (node.model !== 'draft') for (const fb of node.spec.fallback) needed.add(routeProvider(fb) ?? node.provider);

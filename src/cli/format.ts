@@ -1,26 +1,35 @@
 // Text shared by the commands' human output.
+import { formatUsd } from '../engine/budget.js';
 import type { BuildPlan } from '../engine/plan.js';
+import type { PlanEntry } from '../engine/plan-types.js';
 
-export function formatUsd(usd: number): string {
-  return `$${usd.toFixed(usd !== 0 && usd < 0.01 ? 4 : 2)}`;
-}
+export { formatUsd };
 
 const LABEL: Record<string, string> = {
   new: 'new', stale: 'stale', uptodate: 'up to date', cached: 'from cache', modified: 'modified', source: 'source', blocked: 'blocked',
 };
 
+/** Cost column: unknown prices are said so, never shown as $0. */
+export function formatEstimate(usd: number | null): string {
+  return usd === null ? 'unknown' : usd ? formatUsd(usd) : '';
+}
+
 export function formatPlan(plan: BuildPlan): string {
   const width = Math.max(4, ...plan.entries.map((e) => e.node.length));
   const modelWidth = Math.max(5, ...plan.entries.map((e) => e.model.length));
-  const lines = plan.entries.map((e) => {
-    const cost = e.estimateUsd ? formatUsd(e.estimateUsd) : '';
-    const why = e.reasons.length ? `  ${e.reasons.join('; ')}` : '';
-    return `  ${LABEL[e.status].padEnd(10)} ${e.node.padEnd(width)}  ${e.model.padEnd(modelWidth)} ${cost.padStart(8)}${why}`;
-  });
+  const row = (status: string, node: string, model: string, cost: string, why: string) =>
+    `  ${status.padEnd(10)} ${node.padEnd(width)}  ${model.padEnd(modelWidth)} ${cost.padStart(8)}${why ? `  ${why}` : ''}`;
+  const lines = [row('STATUS', 'NODE', 'MODEL', 'ESTIMATE', 'WHY')];
+  for (const e of plan.entries) lines.push(row(LABEL[e.status], e.node, e.model, formatEstimate(e.estimateUsd), e.reasons.join('; ')));
   const toRun = plan.entries.filter((e) => e.status === 'new' || e.status === 'stale').length;
   const cached = plan.entries.filter((e) => e.status === 'cached').length;
   lines.push('');
-  lines.push(`${toRun} to generate, ${cached} from cache; estimated cost ${formatUsd(plan.estimateUsd)}`);
-  if (plan.unpriced.length) lines.push(`no price known for: ${plan.unpriced.join(', ')} (add them under prices:)`);
+  lines.push(`${toRun} to generate, ${cached} from cache; estimated cost ${totalEstimate(plan.entries, plan.estimateUsd)}`);
+  for (const { node, model } of plan.unpriced) lines.push(`no price known for ${node} (\`${model}\`): add it under \`prices:\``);
   return lines.join('\n');
+}
+
+/** A plan's total: the known sum, plus "unknown" when some node has no price. */
+export function totalEstimate(entries: PlanEntry[], estimateUsd: number): string {
+  return `${formatUsd(estimateUsd)}${entries.some((e) => e.estimateUsd === null) ? ' + unknown' : ''}`;
 }

@@ -63,14 +63,17 @@ export async function assess(
       return { status: 'modified', reasons: ['output exists without a record: kept (use --force to regenerate)'], key, inputs, pickedSha256 };
     }
   }
-  const reasons = force ? ['forced'] : record ? changeReasons(node, record, inputs) : ['new'];
+  const reasons = force ? ['forced'] : record ? changeReasons(node, record, inputs) : [];
   const cached = force ? undefined : await ws.cachedRecord(key);
   if (cached) return { status: 'cached', reasons: [...reasons, 'restored from the cache'], key, inputs, cached };
   return { status: record ? 'stale' : 'new', reasons, key, inputs };
 }
 
-/** Why a recorded node's key no longer matches: each thing that differs, by name. */
-export function changeReasons(node: GraphNode, record: NodeRecord, inputs: RecordInput[]): string[] {
+/**
+ * Why a recorded node's key no longer matches: each thing that differs, by name. `pending` are
+ * upstream nodes whose new output is not known yet (the plan runs before them): they will be rebuilt.
+ */
+export function changeReasons(node: GraphNode, record: NodeRecord, inputs: RecordInput[], pending: string[] = []): string[] {
   const reasons: string[] = [];
   const spec = node.spec;
   if ((record.prompt ?? null) !== (spec.prompt ?? null)) reasons.push('prompt changed');
@@ -87,7 +90,12 @@ export function changeReasons(node: GraphNode, record: NodeRecord, inputs: Recor
     if (!before.has(k)) reasons.push(`input ${name} added`);
     else if (before.get(k) !== sha) reasons.push(`input ${name} changed`);
   }
-  for (const k of before.keys()) if (!after.has(k)) reasons.push(`input ${k.slice(k.indexOf(':') + 1)} removed`);
+  const rebuilt = new Set(pending);
+  for (const k of before.keys()) {
+    const name = k.slice(k.indexOf(':') + 1);
+    if (!after.has(k) && !rebuilt.has(name)) reasons.push(`input ${name} removed`);
+  }
+  for (const name of pending) reasons.push(`input ${name} will be rebuilt`);
   if (reasons.length === 0) reasons.push('inputs reordered or format upgraded');
   return reasons;
 }

@@ -14,7 +14,7 @@ import { assess, type Assessment } from './assess.js';
 import { inflightNode, type BuildControl, type InflightNode } from './control.js';
 import type { BuildListener } from './events.js';
 import { pickIndex } from './pick.js';
-import { nodeEstimate } from './plan.js';
+import { modelEstimate } from './budget.js';
 import type { NodeRecord, OutputFile, RecordInput } from './record-types.js';
 import { runWithRetries } from './retry.js';
 import { writeFileAtomic } from './store/atomic.js';
@@ -152,7 +152,7 @@ async function keep(ctx: NodeRunContext, node: GraphNode, assessed: Assessment, 
     outputs,
     pick: Math.min(pickIndex(node) + 1, outputs.length),
     requestId: result.requestId,
-    costUsd: result.costUsd ?? nodeEstimate(ws, node) ?? 0,
+    costUsd: result.costUsd ?? modelEstimate(ws.project, node, model) ?? 0,
     durationMs: Date.now() - t0,
     createdAt: new Date().toISOString(),
   };

@@ -12,5 +12,6 @@ export interface PlanEntry {
   reasons: string[];
   /** The node's key when computable now (all inputs exist); stale-upstream nodes get theirs at run time. */
   key?: string;
-  estimateUsd: number;
+  /** Worst case over the model and its fallbacks; null when one of them has no known price. */
+  estimateUsd: number | null;
 }

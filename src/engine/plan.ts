@@ -1,8 +1,7 @@
 // The planner: graph + records -> what is stale, why, and what it would cost. Runs nothing.
 import type { Graph, GraphNode } from '../graph/types.js';
-import { estimateCost, lookupModel } from '../providers/models.js';
-import { resolveSize } from '../providers/size.js';
-import { assess, type Assessment } from './assess.js';
+import { assess, changeReasons, type Assessment } from './assess.js';
+import { nodeEstimate, type Unpriced } from './budget.js';
 import { pickedOf } from './pick.js';
 import type { PlanEntry } from './plan-types.js';
 import type { RecordInput } from './record-types.js';
@@ -17,11 +16,12 @@ export interface PlanOptions {
 
 export interface BuildPlan {
   entries: PlanEntry[];
+  /** Sum of the known estimates; `unpriced` lists what it leaves out. */
   estimateUsd: number;
   /** Assessments of nodes whose inputs were all known at plan time. */
   assessments: Map<string, Assessment>;
-  /** Models with no known price among the nodes to generate. */
-  unpriced: string[];
+  /** Nodes to generate whose model (or a fallback) has no known price. */
+  unpriced: Unpriced[];
 }
 
 const WILL_RUN = new Set(['new', 'stale']);
@@ -30,7 +30,7 @@ export async function planBuild(ws: Workspace, graph: Graph, opts: PlanOptions):
   const picked = new Map<string, string>();
   const assessments = new Map<string, Assessment>();
   const entries: PlanEntry[] = [];
-  const unpriced = new Set<string>();
+  const unpriced: Unpriced[] = [];
   for (const name of graph.order) {
     if (!opts.selected.has(name)) continue;
     const node = graph.nodes.get(name)!;
@@ -42,9 +42,9 @@ export async function planBuild(ws: Workspace, graph: Graph, opts: PlanOptions):
     if (node.source) continue;
     const inputs = await resolveInputs(ws, node, picked);
     if ('pending' in inputs) {
-      const recorded = ws.records.has(name);
-      entry.status = recorded ? 'stale' : 'new';
-      entry.reasons = recorded ? inputs.pending.map((n) => `input ${n} will be rebuilt`) : ['new'];
+      const record = ws.records.get(name);
+      entry.status = record ? 'stale' : 'new';
+      entry.reasons = record ? changeReasons(node, record, inputs.known, inputs.pending) : [];
     } else {
       const a = await assess(ws, node, inputs, opts.force.has(name));
       assessments.set(name, a);
@@ -53,13 +53,13 @@ export async function planBuild(ws: Workspace, graph: Graph, opts: PlanOptions):
       else if (a.cached) picked.set(name, pickedOf(a.cached, node).sha256);
     }
     if (WILL_RUN.has(entry.status)) {
-      const cost = nodeEstimate(ws, node);
-      if (cost === undefined) unpriced.add(node.model);
-      entry.estimateUsd = cost ?? 0;
+      const cost = nodeEstimate(ws.project, node);
+      for (const model of cost.unpriced) unpriced.push({ node: name, model });
+      entry.estimateUsd = cost.usd;
     }
   }
-  const estimateUsd = Math.round(entries.reduce((s, e) => s + e.estimateUsd, 0) * 10_000) / 10_000;
-  return { entries, estimateUsd, assessments, unpriced: [...unpriced] };
+  const estimateUsd = Math.round(entries.reduce((s, e) => s + (e.estimateUsd ?? 0), 0) * 10_000) / 10_000;
+  return { entries, estimateUsd, assessments, unpriced };
 }
 
 /** Content hashes of a node's inputs, or the upstream nodes whose output is not known yet. */
@@ -67,7 +67,7 @@ export async function resolveInputs(
   ws: Workspace,
   node: GraphNode,
   picked: Map<string, string>,
-): Promise<RecordInput[] | { pending: string[] }> {
+): Promise<RecordInput[] | { pending: string[]; known: RecordInput[] }> {
   const inputs: RecordInput[] = [];
   const pending: string[] = [];
   for (const edge of node.inputs) {
@@ -79,22 +79,5 @@ export async function resolveInputs(
       inputs.push({ role: edge.role, name: edge.label, sha256 });
     }
   }
-  return pending.length ? { pending: [...new Set(pending)] } : inputs;
-}
-
-export function nodeEstimate(ws: Workspace, node: GraphNode): number | undefined {
-  const spec = node.spec;
-  const info = lookupModel(node.model, spec.kind === 'segment' ? 'video' : 'image');
-  if (!info) return undefined;
-  const size = spec.kind === 'segment' ? undefined : resolveSize(spec.size ?? 'landscape');
-  return estimateCost(
-    info.info,
-    {
-      width: size?.width,
-      height: size?.height,
-      numImages: spec.kind === 'segment' ? 1 : spec.num_images,
-      durationSeconds: spec.kind === 'segment' ? spec.duration : undefined,
-    },
-    ws.project.prices[node.model],
-  );
+  return pending.length ? { pending: [...new Set(pending)], known: inputs } : inputs;
 }

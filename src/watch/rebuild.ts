@@ -1,7 +1,8 @@
 // One rebuild at a time: plan the edited project, refuse what must not start (budget, keys),
 // run the build, and supersede in-flight work whose key the next edit changed (cancel if still
 // queued, let it finish into the cache if already running).
-import { prepareBuild, type PreparedBuild } from '../engine/build.js';
+import { budgetRefusal, formatUsd } from '../engine/budget.js';
+import { prepareBuild } from '../engine/build.js';
 import { BuildControl } from '../engine/control.js';
 import { executeBuild } from '../engine/execute.js';
 import { ProviderSlots } from '../engine/slots.js';
@@ -77,14 +78,15 @@ export class Rebuilds {
       return;
     }
     const env = loadEnv(this.dir);
-    const refusal = overBudget(project, prepared) ?? opts.preflight?.(prepared, env);
+    const refusal = budgetRefusal(prepared.plan, project.budget) ?? opts.preflight?.(prepared, env);
     if (refusal) {
-      opts.log(`watch: ${refusal}: nothing was generated`);
+      opts.log(`watch: ${refusal}; nothing was generated`);
       opts.log(ledger.status('not built'));
       return;
     }
     const control = new BuildControl();
-    const estimate = prepared.plan.estimateUsd ? ` (estimate $${prepared.plan.estimateUsd.toFixed(2)})` : '';
+    const { estimateUsd, unpriced } = prepared.plan;
+    const estimate = estimateUsd || unpriced.length ? ` (estimate ${formatUsd(estimateUsd)}${unpriced.length ? ' + unknown' : ''})` : '';
     opts.log(`watch: building ${work.map((e) => e.node).join(', ')}${estimate}`);
     opts.emit({ type: 'plan', entries: prepared.plan.entries, estimateUsd: prepared.plan.estimateUsd });
     const done = executeBuild({
@@ -130,10 +132,4 @@ export class Rebuilds {
     });
     this.detached.add(landed);
   }
-}
-
-/** The project's `budget:` caps each rebuild's estimate, as it caps a build's. */
-function overBudget(project: ResolvedProject, { plan }: PreparedBuild): string | undefined {
-  if (project.budget === undefined || plan.estimateUsd <= project.budget) return undefined;
-  return `estimated cost $${plan.estimateUsd.toFixed(2)} exceeds the budget of $${project.budget.toFixed(2)} (raise \`budget:\` or use --draft)`;
 }

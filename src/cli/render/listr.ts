@@ -3,7 +3,7 @@
 import { Listr, type ListrTaskWrapper } from 'listr2';
 import type { BuildEvent, BuildListener } from '../../engine/events.js';
 import type { BuildPlan } from '../../engine/plan.js';
-import { formatUsd } from '../format.js';
+import { formatEstimate, formatUsd } from '../format.js';
 import { planLine, summaryLine } from './plain.js';
 
 interface Row {
@@ -20,7 +20,7 @@ export function listrRenderer(plan: BuildPlan): BuildListener {
   const todo = plan.entries.filter((e) => ['new', 'stale', 'cached'].includes(e.status));
   const list = new Listr(
     todo.map((e) => ({
-      title: `${e.node}  ${e.model}${e.estimateUsd ? `  ~${formatUsd(e.estimateUsd)}` : ''}`,
+      title: `${e.node}  ${e.model}${e.estimateUsd !== 0 ? `  ~${formatEstimate(e.estimateUsd)}` : ''}`,
       task: (_ctx: unknown, task: ListrTaskWrapper<unknown, never, never>) =>
         new Promise<void>((resolve, reject) => {
           const row: Row = {

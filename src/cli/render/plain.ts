@@ -1,7 +1,7 @@
 // Plain lines for logs and pipes: one line per thing that happened, no cursor movement.
 import type { BuildListener, BuildSummary } from '../../engine/events.js';
 import type { PlanEntry } from '../../engine/plan-types.js';
-import { formatUsd } from '../format.js';
+import { formatUsd, totalEstimate } from '../format.js';
 
 export function plainRenderer(write: (line: string) => void = (l) => process.stderr.write(l)): BuildListener {
   const out = (s: string) => write(`${s}\n`);
@@ -46,7 +46,7 @@ export function plainRenderer(write: (line: string) => void = (l) => process.std
 
 export function planLine(entries: PlanEntry[], estimateUsd: number): string {
   const count = (...s: string[]) => entries.filter((x) => s.includes(x.status)).length;
-  return `Plan: ${count('new', 'stale')} to generate (estimated ${formatUsd(estimateUsd)}), ${count('cached')} from cache, ${count('uptodate', 'modified')} up to date`;
+  return `Plan: ${count('new', 'stale')} to generate (estimated ${totalEstimate(entries, estimateUsd)}), ${count('cached')} from cache, ${count('uptodate', 'modified')} up to date`;
 }
 
 export function summaryLine(s: BuildSummary): string {
