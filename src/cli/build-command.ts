@@ -1,7 +1,7 @@
 // `aivp plan` and `aivp build`: load, plan, refuse what must be refused before anything is spent,
 // then run the executor with a renderer subscribed to its events.
 import { budgetRefusal } from '../engine/budget.js';
-import { prepareBuild, type PreparedBuild } from '../engine/build.js';
+import { prepareBuild, providersByNode, type PreparedBuild } from '../engine/build.js';
 import type { BuildListener, BuildSummary } from '../engine/events.js';
 import { updateFailures } from '../engine/store/failures.js';
 import { acquireBuildLock } from '../engine/store/lock.js';
@@ -10,7 +10,6 @@ import { UsageError } from '../errors.js';
 import { loadProject } from '../project/load.js';
 import type { ResolvedProject } from '../project/types.js';
 import { createProviders, missingCredentials } from '../providers/index.js';
-import { routeProvider } from '../providers/models.js';
 import { formatPlan } from './format.js';
 import { onInterrupt } from './interrupt.js';
 import { jsonRenderer } from './render/json.js';
@@ -23,9 +22,16 @@ export interface PlanFlags {
 
 export async function planCommand(dir: string, targets: string[], flags: PlanFlags): Promise<number> {
   const project = await loadAndWarn(dir, flags.json);
-  const { plan } = await prepareBuild(project, { draft: flags.draft, targets });
-  if (flags.json) process.stdout.write(`${JSON.stringify({ entries: plan.entries, estimateUsd: plan.estimateUsd, unpriced: plan.unpriced })}\n`);
-  else process.stdout.write(`${formatPlan(plan)}\n`);
+  const prepared = await prepareBuild(project, { draft: flags.draft, targets });
+  const { plan } = prepared;
+  const missing = missingKeys(prepared, loadEnv(project.root));
+  if (flags.json) {
+    const doc = { entries: plan.entries, estimateUsd: plan.estimateUsd, unpriced: plan.unpriced, missingKeys: missing };
+    process.stdout.write(`${JSON.stringify(doc)}\n`);
+  } else {
+    process.stdout.write(`${formatPlan(plan)}\n`);
+    for (const m of missing) process.stdout.write(`missing key: ${m.message} (needed by ${listNodes(m.nodes)})\n`);
+  }
   return 0;
 }
 
@@ -41,33 +47,61 @@ export async function buildCommand(dir: string, targets: string[], flags: BuildF
   const force = flags.force === true ? true : Array.isArray(flags.force) ? flags.force : undefined;
   const prepared = await prepareBuild(project, { draft: flags.draft, targets, force });
   const env = loadEnv(project.root);
-  refuseBeforeSpending(project, prepared, flags, env);
+  const unavailable = refuseBeforeSpending(project, prepared, flags, env);
   const release = await acquireBuildLock(project.root);
   try {
-    const summary = await runBuild(project, prepared, flags, env);
-    return summary.interrupted ? 130 : summary.failed ? 1 : 0;
+    const summary = await runBuild(project, prepared, flags, env, unavailable);
+    // Like `make -k`: what could not be built (a failure, or a missing key) makes the build incomplete.
+    return summary.interrupted ? 130 : summary.failed || unavailable.size ? 1 : 0;
   } finally {
     await release();
   }
 }
 
-/** Budget and credentials are checked against the plan, so a refused build spends nothing. */
-function refuseBeforeSpending(project: ResolvedProject, prepared: PreparedBuild, flags: BuildFlags, env: Env): void {
+/**
+ * Budget and credentials are checked against the plan, so a refused build spends nothing. With
+ * --keep-going, nodes whose provider has no credentials are skipped instead (returned: node -> why).
+ */
+function refuseBeforeSpending(project: ResolvedProject, prepared: PreparedBuild, flags: BuildFlags, env: Env): Map<string, string> {
   const refusal = budgetRefusal(prepared.plan, flags.budget ?? project.budget);
   if (refusal) {
     throw new UsageError(`${refusal}\nnothing was generated`);
   }
-  const needed = new Set<string>();
-  for (const e of prepared.plan.entries.filter((e) => e.status === 'new' || e.status === 'stale')) {
-    const node = prepared.graph.nodes.get(e.node)!;
-    needed.add(node.provider);
-    if (node.model !== 'draft') for (const fb of node.spec.fallback) needed.add(routeProvider(fb) ?? node.provider);
+  const missing = missingKeys(prepared, env);
+  if (missing.length && !flags.keepGoing) {
+    const lines = missing.map((m) => `${m.message} (needed by ${listNodes(m.nodes)})`);
+    throw new UsageError(`${lines.join('\n')}\nnothing was generated (preview offline with --draft, or pass --keep-going to build what the keys you have allow)`);
   }
-  const missing = missingCredentials(env, needed);
-  if (missing.length) throw new UsageError(`${missing.join('\n')}\nnothing was generated (preview offline with --draft)`);
+  const unavailable = new Map<string, string>();
+  for (const m of missing) for (const n of m.nodes) if (!unavailable.has(n)) unavailable.set(n, `missing key: ${m.message}`);
+  return unavailable;
 }
 
-async function runBuild(project: ResolvedProject, prepared: PreparedBuild, flags: BuildFlags, env: Env): Promise<BuildSummary> {
+export interface MissingKey {
+  provider: string;
+  message: string;
+  /** Nodes to generate that would call this provider. */
+  nodes: string[];
+}
+
+/** Each provider the plan would call without credentials, with the nodes that need it. */
+function missingKeys(prepared: PreparedBuild, env: Env): MissingKey[] {
+  const byNode = providersByNode(prepared);
+  const missing: MissingKey[] = [];
+  for (const provider of new Set([...byNode.values()].flatMap((s) => [...s]))) {
+    const [message] = missingCredentials(env, new Set([provider]));
+    if (message) missing.push({ provider, message, nodes: [...byNode].filter(([, s]) => s.has(provider)).map(([n]) => n) });
+  }
+  return missing;
+}
+
+function listNodes(nodes: string[]): string {
+  return nodes.length > 5 ? `${nodes.slice(0, 5).join(', ')} and ${nodes.length - 5} more` : nodes.join(', ');
+}
+
+async function runBuild(
+  project: ResolvedProject, prepared: PreparedBuild, flags: BuildFlags, env: Env, unavailable: Map<string, string>,
+): Promise<BuildSummary> {
   const controller = new AbortController();
   const stopListening = onInterrupt(controller);
   const render: BuildListener = flags.json
@@ -90,6 +124,7 @@ async function runBuild(project: ResolvedProject, prepared: PreparedBuild, flags
       providers: createProviders(env, project.root),
       jobs: flags.jobs,
       keepGoing: flags.keepGoing,
+      unavailable,
       signal: controller.signal,
       emit,
       retryBaseMs: process.env.AIVP_RETRY_BASE_MS ? Number(process.env.AIVP_RETRY_BASE_MS) : undefined,

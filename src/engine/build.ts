@@ -3,6 +3,8 @@ import { buildGraph } from '../graph/build.js';
 import { selectTargets } from '../graph/targets.js';
 import type { Graph } from '../graph/types.js';
 import type { ResolvedProject } from '../project/types.js';
+import { routeProvider } from '../providers/models.js';
+import type { ProviderId } from '../providers/types.js';
 import { planBuild, type BuildPlan } from './plan.js';
 import { openWorkspace, type Workspace } from './workspace.js';
 
@@ -30,4 +32,15 @@ export async function prepareBuild(project: ResolvedProject, opts: PrepareOption
   const ws = await openWorkspace(project);
   const plan = await planBuild(ws, graph, { selected, force });
   return { graph, ws, selected, force, plan };
+}
+
+/** The providers each node to generate may call: its model's and, outside drafts, its fallbacks'. */
+export function providersByNode({ plan, graph }: PreparedBuild): Map<string, Set<ProviderId>> {
+  const byNode = new Map<string, Set<ProviderId>>();
+  for (const e of plan.entries.filter((e) => e.status === 'new' || e.status === 'stale')) {
+    const node = graph.nodes.get(e.node)!;
+    const fallbacks = node.model === 'draft' ? [] : node.spec.fallback;
+    byNode.set(e.node, new Set([node.provider, ...fallbacks.map((fb) => routeProvider(fb) ?? node.provider)]));
+  }
+  return byNode;
 }

@@ -33,6 +33,8 @@ export interface ExecuteOptions {
   control?: BuildControl;
   /** Requests in flight per provider, shared by watch mode's successive builds. */
   slots?: ProviderSlots;
+  /** Nodes that cannot run (a provider without credentials, with --keep-going): node -> why. Skipped with their dependents. */
+  unavailable?: Map<string, string>;
 }
 
 const DEFAULT_CONCURRENCY: Record<ProviderId, number> = { fal: 4, google: 2, draft: 4 };
@@ -82,6 +84,12 @@ class Builder {
 
   async run(): Promise<void> {
     const { signal } = this.opts;
+    for (const [name, why] of this.opts.unavailable ?? []) {
+      if (!this.opts.prepared.selected.has(name)) continue;
+      const downstream = this.schedule.skip(name);
+      this.status.skipped(name, why);
+      for (const d of downstream) this.status.skipped(d, `${name} was skipped`);
+    }
     const aborted = abortPromise(signal);
     while (true) {
       if (signal.aborted) {

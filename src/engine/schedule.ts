@@ -41,7 +41,9 @@ export class Schedule {
 
   /** The next node whose dependencies are done, or undefined. */
   nextReleased(): GraphNode | undefined {
-    const name = this.released.pop();
+    let name = this.released.pop();
+    // A skipped node may have been released before it was skipped.
+    while (name !== undefined && this.state.get(name) !== 'waiting') name = this.released.pop();
     return name === undefined ? undefined : this.graph.nodes.get(name)!;
   }
 
@@ -84,6 +86,13 @@ export class Schedule {
       return [];
     }
     return s === 'failed' ? this.skipDownstream(name) : [];
+  }
+
+  /** A waiting node that will not run, and every waiting node downstream of it (returned). */
+  skip(name: string): string[] {
+    if (this.state.get(name) !== 'waiting') return [];
+    this.state.set(name, 'skipped');
+    return this.skipDownstream(name);
   }
 
   /** Nodes never started, in dependency order. */
