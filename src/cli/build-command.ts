@@ -6,7 +6,7 @@ import type { BuildListener, BuildSummary } from '../engine/events.js';
 import { updateFailures } from '../engine/store/failures.js';
 import { acquireBuildLock } from '../engine/store/lock.js';
 import { loadEnv, type Env } from '../env.js';
-import { UsageError } from '../errors.js';
+import { formatDiagnostic, UsageError } from '../errors.js';
 import { loadProject } from '../project/load.js';
 import type { ResolvedProject } from '../project/types.js';
 import { createProviders, missingCredentials } from '../providers/index.js';
@@ -21,12 +21,12 @@ export interface PlanFlags {
 }
 
 export async function planCommand(dir: string, targets: string[], flags: PlanFlags): Promise<number> {
-  const project = await loadAndWarn(dir, flags.json);
+  const project = await loadAndWarn(dir, flags.json ? 'none' : 'text');
   const prepared = await prepareBuild(project, { draft: flags.draft, targets });
   const { plan } = prepared;
   const missing = missingKeys(prepared, loadEnv(project.root));
   if (flags.json) {
-    const doc = { entries: plan.entries, estimateUsd: plan.estimateUsd, unpriced: plan.unpriced, missingKeys: missing };
+    const doc = { entries: plan.entries, estimateUsd: plan.estimateUsd, unpriced: plan.unpriced, missingKeys: missing, warnings: project.warnings };
     process.stdout.write(`${JSON.stringify(doc)}\n`);
   } else {
     process.stdout.write(`${formatPlan(plan)}\n`);
@@ -43,7 +43,7 @@ export interface BuildFlags extends PlanFlags {
 }
 
 export async function buildCommand(dir: string, targets: string[], flags: BuildFlags): Promise<number> {
-  const project = await loadAndWarn(dir, flags.json);
+  const project = await loadAndWarn(dir, flags.json ? 'events' : 'text');
   const force = flags.force === true ? true : Array.isArray(flags.force) ? flags.force : undefined;
   const prepared = await prepareBuild(project, { draft: flags.draft, targets, force });
   const env = loadEnv(project.root);
@@ -136,8 +136,14 @@ async function runBuild(
   }
 }
 
-export async function loadAndWarn(dir: string, quiet?: boolean): Promise<ResolvedProject> {
+/** Where a command's validation warnings go: stderr lines, NDJSON events on stdout (--json), or its own output. */
+export type WarningOutput = 'text' | 'events' | 'none';
+
+export async function loadAndWarn(dir: string, out: WarningOutput = 'text'): Promise<ResolvedProject> {
   const project = await loadProject(dir);
-  if (!quiet) for (const w of project.warnings) process.stderr.write(`${w.file}:${w.line}:${w.col}: warning: ${w.message}\n`);
+  for (const w of project.warnings) {
+    if (out === 'text') process.stderr.write(`${formatDiagnostic({ ...w, message: `warning: ${w.message}` })}\n`);
+    else if (out === 'events') jsonRenderer()({ type: 'warning', ...w });
+  }
   return project;
 }

@@ -19,7 +19,7 @@ export interface WatchFlags {
 }
 
 export async function watchCommand(dir: string, targets: string[], flags: WatchFlags): Promise<number> {
-  const project = await loadAndWarn(dir, flags.json);
+  const project = await loadAndWarn(dir, flags.json ? 'events' : 'text');
   const release = await acquireBuildLock(project.root);
   const controller = new AbortController();
   const stopListening = onInterrupt(controller);

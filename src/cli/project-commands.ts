@@ -45,7 +45,7 @@ export async function validateCommand(dir: string): Promise<number> {
 }
 
 export async function graphCommand(dir: string, format: GraphFormat): Promise<number> {
-  const project = await loadAndWarn(dir, true);
+  const project = await loadAndWarn(dir, 'none');
   process.stdout.write(`${formatGraph(buildGraph(project), format)}\n`);
   return 0;
 }

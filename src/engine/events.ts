@@ -25,7 +25,7 @@ export type BuildEvent =
   | { type: 'node:done'; node: string; outcome: NodeOutcome; costUsd: number; durationMs: number; outputs: string[] }
   | { type: 'node:failed'; node: string; error: string }
   | { type: 'node:skipped'; node: string; reason: string }
-  | { type: 'warning'; message: string; node?: string }
+  | { type: 'warning'; message: string; node?: string; file?: string; line?: number; col?: number; field?: string; hint?: string }
   | { type: 'build:done'; summary: BuildSummary };
 
 export type BuildListener = (event: BuildEvent) => void;

@@ -2,7 +2,7 @@
 import { extname, posix } from 'node:path';
 import TinyQueue from 'tinyqueue';
 import type { ImageNode, ProjectNode, ResolvedProject, SegmentNode } from '../project/types.js';
-import { lookupModel, routeProvider } from '../providers/models.js';
+import { keyframesSent, lookupModel, routeProvider } from '../providers/models.js';
 import type { Graph, GraphNode, InputEdge, InputRole } from './types.js';
 
 export interface GraphOptions {
@@ -40,6 +40,7 @@ function toGraphNode(
     model,
     inputs,
     deps: [...new Set(inputs.map((e) => e.node))],
+    unsent: unsentKeyframes(spec, inputs),
     outputs: source ? [] : outputPaths(spec, project),
   };
 }
@@ -84,10 +85,14 @@ function imageInputs(spec: ImageNode, byName: Map<string, ProjectNode>): InputEd
 /** Models without last-frame support see one keyframe, chosen by `position`; only it is an input. */
 function segmentInputs(spec: SegmentNode, model: string, byName: Map<string, ProjectNode>): InputEdge[] {
   const all = spec.keyframes.flatMap((k) => edgesFor('keyframe', k.name, byName));
-  const info = lookupModel(model, 'video')?.info;
-  if (all.length <= 1 || info?.lastFrameField || info?.provider === 'draft') return all;
-  const index = spec.position === 'last' ? all.length - 1 : spec.position === 'middle' ? Math.floor((all.length - 1) / 2) : 0;
-  return [all[index]];
+  return keyframesSent(all.length, lookupModel(model, 'video')?.info, spec.position).map((i) => all[i]);
+}
+
+/** Keyframes written on a segment that its model will not receive (`aivp graph` shows them). */
+function unsentKeyframes(spec: ProjectNode, inputs: InputEdge[]): string[] {
+  if (spec.kind !== 'segment') return [];
+  const sent = new Set(inputs.map((e) => e.node));
+  return spec.keyframes.map((k) => k.name).filter((k) => !sent.has(k));
 }
 
 function outputPaths(spec: ProjectNode, project: ResolvedProject): string[] {

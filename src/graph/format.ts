@@ -5,16 +5,21 @@ export type GraphFormat = 'mermaid' | 'dot' | 'json';
 
 export function formatGraph(graph: Graph, format: GraphFormat): string {
   const nodes = graph.order.map((n) => graph.nodes.get(n)!);
-  const edges = nodes.flatMap((n) =>
-    [...new Set(n.inputs.map((e) => `${e.node}\u0000${e.role}`))].map((k) => {
+  const edges: { from: string; to: string; role: string; sent?: false }[] = nodes.flatMap((n) => [
+    ...[...new Set(n.inputs.map((e) => `${e.node}\u0000${e.role}`))].map((k) => {
       const [from, role] = k.split('\u0000');
       return { from, to: n.name, role };
     }),
-  );
+    // Keyframes the segment's model does not take: shown, marked as not sent.
+    ...n.unsent.map((from) => ({ from, to: n.name, role: 'keyframe', sent: false as const })),
+  ]);
   if (format === 'json') {
     return JSON.stringify(
       {
-        nodes: nodes.map((n) => ({ name: n.name, kind: n.kind, model: n.model, provider: n.source ? 'source' : n.provider, deps: n.deps })),
+        nodes: nodes.map((n) => ({
+          name: n.name, kind: n.kind, model: n.model, provider: n.source ? 'source' : n.provider, deps: n.deps,
+          ...(n.unsent.length ? { unsent: n.unsent } : {}),
+        })),
         edges,
       },
       null,
@@ -24,7 +29,9 @@ export function formatGraph(graph: Graph, format: GraphFormat): string {
   if (format === 'dot') {
     const lines = ['digraph aivp {', '  rankdir=LR;'];
     for (const n of nodes) lines.push(`  "${n.name}" [label="${n.name}\\n${n.kind}", shape=${n.kind === 'segment' ? 'box' : 'ellipse'}];`);
-    for (const e of edges) lines.push(`  "${e.from}" -> "${e.to}" [label="${e.role}"];`);
+    for (const e of edges) {
+      lines.push(`  "${e.from}" -> "${e.to}" [label="${e.role}${e.sent === false ? ' (not sent)' : ''}"${e.sent === false ? ', style=dashed' : ''}];`);
+    }
     lines.push('}');
     return lines.join('\n');
   }
@@ -34,6 +41,6 @@ export function formatGraph(graph: Graph, format: GraphFormat): string {
     const label = `${n.name}<br/>${n.kind}`;
     lines.push(n.kind === 'segment' ? `  ${id(n.name)}[["${label}"]]` : `  ${id(n.name)}("${label}")`);
   }
-  for (const e of edges) lines.push(`  ${id(e.from)} -->|${e.role}| ${id(e.to)}`);
+  for (const e of edges) lines.push(`  ${id(e.from)} ${e.sent === false ? '-.->|keyframe not sent|' : `-->|${e.role}|`} ${id(e.to)}`);
   return lines.join('\n');
 }

@@ -28,6 +28,8 @@ export interface GraphNode {
   inputs: InputEdge[];
   /** Names of the nodes this one depends on, without duplicates. */
   deps: string[];
+  /** Segments: keyframes written in the file that the model does not take (single-keyframe models). */
+  unsent: string[];
   /**
    * Output paths relative to root, one per image, without extension unless the user fixed one
    * (`file:` or `output:` with an extension): the extension otherwise follows the bytes received.

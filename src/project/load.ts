@@ -6,13 +6,13 @@ import { UsageError } from '../errors.js';
 import { routeProvider } from '../providers/models.js';
 import { applyChain, checkCycles, checkLinks, checkNodeRules, checkUniqueNames, type Entry } from './check.js';
 import { checkInside, checkSourceFile, expandDir, type PathRules } from './files.js';
-import { checkDuration, checkImageInputs, checkModel } from './models-check.js';
+import { checkDuration, checkImageInputs, checkKeyframeAspect, checkKeyframes, checkModel } from './models-check.js';
 import { byPosition, createReporter, fieldName, PROJECT_FILE, type Reporter } from './report.js';
 import { collectNodes, normalizeRel, obj, resolveNode, str, type Obj, type ResolveContext } from './resolve.js';
 import { checkSchema } from './schema.js';
 import { findKeyLikeFields, findKeyValues, KEY_MESSAGE_HINT } from './secrets.js';
 import { parseSource, type Path, type Source } from './source.js';
-import type { PathsConfig, PriceOverride, ProviderSettings, ResolvedProject } from './types.js';
+import type { ImageNode, PathsConfig, PriceOverride, ProviderSettings, ResolvedProject } from './types.js';
 
 const DEFAULT_PATHS: PathsConfig = { references: 'references', keyframes: 'keyframes', segments: 'segments', metadata: 'metadata' };
 const PROVIDERS = ['fal', 'google', 'draft'] as const;
@@ -94,9 +94,17 @@ async function resolveProject(root: string, file: string, source: Source, data: 
   await checkFiles(entries, rules);
   checkLinks(entries, report);
   checkCycles(entries, report);
+  const images = new Map(entries.flatMap(({ node }) => (node.kind === 'segment' ? [] : [[node.name, node] as [string, ImageNode]])));
   for (const { raw, node } of entries) {
-    if (node.kind !== 'segment') checkImageInputs(node.model, node.refs.length + (node.input ? 1 : 0), raw.path, report);
-    else checkDuration(node.model, node.duration, 'duration' in raw.data ? [...raw.path, 'duration'] : ['defaults', 'video', 'duration'], report);
+    if (node.kind !== 'segment') {
+      checkImageInputs(node.model, node.refs.length + (node.input ? 1 : 0), raw.path, report);
+      continue;
+    }
+    // Warnings about a segment sit on the segment, where the user can act on them.
+    const own = (field: string) => (field in raw.data ? [...raw.path, field] : raw.path);
+    checkDuration(node.model, node.duration, own('duration'), report);
+    checkKeyframes(node, raw.path, report);
+    checkKeyframeAspect(node, images, raw.path, report);
   }
   warnUnused(entries, vars, report);
 

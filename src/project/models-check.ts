@@ -1,7 +1,9 @@
 // Model ids: routed by a provider, known to the model table, and making the right kind of media.
-import { lookupModel, routeProvider, takesImages, withImages } from '../providers/models.js';
+import { keyframesSent, lookupModel, routeProvider, takesImages, withImages } from '../providers/models.js';
+import { resolveSize, type ResolvedSize } from '../providers/size.js';
 import type { Reporter } from './report.js';
 import type { Path } from './source.js';
+import type { ImageNode, SegmentNode } from './types.js';
 
 const ROUTING_HINT = 'fal ids look like `owner/app` (e.g. `fal-ai/flux/dev`); Google ids start with `gemini-`, `imagen-` or `veo-`; `draft` is the offline renderer';
 
@@ -38,6 +40,47 @@ export function checkDuration(model: string, duration: number | undefined, path:
   const allowed = lookupModel(model, 'video')?.info.durations;
   if (duration === undefined || !allowed || allowed.includes(duration)) return;
   report.warn(path, `\`duration\` ${duration} s is not one \`${model}\` is known to offer (${allowed.join(', ')} s): the provider may refuse it`);
+}
+
+/** First+last-frame models from the table, for hints. */
+const LAST_FRAME_HINT = 'a model that takes a first and a last frame (e.g. `fal-ai/kling-video/v2.5-turbo/pro/image-to-video` or `veo-3.1-generate-preview`)';
+
+/** A keyframe the segment's model will never receive: a warning on the segment, naming it. */
+export function checkKeyframes(node: SegmentNode, path: Path, report: Reporter): void {
+  const info = lookupModel(node.model, 'video')?.info;
+  const sent = new Set(keyframesSent(node.keyframes.length, info, node.position));
+  node.keyframes.forEach((k, i) => {
+    if (sent.has(i)) return;
+    const kept = node.keyframes[[...sent][0]]?.name;
+    report.warn([...path, 'keyframes', i], `keyframe \`${k.name}\` of \`${node.name}\` is not sent: \`${node.model}\` takes one frame (\`${kept}\`, by position: ${node.position})`, {
+      hint: `use ${LAST_FRAME_HINT}, or give the segment one keyframe`,
+    });
+  });
+}
+
+/**
+ * A keyframe whose aspect differs from its segment's `aspect_ratio` is letterboxed on the way to
+ * the video model: a warning at the keyframe. A keyframe's aspect is its `size` when its model
+ * takes one, else its input's (upscalers and plain image-to-image keep it); unknown otherwise.
+ */
+export function checkKeyframeAspect(node: SegmentNode, images: Map<string, ImageNode>, path: Path, report: Reporter): void {
+  const want = node.aspect_ratio && resolveSize(node.aspect_ratio);
+  if (!want) return;
+  node.keyframes.forEach((k, i) => {
+    const size = aspectOf(images.get(k.name), images, new Set());
+    if (!size || Math.abs(Math.log(size.width / size.height / (want.width / want.height))) < 0.02) return;
+    report.warn([...path, 'keyframes', i], `keyframe \`${k.name}\` is ${size.aspectRatio} but \`${node.name}\` is ${node.aspect_ratio}: it will be letterboxed`, {
+      hint: `give \`${k.name}\` \`size: "${node.aspect_ratio}"\`, or change the segment's \`aspect_ratio\``,
+    });
+  });
+}
+
+function aspectOf(node: ImageNode | undefined, images: Map<string, ImageNode>, seen: Set<string>): ResolvedSize | undefined {
+  if (!node || seen.has(node.name)) return undefined;
+  seen.add(node.name);
+  const info = lookupModel(node.model, 'image')?.info;
+  if (node.size !== undefined && info && info.size !== 'none') return resolveSize(node.size);
+  return node.input ? aspectOf(images.get(node.input.name), images, seen) : undefined;
 }
 
 export function isUpscaler(id: string): boolean {

@@ -28,7 +28,7 @@ export interface ResolveContext {
 
 export const BUILTIN_DEFAULTS = {
   imageModel: 'fal-ai/nano-banana-pro',
-  videoModel: 'fal-ai/kling-video/v2.1/master/image-to-video',
+  videoModel: 'fal-ai/kling-video/v2.5-turbo/pro/image-to-video',
   numImages: 1,
   pick: 1,
   retries: 2,

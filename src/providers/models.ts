@@ -46,6 +46,16 @@ export function takesImages(info: ModelInfo): boolean {
   return info.provider !== 'fal' || info.imageField !== undefined || info.imageListField !== undefined;
 }
 
+/**
+ * Which of a segment's keyframes (by index) reach the model: all of them with last-frame support
+ * (and the draft renderer), else the one `position` picks.
+ */
+export function keyframesSent(count: number, info: ModelInfo | undefined, position: 'first' | 'middle' | 'last'): number[] {
+  const all = Array.from({ length: count }, (_, i) => i);
+  if (count <= 1 || info?.lastFrameField || info?.provider === 'draft') return all;
+  return [position === 'last' ? count - 1 : position === 'middle' ? Math.floor((count - 1) / 2) : 0];
+}
+
 export interface CostInput {
   width?: number;
   height?: number;

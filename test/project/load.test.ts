@@ -127,8 +127,14 @@ describe('loadProject: the SPEC example', () => {
     expect(p.prices).toEqual({ 'fal-ai/flux/dev': { per_image: 0.025 } });
     expect(p.paths).toEqual({ references: 'references', keyframes: 'keyframes', segments: 'segments', metadata: 'metadata' });
     expect(p.vars).toEqual({ look: 'golden hour, 35mm film, cinematic color grading' });
-    // seg_02 inherits `duration: 5` from defaults.video, which Veo 3.0 is not known to offer.
-    expect(p.warnings.map((w) => [w.line, w.field])).toEqual([[8, 'defaults.video.duration']]);
+    // The SPEC's example as written: Kling 2.1 (the old default) and Veo 3.0 take one frame, so each
+    // segment's second keyframe is not sent; seg_02 inherits `duration: 5`, which Veo 3.0 is not known
+    // to offer. Every warning sits on its segment, not on defaults.video.
+    expect(p.warnings.map((w) => [w.field, w.message.split(':')[0]])).toEqual([
+      ['segments.seg_01.keyframes[1]', 'keyframe `scene_02` of `seg_01` is not sent'],
+      ['segments.seg_02', '`duration` 5 s is not one `veo-3.0-generate-001` is known to offer (4, 6, 8 s)'],
+      ['segments.seg_02.keyframes[1]', 'keyframe `scene_03_up` of `seg_02` is not sent'],
+    ]);
     expect(await listTree(dir)).toEqual(before);
   });
 });
@@ -139,7 +145,8 @@ describe('loadProject: defaults', () => {
     const p = await loadProject(dir);
     expect(image(p.nodes, 'a')).toMatchObject({ model: 'fal-ai/nano-banana-pro', num_images: 1, pick: 1, retries: 2, fallback: [] });
     expect(image(p.nodes, 'a').size).toBeUndefined();
-    expect(segment(p.nodes, 's')).toMatchObject({ model: 'fal-ai/kling-video/v2.1/master/image-to-video', position: 'first', retries: 2 });
+    // The default video model takes a first and a last frame.
+    expect(segment(p.nodes, 's')).toMatchObject({ model: 'fal-ai/kling-video/v2.5-turbo/pro/image-to-video', position: 'first', retries: 2 });
     expect(p.name).toMatch(/^aivp-project-/);
     expect(p.providers).toEqual({});
     expect(p.budget).toBeUndefined();

@@ -7,21 +7,55 @@ afterEach(async () => {
   await Promise.all(dirs.map(removeDir));
   dirs = [];
 });
-async function warningsOf(yaml: string) {
+async function loadProjectOf(yaml: string) {
   const dir = await tempProject(yaml);
   dirs.push(dir);
-  return (await loadProject(dir)).warnings.map((w) => [w.line, w.col, w.message]);
+  return loadProject(dir);
+}
+async function warningsOf(yaml: string) {
+  return (await loadProjectOf(yaml)).warnings.map((w) => [w.line, w.col, w.message]);
 }
 
 describe('model checks', () => {
   it('warns at the field when a segment asks for a duration its model is not known to offer, also through defaults', async () => {
     const shots = 'shots:\n  a: { prompt: "x", model: fal-ai/flux/dev }\n  b: { prompt: "y", model: fal-ai/flux/dev }\n';
-    expect(await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: fal-ai/kling-video/v2.1/master/image-to-video, duration: 7 }\n`)).toEqual([
-      [6, 91, '`duration` 7 s is not one `fal-ai/kling-video/v2.1/master/image-to-video` is known to offer (5, 10 s): the provider may refuse it'],
+    const kling = 'fal-ai/kling-video/v2.5-turbo/pro/image-to-video';
+    expect(await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: ${kling}, duration: 7 }\n`)).toEqual([
+      [6, 94, `\`duration\` 7 s is not one \`${kling}\` is known to offer (5, 10 s): the provider may refuse it`],
     ]);
+    // Through defaults, the warning sits on the segment that uses them (here its own line).
     const viaDefaults = `aivp: 1\ndefaults:\n  video: { duration: 5 }\n${shots}segments:\n  c: { keyframes: [a], model: veo-3.0-generate-001 }\n`;
-    expect((await warningsOf(viaDefaults))[0]).toEqual([3, 22, expect.stringContaining('`duration` 5 s is not one `veo-3.0-generate-001`')]);
-    expect(await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: fal-ai/kling-video/v2.1/master/image-to-video, duration: 10 }\n`)).toEqual([]);
+    expect((await warningsOf(viaDefaults))[0]).toEqual([8, 6, expect.stringContaining('`duration` 5 s is not one `veo-3.0-generate-001`')]);
+    expect(await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: ${kling}, duration: 10 }\n`)).toEqual([]);
+  });
+
+  it('warns on the segment when its model takes one frame and a keyframe would not be sent', async () => {
+    const shots = 'shots:\n  a: { prompt: "x", model: fal-ai/flux/dev }\n  b: { prompt: "y", model: fal-ai/flux/dev }\n';
+    const w = await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: veo-3.0-generate-001, duration: 8, position: last }\n`);
+    expect(w).toEqual([[6, 20, 'keyframe `a` of `c` is not sent: `veo-3.0-generate-001` takes one frame (`b`, by position: last)']]);
+    const dropped = (await loadProjectOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: fal-ai/kling-video/v2.1/master/image-to-video }\n`)).warnings[0];
+    expect(dropped.hint).toContain('a model that takes a first and a last frame');
+    expect(dropped.hint).toContain('or give the segment one keyframe');
+    expect(await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: veo-3.1-generate-preview, duration: 8 }\n`)).toEqual([]);
+    expect(await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a], model: veo-3.0-generate-001, duration: 8 }\n`)).toEqual([]);
+  });
+
+  it('warns at a keyframe whose aspect differs from its segment\'s aspect_ratio', async () => {
+    const yaml = (size: string) => `aivp: 1
+defaults:
+  image: { model: fal-ai/nano-banana-pro, size: ${size} }
+shots:
+  a: { prompt: "x" }
+  up: { input: a, model: fal-ai/aura-sr }
+segments:
+  c: { keyframes: [a, up], aspect_ratio: "16:9" }
+`;
+    expect(await warningsOf(yaml('landscape'))).toEqual([
+      [8, 20, 'keyframe `a` is 4:3 but `c` is 16:9: it will be letterboxed'],
+      [8, 23, 'keyframe `up` is 4:3 but `c` is 16:9: it will be letterboxed'],
+    ]);
+    expect(await warningsOf(yaml('"16:9"'))).toEqual([]);
+    expect(await warningsOf(yaml('1920x1080'))).toEqual([]);
   });
 
   it('warns when a node gives images to a model that would never see them', async () => {
