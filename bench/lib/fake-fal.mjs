@@ -1,8 +1,9 @@
 // A minimal fal.ai fake with a job-latency knob, for benchmarks: a fal proxy on 127.0.0.1 (set
 // AIVP_FAL_PROXY_URL to `url`; the real SDK sends the real target in `x-fal-target-url`). A job is
-// COMPLETED `jobMs` after its submit; every answer is delayed by `requestMs`. It timestamps
-// submits and results so the bench can measure at the server. (test/fakes/fal-server.ts is the
-// full fake for tests; this one is plain JS so benchmarks need no TypeScript loader.)
+// COMPLETED `jobMs` after its submit, told by polling or by the SSE status stream; every answer is
+// delayed by `requestMs`. It timestamps submits and results so the bench can measure at the
+// server. (test/fakes/fal-server.ts is the full fake for tests; this one is plain JS so benchmarks
+// need no TypeScript loader.)
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -29,7 +30,7 @@ export async function startFakeFal({ jobMs = 500, requestMs = 0 } = {}) {
     if (requestMs) await sleep(requestMs);
     const path = target.pathname.replace(/^\/+|\/+$/g, '');
     if (target.hostname === 'queue.fal.run') {
-      const m = /^(.+?)\/requests\/([^/]+)(\/status|\/cancel)?$/.exec(path);
+      const m = /^(.+?)\/requests\/([^/]+)(\/status\/stream|\/status|\/cancel)?$/.exec(path);
       if (!m && req.method === 'POST') {
         const input = body.length ? JSON.parse(body.toString()) : {};
         const job = { id: randomUUID(), model: path, input, at: Date.now(), cancelled: false };
@@ -46,6 +47,17 @@ export async function startFakeFal({ jobMs = 500, requestMs = 0 } = {}) {
         if (done) return json(res, 400, { status: 'ALREADY_COMPLETED' });
         job.cancelled = true;
         return json(res, 202, { status: 'CANCELLATION_REQUESTED' });
+      }
+      if (m[3] === '/status/stream') {
+        // SSE as fal sends it: the state now, then COMPLETED the moment the job is done.
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+        const event = (status) => res.write(`data: ${JSON.stringify({ request_id: job.id, status, logs: [] })}\n\n`);
+        if (!done) {
+          event('IN_PROGRESS');
+          await sleep(Math.max(0, job.at + jobMs - Date.now()));
+        }
+        event('COMPLETED');
+        return void res.end();
       }
       if (m[3] === '/status') return json(res, 200, { request_id: job.id, status: done ? 'COMPLETED' : 'IN_PROGRESS', logs: [] });
       if (!done) return json(res, 400, { detail: 'Request is still in progress' });

@@ -1,5 +1,5 @@
-// The fal queue lifecycle: submit (or re-attach), report progress while polling, fetch the result,
-// and cancel at fal when the caller aborts.
+// The fal queue lifecycle: submit (or re-attach), report progress from the status stream (or by
+// polling when the stream fails), fetch the result, and cancel at fal when the caller aborts.
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, type FalClient, type QueueStatus } from '@fal-ai/client';
 import { FalTransientError } from './fal-errors.js';
@@ -21,11 +21,11 @@ export interface QueueResult {
 }
 
 /**
- * Measured against the fake fal (test/fakes/fal-server.ts): a job that finishes at once costs
- * about one interval (500 ms: +509 ms, 150 ms: +159 ms, 50 ms: +71 ms), and the scheduling
- * benchmark (bench/schedule.mjs) meets its target only from ~25 ms. The interval grows to a
- * twentieth of the time waited, so a job polls about 20 + 20 ln(seconds / 0.5) times (~66 for a
- * 5 s image) and long video jobs settle at MAX_POLL_MS.
+ * Polling is the fallback when the status stream fails or ends early. Measured against the fake
+ * fal (test/fakes/fal-server.ts): a job that finishes at once costs about one interval (500 ms:
+ * +509 ms, 150 ms: +159 ms, 50 ms: +71 ms). The interval grows to a twentieth of the time waited,
+ * so a job polls about 20 + 20 ln(seconds / 0.5) times (~66 for a 5 s image) and long video jobs
+ * settle at MAX_POLL_MS.
  */
 export const DEFAULT_POLL_MS = 25;
 const MAX_POLL_MS = 2000;
@@ -85,29 +85,95 @@ async function stillKnown(fal: FalClient, modelId: string, requestId: string, si
   }
 }
 
-async function waitCompleted(fal: FalClient, modelId: string, requestId: string, ctx: QueueContext): Promise<QueueStatus> {
-  const started = Date.now();
+async function waitCompleted(fal: FalClient, modelId: string, requestId: string, ctx: QueueContext): Promise<void> {
+  const report = progressReporter(ctx);
+  if (await streamCompleted(fal, modelId, requestId, ctx.signal, report)) return;
+  await pollCompleted(fal, modelId, requestId, ctx, report);
+}
+
+/** Reports a status to onProgress only when it says something new (a queue move, fresh logs). */
+function progressReporter(ctx: QueueContext): (status: QueueStatus) => void {
   let last = '';
   let logsSeen = 0;
+  return (status) => {
+    if (status.status === 'IN_QUEUE') {
+      const key = `queued:${status.queue_position}`;
+      if (key !== last) ctx.onProgress({ state: 'queued', queuePosition: status.queue_position });
+      last = key;
+      return;
+    }
+    const logs = Array.isArray(status.logs) ? status.logs : [];
+    const fresh = logs.slice(logsSeen);
+    logsSeen = Math.max(logsSeen, logs.length);
+    if (status.status === 'IN_PROGRESS' && (last !== 'running' || fresh.length > 0)) {
+      ctx.onProgress({ state: 'running', log: fresh.at(-1)?.message });
+    }
+    last = 'running';
+  };
+}
+
+/**
+ * A stream that stays silent this long is given up for polling: the SDK's own inactivity timeout
+ * never fires, and a proxy that buffers SSE would otherwise hold the node until its timeout.
+ */
+export const STREAM_SILENCE_MS = 15_000;
+
+/**
+ * Waits on fal's status stream (SSE), which notices completion within milliseconds where polling
+ * costs up to an interval. True once COMPLETED was seen; false when the stream failed or ended
+ * early, so the caller polls instead (the SDK's done() resolves even without COMPLETED).
+ */
+async function streamCompleted(
+  fal: FalClient, modelId: string, requestId: string, signal: AbortSignal, report: (s: QueueStatus) => void,
+): Promise<boolean> {
+  let stream: Awaited<ReturnType<FalClient['queue']['streamStatus']>>;
+  try {
+    stream = await fal.queue.streamStatus(modelId, { requestId, logs: true });
+  } catch {
+    return false;
+  }
+  let completed = false;
+  let silence: NodeJS.Timeout | undefined;
+  const hush = () => {
+    clearTimeout(silence);
+    silence = setTimeout(() => stream.abort(), STREAM_SILENCE_MS);
+  };
+  // streamStatus takes no abort signal: abort the stream itself.
+  const onAbort = () => stream.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  stream.on('data', (status) => {
+    hush();
+    report(status);
+    if (status.status === 'COMPLETED') {
+      completed = true;
+      stream.abort();
+    }
+  });
+  hush();
+  try {
+    await stream.done();
+  } catch {
+    // A failed stream (HTTP error, dropped connection) leaves the job to polling, which reports
+    // real failures with the usual transient handling.
+  } finally {
+    clearTimeout(silence);
+    signal.removeEventListener('abort', onAbort);
+  }
+  signal.throwIfAborted();
+  return completed;
+}
+
+async function pollCompleted(
+  fal: FalClient, modelId: string, requestId: string, ctx: QueueContext, report: (s: QueueStatus) => void,
+): Promise<void> {
+  const started = Date.now();
   for (;;) {
     const status = await tolerateTransient(
       () => fal.queue.status(modelId, { requestId, logs: true, abortSignal: ctx.signal }),
       ctx.signal,
     );
-    if (status.status === 'IN_QUEUE') {
-      const key = `queued:${status.queue_position}`;
-      if (key !== last) ctx.onProgress({ state: 'queued', queuePosition: status.queue_position });
-      last = key;
-    } else {
-      const logs = Array.isArray(status.logs) ? status.logs : [];
-      const fresh = logs.slice(logsSeen);
-      logsSeen = Math.max(logsSeen, logs.length);
-      if (status.status === 'IN_PROGRESS' && (last !== 'running' || fresh.length > 0)) {
-        ctx.onProgress({ state: 'running', log: fresh.at(-1)?.message });
-      }
-      last = 'running';
-    }
-    if (status.status === 'COMPLETED') return status;
+    report(status);
+    if (status.status === 'COMPLETED') return;
     const waited = Date.now() - started;
     await sleep(Math.min(MAX_POLL_MS, Math.max(ctx.pollIntervalMs, waited / 20)), undefined, { signal: ctx.signal });
   }

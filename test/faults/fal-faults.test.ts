@@ -62,9 +62,10 @@ describe('rate limits and server errors', () => {
     expect((await readJson(join(dir, 'metadata/s1.json'))).model).toBe('fal-ai/flux/schnell');
   });
 
-  it('500s on submit, status and result are ridden out', async () => {
+  it('500s on submit, the status stream, status polls and result are ridden out', async () => {
     const dir = await oneShot();
     fal.fail({ on: 'submit', status: 500, times: 2 });
+    fal.fail({ on: 'stream', status: 500 });
     fal.fail({ on: 'status', status: 500, times: 2 });
     fal.fail({ on: 'result', status: 502, times: 1 });
     const o = await buildWith(dir, fal);
@@ -76,27 +77,29 @@ describe('rate limits and server errors', () => {
 });
 
 describe('hung connections', () => {
+  // The timeout is the whole attempt's budget, so the attempt after the hang needs headroom on a
+  // loaded machine: 2 s, not less.
   it('a hung submit: the node timeout fires, then the retry succeeds', async () => {
-    const dir = await oneShot('timeout: 0.5, retries: 1');
+    const dir = await oneShot('timeout: 2, retries: 1');
     fal.fail({ on: 'submit', hang: true });
     const o = await buildWith(dir, fal);
     expect(o.code, o.stderr).toBe(0);
-    expect(o.retries).toEqual([expect.objectContaining({ error: 'timed out after 0.5 s' })]);
+    expect(o.retries).toEqual([expect.objectContaining({ error: 'timed out after 2 s' })]);
     expect(o.recorded).toEqual(['s1']);
   });
 
   it('a hung download: the timeout fires, then the fallback model is used', async () => {
-    const dir = await oneShot('timeout: 0.5, retries: 0, fallback: [fal-ai/flux/schnell]');
+    const dir = await oneShot('timeout: 2, retries: 0, fallback: [fal-ai/flux/schnell]');
     fal.fail({ on: 'file', hang: true });
     const o = await buildWith(dir, fal);
     expect(o.code, o.stderr).toBe(0);
-    expect(o.fallbacks).toEqual([expect.objectContaining({ error: 'timed out after 0.5 s' })]);
+    expect(o.fallbacks).toEqual([expect.objectContaining({ error: 'timed out after 2 s' })]);
     expect((await readJson(join(dir, 'metadata/s1.json'))).model).toBe('fal-ai/flux/schnell');
   });
 
   it('hung every time: one clear timeout error', async () => {
     const dir = await oneShot('timeout: 0.3, retries: 1');
-    fal.fail({ on: 'status', hang: true, times: 100 });
+    fal.fail({ on: 'stream', hang: true, times: 100 });
     const o = await buildWith(dir, fal);
     expectOneNodeError(o, 's1', /timed out after 0\.3 s/);
     expect(o.recorded).toEqual([]);

@@ -34,8 +34,8 @@ references:
 `, { 'mentor.png': await png('m', 40, 40) });
     const env = fakeEnv(fal);
     const { child, done } = startCli(['-C', dir, 'build', '--json'], { env });
-    // A status poll comes only after the request id was recorded.
-    const polled = () => fal.requests.filter((r) => r.route === 'status').map((r) => r.target);
+    // Waiting on a job (its status stream) starts only after the request id was recorded.
+    const polled = () => fal.requests.filter((r) => r.route === 'stream' || r.route === 'status').map((r) => r.target);
     await until(() => fal.submits().length === 2 && fal.submits().every((s) => polled().some((t) => t.includes(s.requestId))), 20_000, 'both jobs polled');
     child.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');

@@ -61,6 +61,11 @@ async function image(name: string, color: number): Promise<InputImage> {
   return { name, path, sha256: sha256Hex(bytes), mediaType: 'image/png' };
 }
 
+/** The fal routes the provider called, in order. */
+function routes(): string[] {
+  return fake.requests.map((r) => r.route);
+}
+
 function provider() {
   return createFalProvider({ env: fake.env(), root, pollIntervalMs: 5 });
 }
@@ -142,10 +147,13 @@ describe('fal provider: queue lifecycle', () => {
   });
 
   it('keeps polling through a transient status failure', async () => {
+    fake.fail({ on: 'stream', status: 503 });
     fake.fail({ on: 'status', status: 503 });
     const res = await provider().generate(request('fal-ai/flux/dev'), context().ctx);
     expect(res.files).toHaveLength(1);
     expect(fake.submissions).toHaveLength(1);
+    // The failed poll does not advance the job: two more polls see IN_PROGRESS, then COMPLETED.
+    expect(routes()).toEqual(['submit', 'stream', 'status', 'status', 'status', 'result', 'file']);
   });
 
   it('cancels the request at fal when aborted', async () => {
@@ -169,6 +177,43 @@ describe('fal provider: queue lifecycle', () => {
     }).then((r) => r.json() as Promise<{ request_id: string }>);
     await provider().cancel!(model('fal-ai/flux/dev'), sub.request_id);
     expect(fake.cancels).toEqual([sub.request_id]);
+  });
+
+  it('waits on the status stream: completion noticed without a single poll', async () => {
+    fake.set({ queueSteps: 2, runSteps: 2 });
+    const rec = context();
+    const res = await provider().generate(request('fal-ai/flux/dev'), rec.ctx);
+    expect(res.files).toHaveLength(1);
+    expect(routes()).toEqual(['submit', 'stream', 'result', 'file']);
+    expect(rec.progress).toContainEqual({ state: 'queued', queuePosition: 1 });
+    expect(rec.progress).toContainEqual({ state: 'running', log: 'step 2' });
+  });
+
+  it('a stream that ends before COMPLETED is finished by polling', async () => {
+    fake.set({ runSteps: 3 });
+    fake.fail({
+      on: 'stream', headers: { 'content-type': 'text/event-stream' },
+      raw: `data: ${JSON.stringify({ status: 'IN_PROGRESS', logs: [] })}\n\n`,
+    });
+    const res = await provider().generate(request('fal-ai/flux/dev'), context().ctx);
+    expect(res.files).toHaveLength(1);
+    const r = routes();
+    expect(r.slice(0, 3)).toEqual(['submit', 'stream', 'status']);
+    expect(r.slice(-2)).toEqual(['result', 'file']);
+    expect(fake.submissions).toHaveLength(1);
+  });
+
+  it('an abort mid-stream closes the stream and cancels the request at fal', async () => {
+    fake.set({ queueSteps: 1_000_000 });
+    const ac = new AbortController();
+    const rec = context({ signal: ac.signal });
+    rec.ctx.onProgress = (p) => {
+      if (p.state === 'queued') ac.abort();
+    };
+    const err = await provider().generate(request('fal-ai/flux/dev'), rec.ctx).then(() => undefined, (e: unknown) => e);
+    expect((err as Error).name).toBe('AbortError');
+    expect(routes()).toEqual(['submit', 'stream', 'cancel']);
+    expect(fake.cancels).toEqual([fake.submissions[0].requestId]);
   });
 
   it('the fake streams status over SSE to the real SDK', async () => {
