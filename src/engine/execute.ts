@@ -50,7 +50,9 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
   const { ws } = opts.prepared;
   // Temp files of writers killed mid-write (kill -9, power loss) are the only trace they leave.
   await Promise.all(Object.values(ws.project.paths).map((d) => removeStaleTemps(join(ws.root, d))));
-  await new Builder(opts, status).run();
+  const builder = new Builder(opts, status);
+  await builder.run();
+  await builder.settle();
   await ws.save();
   return status.done();
 }
@@ -69,6 +71,8 @@ class Builder {
   private readonly unchanged = new Set<string>();
   /** No new node starts: a failure without --keep-going, or an interrupt. */
   private stopping = false;
+  /** Provider bookkeeping written after a request's bytes arrived (fal's upload list). */
+  private readonly chores = new Set<Promise<void>>();
 
   constructor(private readonly opts: ExecuteOptions, private readonly status: BuildStatus) {
     const { ws, graph, selected } = opts.prepared;
@@ -79,6 +83,12 @@ class Builder {
     this.nodeCtx = {
       ws, control: this.control, providers: opts.providers, signal: opts.signal, emit: opts.emit,
       retryBaseMs: opts.retryBaseMs ?? 1000, pickedPath: this.pickedPath,
+      afterwards: (work) => {
+        // A failed chore costs only a cache entry (a later re-upload), never the build.
+        const chore = work.catch(() => undefined);
+        this.chores.add(chore);
+        void chore.then(() => this.chores.delete(chore));
+      },
     };
   }
 
@@ -143,9 +153,15 @@ class Builder {
   private async start(node: GraphNode): Promise<void> {
     const { slots, control } = this;
     slots.take(node.provider);
+    let held = true;
+    const release = () => {
+      if (!held) return;
+      held = false;
+      slots.give(node.provider);
+    };
     let stillPaying: Promise<unknown> | undefined;
     try {
-      const outcome = await this.runNode(node);
+      const outcome = await this.runNode(node, release);
       if (outcome) this.keepPicked(node.name, outcome);
       this.finish(node.name, 'done');
     } catch (err) {
@@ -166,19 +182,24 @@ class Builder {
     } finally {
       control.inflight.delete(node.name);
       // A superseded request still running at the provider keeps its slot until it lands.
-      if (stillPaying) void stillPaying.then(() => slots.give(node.provider), () => slots.give(node.provider));
-      else slots.give(node.provider);
+      if (stillPaying) void stillPaying.then(release, release);
+      else release();
     }
   }
 
-  /** Up to date, restored or generated; returns the picked output, or undefined for nothing to pass on. */
-  private async runNode(node: GraphNode): Promise<Picked | undefined> {
+  /**
+   * Up to date, restored or generated; returns the picked output, or undefined for nothing to pass
+   * on. The provider slot is released as soon as the provider is done with the node: at once when
+   * nothing is generated, when the bytes have landed otherwise.
+   */
+  private async runNode(node: GraphNode, release: () => void): Promise<Picked | undefined> {
     const { ws, force } = this.opts.prepared;
     const t0 = Date.now();
     const inputs = await resolveInputs(ws, node, this.picked);
     if ('pending' in inputs) throw new Error(`internal: ${node.name} dispatched before ${inputs.pending.join(', ')}`);
     const a = await assess(ws, node, inputs, force.has(node.name));
     const record = ws.records.get(node.name);
+    if (a.status !== 'stale' && a.status !== 'new') release();
     if (a.status === 'uptodate' || a.status === 'modified' || a.status === 'source') {
       if (a.status === 'modified') this.opts.emit({ type: 'warning', node: node.name, message: a.reasons[0] });
       this.status.upToDate(node.name);
@@ -190,9 +211,14 @@ class Builder {
       this.status.restored(node.name, rec, Date.now() - t0);
       return pickedOf(rec, node);
     }
-    const rec = await generateNode(this.nodeCtx, node, a, t0);
+    const rec = await generateNode(this.nodeCtx, node, a, t0, release);
     this.status.built(node.name, rec);
     return pickedOf(rec, node);
+  }
+
+  /** Waits for the chores providers left running after their requests. */
+  async settle(): Promise<void> {
+    await Promise.all(this.chores);
   }
 
   private keepPicked(node: string, p: Picked): void {

@@ -32,6 +32,8 @@ export interface NodeRunContext {
   retryBaseMs: number;
   /** Where each finished upstream node's picked output is, relative to root. */
   pickedPath: Map<string, string>;
+  /** Hands over work that must finish before the build ends but not before the next request. */
+  afterwards(work: Promise<void>): void;
 }
 
 /** A node superseded while running (watch mode): its result goes to the cache only. */
@@ -59,8 +61,12 @@ export async function restoreNode(ctx: NodeRunContext, node: GraphNode, a: Asses
   return rec;
 }
 
-/** Generates through the providers (retries, fallback, re-attach), then keeps the result. */
-export async function generateNode(ctx: NodeRunContext, node: GraphNode, a: Assessment, t0: number): Promise<NodeRecord> {
+/**
+ * Generates through the providers (retries, fallback, re-attach), then keeps the result.
+ * `landed` is called once the provider's bytes have arrived and probed as media: the provider
+ * slot is free from then on, while the outputs, blobs and record are written.
+ */
+export async function generateNode(ctx: NodeRunContext, node: GraphNode, a: Assessment, t0: number, landed: () => void): Promise<NodeRecord> {
   const { ws, control, emit } = ctx;
   // Snapshot inputs into the content cache: a file edited during generation is never recorded
   // as the input of this output, and providers read immutable copies.
@@ -109,7 +115,10 @@ export async function generateNode(ctx: NodeRunContext, node: GraphNode, a: Asse
           }),
         resume: modelId === inflight?.model ? inflight.requestId : undefined,
       });
-      return matchFixedExtensions(node, { ...result, media: await probeAll(modelId, result) });
+      if (result.pending) ctx.afterwards(result.pending);
+      const media = await probeAll(modelId, result);
+      landed();
+      return matchFixedExtensions(node, { ...result, media });
     },
   }).then(({ result, model }) => keep(ctx, node, assessed, steer, result, model, t0));
   return Promise.race([

@@ -45,9 +45,15 @@ export async function readUploads(root: string): Promise<UploadCache> {
   }
 }
 
+/**
+ * URLs remembered by this process, per cache file: known at once, before the file write that
+ * rememberUrls leaves pending has landed.
+ */
+const remembered = new Map<string, UploadCache>();
+
 /** The cached URL for a hash while it is still safe to hand to fal. */
 export async function cachedUrl(root: string, sha256: string, now = Date.now()): Promise<string | undefined> {
-  const entry = (await readUploads(root))[sha256];
+  const entry = remembered.get(uploadsPath(root))?.[sha256] ?? (await readUploads(root))[sha256];
   if (!entry || typeof entry.url !== 'string') return undefined;
   const age = now - Date.parse(entry.uploadedAt);
   return age >= 0 && age < UPLOAD_REUSE_MS ? entry.url : undefined;
@@ -58,6 +64,9 @@ const writeQueues = new Map<string, Promise<void>>();
 
 export function rememberUrls(root: string, entries: Record<string, string>, at = new Date()): Promise<void> {
   const file = uploadsPath(root);
+  const known = remembered.get(file) ?? {};
+  for (const [sha, url] of Object.entries(entries)) known[sha] = { url, uploadedAt: at.toISOString() };
+  remembered.set(file, known);
   const prev = writeQueues.get(file) ?? Promise.resolve();
   const next = prev.then(async () => {
     const cache = await readUploads(root);

@@ -66,8 +66,9 @@ export function createFalProvider(opts: FalProviderOptions): Provider {
         })));
         const remote = files.flatMap((f) => (f.url ? [[sha256Hex(f.bytes), f.url] as const] : []));
         // Later nodes that take these outputs as inputs pass the URL instead of uploading again.
-        if (remote.length > 0) await rememberUrls(opts.root, Object.fromEntries(remote));
-        return { files, seed: outputSeed(data) ?? (ctx.resume === undefined ? chosen : req.seed), requestId };
+        // A failed write of the list costs only a later re-upload.
+        const pending = remote.length > 0 ? rememberUrls(opts.root, Object.fromEntries(remote)).catch(() => undefined) : undefined;
+        return { files, seed: outputSeed(data) ?? (ctx.resume === undefined ? chosen : req.seed), requestId, pending };
       } catch (err) {
         throw toProviderError(err, secrets);
       }

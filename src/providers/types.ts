@@ -103,6 +103,11 @@ export interface GenerateResult {
   requestId?: string;
   /** Actual cost in USD when known; otherwise the engine records the estimate. */
   costUsd?: number;
+  /**
+   * Provider bookkeeping still being written (fal's upload list). The engine lets the next request
+   * start meanwhile and waits for it before the build ends.
+   */
+  pending?: Promise<void>;
 }
 
 export interface Provider {

@@ -252,6 +252,33 @@ ${[1, 2, 3, 4, 5, 6].map((i) => `  s${i}: { prompt: "shot ${i}" }`).join('\n')}
     expect(await maxInFlight({})).toBe(2);
     expect(await maxInFlight({ jobs: 1 })).toBe(1);
   });
+
+  it('frees the provider slot once the bytes have landed; the build still ends after the bookkeeping', async () => {
+    const dir = await project(`aivp: 1
+providers: { fal: { concurrency: 1 } }
+shots:
+  s1: { prompt: "one", model: fal-ai/flux/dev }
+  s2: { prompt: "two", model: fal-ai/flux/dev }
+`);
+    const p = scriptedProvider();
+    let secondStarted!: () => void;
+    const second = new Promise<void>((r) => (secondStarted = r));
+    let bookkept = false;
+    p.script = async (req, _ctx, n) => {
+      if (n === 2) {
+        secondStarted();
+        return undefined;
+      }
+      // The first request's bookkeeping finishes only once the second request has started: with
+      // the slot held until it finished, concurrency 1 would never start the second.
+      // And it lands well after the second request: the build must still wait for it.
+      const pending = second.then(() => new Promise<void>((r) => setTimeout(r, 200))).then(() => void (bookkept = true));
+      return { files: [{ bytes: await png(`${req.prompt}`) }], pending };
+    };
+    const r = await build(dir, p);
+    expect(r.summary.built).toBe(2);
+    expect(bookkept).toBe(true);
+  });
 });
 
 describe('file: with a prompt', () => {

@@ -10,7 +10,7 @@ import { sha256Hex, uploadsPath } from '../../src/providers/fal-uploads.js';
 import { lookupModel } from '../../src/providers/models.js';
 import { resolveSize } from '../../src/providers/size.js';
 import {
-  ProviderError, type GenerateContext, type GenerateRequest, type InputImage, type Progress,
+  ProviderError, type GenerateContext, type Provider, type GenerateRequest, type InputImage, type Progress,
 } from '../../src/providers/types.js';
 import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
 
@@ -66,8 +66,17 @@ function routes(): string[] {
   return fake.requests.map((r) => r.route);
 }
 
-function provider() {
-  return createFalProvider({ env: fake.env(), root, pollIntervalMs: 5 });
+/** The provider, each generate also awaiting the bookkeeping it leaves pending, as a build's end does. */
+function provider(): Provider {
+  const p = createFalProvider({ env: fake.env(), root, pollIntervalMs: 5 });
+  return {
+    ...p,
+    generate: async (req, ctx) => {
+      const res = await p.generate(req, ctx);
+      await res.pending;
+      return res;
+    },
+  };
 }
 
 async function failure(p: Promise<unknown>): Promise<ProviderError> {
@@ -114,7 +123,10 @@ describe('fal provider: queue lifecycle', () => {
       expect([meta.format, meta.width, meta.height]).toEqual(['png', 1024, 768]);
       expect(f.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\/out\//);
     }
-    // Output URLs are remembered by content, so downstream nodes pass them without uploading.
+    // Output URLs are remembered by content, so downstream nodes pass them without uploading;
+    // the write is left pending so it does not hold the provider slot.
+    expect(res.pending).toBeInstanceOf(Promise);
+    await res.pending;
     const cache = JSON.parse(await readFile(uploadsPath(root), 'utf8'));
     expect(cache[sha256Hex(res.files[0].bytes)].url).toBe(res.files[0].url);
   });
