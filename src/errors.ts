@@ -13,5 +13,6 @@ export class UsageError extends Error {
 export function formatDiagnostic(d: Diagnostic): string {
   const field = d.field ? ` (${d.field})` : '';
   const hint = d.hint ? `\n  hint: ${d.hint}` : '';
-  return `${d.file}:${d.line}:${d.col}: ${d.message}${field}${hint}`;
+  const col = d.col === undefined ? '' : `:${d.col}`;
+  return `${d.file}:${d.line}${col}: ${d.message}${field}${hint}`;
 }

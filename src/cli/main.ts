@@ -3,7 +3,7 @@
 // turns errors into exit codes (2 usage/validation, 1 a node failed, 130 interrupted).
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { formatDiagnostic, UsageError } from '../errors.js';
 
 // Command modules load on demand: `aivp plan` never pays for the SDKs, sharp or chokidar.
@@ -11,6 +11,7 @@ const builds = () => import('./build-command.js');
 const projects = () => import('./project-commands.js');
 const live = () => import('./live-commands.js');
 const oneoffs = () => import('./oneoff-commands.js');
+const imports = () => import('./import-command.js');
 
 const program = new Command();
 const dir = () => resolve(program.opts<{ dir?: string }>().dir ?? '.');
@@ -94,6 +95,17 @@ program.command('clean').description('remove outputs and records of nodes no lon
 
 program.command('gc').description('prune the content cache, keeping what any record references')
   .action(async () => run(async () => (await projects()).gcCommand(dir())));
+
+program
+  .command('import')
+  .description('make a project from a ttv-pipeline prompt file (ttv) or a shot list (csv)')
+  .addArgument(new Argument('<format>', 'what FILE is').choices(['ttv', 'csv']))
+  .argument('<file>', 'the prompt file (JSON) or shot list (CSV)')
+  .option('--out <dir>', 'project folder to write aivp.project.yaml into (default: the current folder, or -C)')
+  .option('--force', 'replace an existing aivp.project.yaml')
+  .option('--initial-image <path>', 'ttv: the start image (default: provided_start_image.png beside FILE, else generated)')
+  .option('--references <dir>', 'ttv: a folder of reference images handed to every keyframe')
+  .action(async (format, file, o) => run(async () => (await imports()).importCommand(dir(), format, file, o)));
 
 program
   .command('generate')

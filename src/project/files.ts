@@ -51,7 +51,8 @@ export async function checkInside(rel: string, path: Path, rules: PathRules): Pr
   return true;
 }
 
-async function kindOf(p: string): Promise<'file' | 'dir' | undefined> {
+/** What is at `p`: a file, a folder, or nothing (missing, or something else). */
+export async function kindOf(p: string): Promise<'file' | 'dir' | undefined> {
   try {
     const s = await stat(p);
     return s.isDirectory() ? 'dir' : s.isFile() ? 'file' : undefined;

@@ -46,5 +46,5 @@ export function createReporter(source: Source): Reporter {
 }
 
 export function byPosition(a: Diagnostic, b: Diagnostic): number {
-  return a.line - b.line || a.col - b.col;
+  return a.line - b.line || (a.col ?? 0) - (b.col ?? 0);
 }

@@ -98,7 +98,8 @@ export interface ResolvedProject {
 export interface Diagnostic {
   file: string;
   line: number;
-  col: number;
+  /** Undefined where only the line is known (a CSV record). */
+  col?: number;
   message: string;
   /** Dotted path of the offending field, e.g. `shots.scene_01.prompt`. */
   field?: string;

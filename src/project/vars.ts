@@ -1,4 +1,4 @@
-// `${name}` substitution in prompts.
+// `${name}` substitution in prompts; `$${...}` is a literal `${...}` (Make's `$$`).
 
 export interface Substitution {
   text: string;
@@ -8,12 +8,13 @@ export interface Substitution {
   missing: string[];
 }
 
-const REFERENCE = /\$\{([^}]*)\}/g;
+const REFERENCE = /\$(\$)?\{([^}]*)\}/g;
 
 export function substitute(prompt: string, vars: Record<string, string>): Substitution {
   const used: string[] = [];
   const missing: string[] = [];
-  const text = prompt.replace(REFERENCE, (whole, raw: string) => {
+  const text = prompt.replace(REFERENCE, (whole, escaped: string | undefined, raw: string) => {
+    if (escaped) return whole.slice(1);
     const name = raw.trim();
     if (!Object.hasOwn(vars, name)) {
       if (!missing.includes(name)) missing.push(name);
@@ -23,4 +24,9 @@ export function substitute(prompt: string, vars: Record<string, string>): Substi
     return vars[name];
   });
   return { text, used, missing };
+}
+
+/** Text that `substitute` turns back into exactly `text`: every `${...}` gets its escaping `$`. */
+export function escapeVars(text: string): string {
+  return text.replace(/\$\{[^}]*\}/g, '$$$&');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { substitute } from '../../src/project/vars.js';
+import { escapeVars, substitute } from '../../src/project/vars.js';
 
 describe('substitute', () => {
   it('replaces known vars, keeps unknown ones and reports them once', () => {
@@ -16,5 +16,24 @@ describe('substitute', () => {
 
   it('does not expand vars inside values', () => {
     expect(substitute('${a}', { a: '${b}', b: 'B' }).text).toBe('${b}');
+  });
+});
+
+describe('escapeVars', () => {
+  it('$${...} is a literal ${...}, neither substituted nor reported', () => {
+    expect(substitute('price $${a} and ${a}', { a: 'A' })).toEqual({ text: 'price ${a} and A', used: ['a'], missing: [] });
+  });
+
+  it.each([
+    'plain text',
+    'a ${look} here',
+    'runs of dollars $${x} $$$${y} and ${}',
+    'unterminated ${open and $ alone',
+    'multi\nline ${a}\n"quoted" \'single\'',
+  ])('substitute(escapeVars(t)) gives t back verbatim: %j', (t) => {
+    const back = substitute(escapeVars(t), { look: 'LOOK', a: 'A', x: 'X', y: 'Y' });
+    expect(back.text).toBe(t);
+    expect(back.missing).toEqual([]);
+    expect(back.used).toEqual([]);
   });
 });

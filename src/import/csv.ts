@@ -1,0 +1,204 @@
+// `aivp import csv`: a shot list, one shot per row under a header row. A `segment_prompt` makes a
+// segment from that shot to the next one (the last shot's: a clip of that shot alone).
+import { basename, extname, resolve } from 'node:path';
+import { CsvError, parse, type Info } from 'csv-parse/sync';
+import { kindOf, notAnImage } from '../project/files.js';
+import { didYouMean } from '../project/suggest.js';
+import { SIZE_PATTERN } from '../providers/size.js';
+import { sanitize, type ImportedNode, type ImportedProject, type InputReport, type Names } from './model.js';
+
+export interface CsvOptions {
+  /** Absolute path of the CSV file; paths in it are relative to its folder. */
+  file: string;
+}
+
+const REQUIRED = ['shot', 'prompt'] as const;
+const OPTIONAL = ['refs', 'input', 'seed', 'model', 'size', 'segment_prompt', 'duration', 'notes'] as const;
+type Column = (typeof REQUIRED)[number] | (typeof OPTIONAL)[number];
+const COLUMNS: readonly string[] = [...REQUIRED, ...OPTIONAL];
+
+/** One row, by column, with the line it starts on. */
+interface Row {
+  line: number;
+  cells: Partial<Record<Column, string>>;
+}
+
+export async function readCsv(text: string, opts: CsvOptions, names: Names, report: InputReport): Promise<ImportedProject | undefined> {
+  const rows = parseRows(text, report);
+  if (!rows) return undefined;
+  const shotRows = rows.filter((r) => Object.values(r.cells).some((c) => c.trim() !== ''));
+  if (shotRows.length === 0) {
+    report.error(1, undefined, 'no shots: the file has a header row and nothing under it', { hint: 'add one row per shot' });
+    return undefined;
+  }
+
+  // Shot names first, so each keeps the name it asked for; references take what is left.
+  const shotName = new Map<string, string>();
+  const lineOf = new Map<string, number>();
+  for (const [i, r] of shotRows.entries()) {
+    const id = (r.cells.shot ?? '').trim();
+    if (!id) {
+      report.error(r.line, undefined, 'empty `shot`: every row names its shot', { field: 'shot' });
+      continue;
+    }
+    if (lineOf.has(id)) {
+      report.error(r.line, undefined, `shot \`${id}\` is already on line ${lineOf.get(id)}`, { field: 'shot', hint: 'shot names are unique' });
+      continue;
+    }
+    lineOf.set(id, r.line);
+    shotName.set(id, names.take(id, `shot_${i + 1}`));
+  }
+  if (report.errors.length) return undefined;
+  const shotIds = [...shotName.keys()];
+  const bySanitized = new Map(shotIds.map((id) => [sanitize(id), shotName.get(id)!]));
+
+  const references = new Map<string, ImportedNode>();
+  /** A shot of this file, or an image (or, for refs, a folder) beside it. */
+  const link = async (token: string, row: Row, column: 'refs' | 'input'): Promise<string | undefined> => {
+    const shot = shotName.get(token) ?? bySanitized.get(sanitize(token));
+    if (shot) return shot;
+    const abs = resolve(opts.file, '..', token);
+    const kind = await kindOf(abs);
+    if (kind === undefined) {
+      report.error(row.line, undefined, `\`${token}\` is neither a shot of this file nor an image beside it`, {
+        field: column,
+        hint: didYouMean(token, shotIds) ?? 'paths are relative to the CSV file',
+      });
+      return undefined;
+    }
+    if (kind === 'dir' && column === 'input') {
+      report.error(row.line, undefined, `\`${token}\` is a folder: \`input\` takes one image`, { field: column });
+      return undefined;
+    }
+    const why = kind === 'file' ? await notAnImage(abs) : undefined;
+    if (why) {
+      report.error(row.line, undefined, `\`${token}\` is not an image: ${why}`, { field: column });
+      return undefined;
+    }
+    let ref = references.get(abs);
+    if (!ref) {
+      const name = names.take(basename(abs, extname(abs)), 'ref');
+      ref = { name, fields: {}, source: { kind, abs } };
+      references.set(abs, ref);
+    }
+    return ref.name;
+  };
+
+  const shots: ImportedNode[] = [];
+  const segments: ImportedNode[] = [];
+  for (const [i, row] of shotRows.entries()) {
+    const c = row.cells;
+    const name = shotName.get(c.shot!.trim())!;
+    const fields: Record<string, unknown> = {};
+    const prompt = c.prompt ?? '';
+    if (prompt.trim()) fields.prompt = prompt;
+    const input = c.input?.trim();
+    if (input) {
+      const target = await link(input, row, 'input');
+      if (target === name) report.error(row.line, undefined, `shot \`${c.shot!.trim()}\` cannot be its own \`input\``, { field: 'input' });
+      else if (target) fields.input = target;
+    }
+    if (!prompt.trim() && !input) {
+      report.error(row.line, undefined, `shot \`${c.shot!.trim()}\` has an empty \`prompt\``, { field: 'prompt', hint: 'only a shot with an `input` (an upscale) runs without one' });
+    }
+    const refs: string[] = [];
+    for (const token of (c.refs ?? '').split(/[\s,;]+/).filter(Boolean)) {
+      const target = await link(token, row, 'refs');
+      if (target && !refs.includes(target)) refs.push(target);
+    }
+    if (refs.length) fields.refs = refs;
+    const seed = c.seed?.trim();
+    if (seed) {
+      if (/^\d+$/.test(seed) && Number.isSafeInteger(Number(seed))) fields.seed = Number(seed);
+      else report.error(row.line, undefined, `seed \`${seed}\` is not a whole number from 0`, { field: 'seed' });
+    }
+    if (c.model?.trim()) fields.model = c.model.trim();
+    const size = c.size?.trim();
+    if (size) {
+      if (SIZE_PATTERN.test(size)) fields.size = size;
+      else report.error(row.line, undefined, `size \`${size}\` is not a size`, { field: 'size', hint: 'square, portrait, landscape, WxH (1280x720) or an aspect ratio (16:9)' });
+    }
+    const notes = c.notes?.trim();
+    shots.push({ name, fields, ...(notes ? { comment: notes } : {}) });
+
+    const segmentPrompt = c.segment_prompt ?? '';
+    const duration = c.duration?.trim();
+    if (!segmentPrompt.trim()) {
+      if (duration) report.error(row.line, undefined, '`duration` without a `segment_prompt`: the duration is the segment\'s', { field: 'duration' });
+      continue;
+    }
+    const next = shotRows[i + 1] ? shotName.get(shotRows[i + 1].cells.shot!.trim()) : undefined;
+    const segment: Record<string, unknown> = { keyframes: next ? [name, next] : [name], prompt: segmentPrompt };
+    if (duration) {
+      const seconds = Number(duration);
+      if (Number.isFinite(seconds) && seconds > 0) segment.duration = seconds;
+      else report.error(row.line, undefined, `duration \`${duration}\` is not a number of seconds above 0`, { field: 'duration' });
+    }
+    segments.push({ name: `seg_${name}`, fields: segment });
+  }
+  if (report.errors.length) return undefined;
+  // Segment names last: a shot called `seg_x` keeps its name.
+  for (const s of segments) s.name = names.take(s.name, s.name);
+
+  const counts = `${shots.length} shot(s), ${segments.length} segment(s)`;
+  return {
+    origin: [`Imported by \`aivp import csv\` from the shot list ${basename(opts.file)} (${counts}).`],
+    references: [...references.values()],
+    shots,
+    segments,
+  };
+}
+
+/** The records under the header, by column; undefined (errors reported) when the file cannot be read as a shot list. */
+function parseRows(text: string, report: InputReport): Row[] | undefined {
+  // One line ending: csv-parse counts lines wrong after an empty CRLF line, and the YAML written
+  // from a multi-line cell has LF line breaks anyway.
+  const normalized = text.replace(/\r\n?/g, '\n');
+  let records: { record: string[]; info: Info }[];
+  try {
+    // The sync typings do not model `info: true`, which wraps each record with its line count.
+    records = parse(normalized, { bom: true, skip_empty_lines: true, relax_column_count: true, info: true }) as unknown as typeof records;
+  } catch (err) {
+    if (!(err instanceof CsvError)) throw err;
+    const line = (err as CsvError & { lines?: number }).lines ?? 1;
+    report.error(line, undefined, `not valid CSV: ${err.message}`);
+    return undefined;
+  }
+  if (records.length === 0) {
+    report.error(1, undefined, 'the file is empty: a shot list starts with a header row', { hint: `columns: ${COLUMNS.join(', ')}` });
+    return undefined;
+  }
+  const header = records[0].record.map((h) => h.trim().toLowerCase().replace(/\s+/g, '_'));
+  const headerLine = records[0].info.lines;
+  const index = new Map<Column, number>();
+  header.forEach((h, i) => {
+    if (!COLUMNS.includes(h)) {
+      if (h) report.warn(headerLine, undefined, `column \`${h}\` is not imported`, { hint: didYouMean(h, COLUMNS) ?? `columns: ${COLUMNS.join(', ')}` });
+      return;
+    }
+    if (index.has(h as Column)) report.error(headerLine, undefined, `column \`${h}\` appears twice in the header`);
+    else index.set(h as Column, i);
+  });
+  for (const col of REQUIRED) {
+    if (!index.has(col)) {
+      const near = header.find((h) => !COLUMNS.includes(h) && didYouMean(h, [col]));
+      report.error(headerLine, undefined, `missing column \`${col}\``, {
+        hint: near ? `did you mean \`${near}\`?` : `the header row names the columns: ${REQUIRED.join(', ')} and optionally ${OPTIONAL.join(', ')}`,
+      });
+    }
+  }
+  if (report.errors.length) return undefined;
+  const rows: Row[] = [];
+  for (const { record, info } of records.slice(1)) {
+    // info.lines is where the record ends; a quoted cell may span lines.
+    const line = info.lines - record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
+    if (record.length > header.length) {
+      report.error(line, undefined, `${record.length} cells but the header has ${header.length} columns`, { hint: 'quote a cell that holds a comma: "a, b"' });
+      continue;
+    }
+    const cells: Row['cells'] = {};
+    for (const [col, i] of index) if (record[i] !== undefined) cells[col] = record[i];
+    rows.push({ line, cells });
+  }
+  return report.errors.length ? undefined : rows;
+}
