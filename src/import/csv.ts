@@ -31,11 +31,36 @@ export async function readCsv(text: string, opts: CsvOptions, names: Names, repo
     report.error(1, undefined, 'no shots: the file has a header row and nothing under it', { hint: 'add one row per shot' });
     return undefined;
   }
+  const shotName = nameShots(shotRows, names, report);
+  if (report.errors.length) return undefined;
+  const linker = createLinker(opts.file, shotName, names, report);
 
-  // Shot names first, so each keeps the name it asked for; references take what is left.
+  const shots: ImportedNode[] = [];
+  const segments: ImportedNode[] = [];
+  for (const [i, row] of shotRows.entries()) {
+    const name = shotName.get(row.cells.shot!.trim())!;
+    shots.push(await shotOf(row, name, linker.link, report));
+    const next = shotRows[i + 1] && shotName.get(shotRows[i + 1].cells.shot!.trim());
+    const segment = segmentOf(row, next ? [name, next] : [name], report);
+    if (segment) segments.push({ name: `seg_${name}`, fields: segment });
+  }
+  if (report.errors.length) return undefined;
+  // Segment names last: a shot called `seg_x` keeps its name.
+  for (const s of segments) s.name = names.take(s.name, s.name);
+
+  return {
+    origin: [`Imported by \`aivp import csv\` from the shot list ${basename(opts.file)} (${shots.length} shot(s), ${segments.length} segment(s)).`],
+    references: linker.references(),
+    shots,
+    segments,
+  };
+}
+
+/** Node names by shot id, taken before any reference's so each shot keeps the name it asked for. */
+function nameShots(rows: Row[], names: Names, report: InputReport): Map<string, string> {
   const shotName = new Map<string, string>();
   const lineOf = new Map<string, number>();
-  for (const [i, r] of shotRows.entries()) {
+  for (const [i, r] of rows.entries()) {
     const id = (r.cells.shot ?? '').trim();
     if (!id) {
       report.error(r.line, undefined, 'empty `shot`: every row names its shot', { field: 'shot' });
@@ -48,105 +73,92 @@ export async function readCsv(text: string, opts: CsvOptions, names: Names, repo
     lineOf.set(id, r.line);
     shotName.set(id, names.take(id, `shot_${i + 1}`));
   }
-  if (report.errors.length) return undefined;
+  return shotName;
+}
+
+type Link = (token: string, row: Row, column: 'refs' | 'input') => Promise<string | undefined>;
+
+/** Resolves `refs`/`input` tokens: a shot of this file (by id or by its node name), else an image or folder beside it, made a reference once. */
+function createLinker(file: string, shotName: Map<string, string>, names: Names, report: InputReport): { link: Link; references(): ImportedNode[] } {
   const shotIds = [...shotName.keys()];
   const bySanitized = new Map(shotIds.map((id) => [sanitize(id), shotName.get(id)!]));
-
   const references = new Map<string, ImportedNode>();
-  /** A shot of this file, or an image (or, for refs, a folder) beside it. */
-  const link = async (token: string, row: Row, column: 'refs' | 'input'): Promise<string | undefined> => {
+  const link: Link = async (token, row, column) => {
     const shot = shotName.get(token) ?? bySanitized.get(sanitize(token));
     if (shot) return shot;
-    const abs = resolve(opts.file, '..', token);
+    const abs = resolve(file, '..', token);
     const kind = await kindOf(abs);
-    if (kind === undefined) {
-      report.error(row.line, undefined, `\`${token}\` is neither a shot of this file nor an image beside it`, {
-        field: column,
-        hint: didYouMean(token, shotIds) ?? 'paths are relative to the CSV file',
-      });
-      return undefined;
-    }
-    if (kind === 'dir' && column === 'input') {
-      report.error(row.line, undefined, `\`${token}\` is a folder: \`input\` takes one image`, { field: column });
-      return undefined;
-    }
-    const why = kind === 'file' ? await notAnImage(abs) : undefined;
-    if (why) {
-      report.error(row.line, undefined, `\`${token}\` is not an image: ${why}`, { field: column });
+    const problem =
+      kind === undefined ? 'is neither a shot of this file nor an image beside it'
+      : kind === 'dir' && column === 'input' ? 'is a folder: `input` takes one image'
+      : kind === 'file' ? await notAnImage(abs).then((why) => why && `is not an image: ${why}`)
+      : undefined;
+    if (problem) {
+      const hint = kind === undefined ? (didYouMean(token, shotIds) ?? 'paths are relative to the CSV file') : undefined;
+      report.error(row.line, undefined, `\`${token}\` ${problem}`, { field: column, hint });
       return undefined;
     }
     let ref = references.get(abs);
     if (!ref) {
-      const name = names.take(basename(abs, extname(abs)), 'ref');
-      ref = { name, fields: {}, source: { kind, abs } };
+      ref = { name: names.take(basename(abs, extname(abs)), 'ref'), fields: {}, source: { kind: kind!, abs } };
       references.set(abs, ref);
     }
     return ref.name;
   };
+  return { link, references: () => [...references.values()] };
+}
 
-  const shots: ImportedNode[] = [];
-  const segments: ImportedNode[] = [];
-  for (const [i, row] of shotRows.entries()) {
-    const c = row.cells;
-    const name = shotName.get(c.shot!.trim())!;
-    const fields: Record<string, unknown> = {};
-    const prompt = c.prompt ?? '';
-    if (prompt.trim()) fields.prompt = prompt;
-    const input = c.input?.trim();
-    if (input) {
-      const target = await link(input, row, 'input');
-      if (target === name) report.error(row.line, undefined, `shot \`${c.shot!.trim()}\` cannot be its own \`input\``, { field: 'input' });
-      else if (target) fields.input = target;
-    }
-    if (!prompt.trim() && !input) {
-      report.error(row.line, undefined, `shot \`${c.shot!.trim()}\` has an empty \`prompt\``, { field: 'prompt', hint: 'only a shot with an `input` (an upscale) runs without one' });
-    }
-    const refs: string[] = [];
-    for (const token of (c.refs ?? '').split(/[\s,;]+/).filter(Boolean)) {
-      const target = await link(token, row, 'refs');
-      if (target && !refs.includes(target)) refs.push(target);
-    }
-    if (refs.length) fields.refs = refs;
-    const seed = c.seed?.trim();
-    if (seed) {
-      if (/^\d+$/.test(seed) && Number.isSafeInteger(Number(seed))) fields.seed = Number(seed);
-      else report.error(row.line, undefined, `seed \`${seed}\` is not a whole number from 0`, { field: 'seed' });
-    }
-    if (c.model?.trim()) fields.model = c.model.trim();
-    const size = c.size?.trim();
-    if (size) {
-      if (SIZE_PATTERN.test(size)) fields.size = size;
-      else report.error(row.line, undefined, `size \`${size}\` is not a size`, { field: 'size', hint: 'square, portrait, landscape, WxH (1280x720) or an aspect ratio (16:9)' });
-    }
-    const notes = c.notes?.trim();
-    shots.push({ name, fields, ...(notes ? { comment: notes } : {}) });
-
-    const segmentPrompt = c.segment_prompt ?? '';
-    const duration = c.duration?.trim();
-    if (!segmentPrompt.trim()) {
-      if (duration) report.error(row.line, undefined, '`duration` without a `segment_prompt`: the duration is the segment\'s', { field: 'duration' });
-      continue;
-    }
-    const next = shotRows[i + 1] ? shotName.get(shotRows[i + 1].cells.shot!.trim()) : undefined;
-    const segment: Record<string, unknown> = { keyframes: next ? [name, next] : [name], prompt: segmentPrompt };
-    if (duration) {
-      const seconds = Number(duration);
-      if (Number.isFinite(seconds) && seconds > 0) segment.duration = seconds;
-      else report.error(row.line, undefined, `duration \`${duration}\` is not a number of seconds above 0`, { field: 'duration' });
-    }
-    segments.push({ name: `seg_${name}`, fields: segment });
+async function shotOf(row: Row, name: string, link: Link, report: InputReport): Promise<ImportedNode> {
+  const c = row.cells;
+  const id = c.shot!.trim();
+  const fields: Record<string, unknown> = {};
+  const prompt = c.prompt ?? '';
+  if (prompt.trim()) fields.prompt = prompt;
+  const input = c.input?.trim();
+  if (input) {
+    const target = await link(input, row, 'input');
+    if (target === name) report.error(row.line, undefined, `shot \`${id}\` cannot be its own \`input\``, { field: 'input' });
+    else if (target) fields.input = target;
   }
-  if (report.errors.length) return undefined;
-  // Segment names last: a shot called `seg_x` keeps its name.
-  for (const s of segments) s.name = names.take(s.name, s.name);
+  if (!prompt.trim() && !input) {
+    report.error(row.line, undefined, `shot \`${id}\` has an empty \`prompt\``, { field: 'prompt', hint: 'only a shot with an `input` (an upscale) runs without one' });
+  }
+  const refs: string[] = [];
+  for (const token of (c.refs ?? '').split(/[\s,;]+/).filter(Boolean)) {
+    const target = await link(token, row, 'refs');
+    if (target && !refs.includes(target)) refs.push(target);
+  }
+  if (refs.length) fields.refs = refs;
+  const seed = c.seed?.trim();
+  if (seed) {
+    if (/^\d+$/.test(seed) && Number.isSafeInteger(Number(seed))) fields.seed = Number(seed);
+    else report.error(row.line, undefined, `seed \`${seed}\` is not a whole number from 0`, { field: 'seed' });
+  }
+  if (c.model?.trim()) fields.model = c.model.trim();
+  const size = c.size?.trim();
+  if (size) {
+    if (SIZE_PATTERN.test(size)) fields.size = size;
+    else report.error(row.line, undefined, `size \`${size}\` is not a size`, { field: 'size', hint: 'square, portrait, landscape, WxH (1280x720) or an aspect ratio (16:9)' });
+  }
+  const notes = c.notes?.trim();
+  return { name, fields, ...(notes ? { comment: notes } : {}) };
+}
 
-  const counts = `${shots.length} shot(s), ${segments.length} segment(s)`;
-  return {
-    origin: [`Imported by \`aivp import csv\` from the shot list ${basename(opts.file)} (${counts}).`],
-    references: [...references.values()],
-    shots,
-    segments,
-  };
+/** The segment a row's `segment_prompt` makes, or undefined (a `duration` without one is an error). */
+function segmentOf(row: Row, keyframes: string[], report: InputReport): Record<string, unknown> | undefined {
+  const prompt = row.cells.segment_prompt ?? '';
+  const duration = row.cells.duration?.trim();
+  if (!prompt.trim()) {
+    if (duration) report.error(row.line, undefined, "`duration` without a `segment_prompt`: the duration is the segment's", { field: 'duration' });
+    return undefined;
+  }
+  const segment: Record<string, unknown> = { keyframes, prompt };
+  if (duration) {
+    const seconds = Number(duration);
+    if (Number.isFinite(seconds) && seconds > 0) segment.duration = seconds;
+    else report.error(row.line, undefined, `duration \`${duration}\` is not a number of seconds above 0`, { field: 'duration' });
+  }
+  return segment;
 }
 
 /** The records under the header, by column; undefined (errors reported) when the file cannot be read as a shot list. */

@@ -60,52 +60,17 @@ export async function readTtv(text: string, opts: TtvOptions, names: Names, repo
   const startName = names.take('start_frame', 'start_frame');
   const refsName = opts.references === undefined ? undefined : names.take('reference_images', 'reference_images');
 
-  // Frames by the names the prompt file uses.
-  const frames = new Map<number, string>([[0, startName]]);
-  const shots: ImportedNode[] = [];
-  let previous = startName;
-  for (const k of keyframes) {
-    const name = names.take(`frame_${pad(k.segment)}`, `frame_${pad(k.segment)}`);
-    const fields: Obj = { prompt: k.prompt, input: previous };
-    if (refsName) fields.refs = [refsName];
-    shots.push({ name, comment: `segment_${pad(k.segment)}.png in the prompt file: the last frame of segment ${k.segment}`, fields });
-    frames.set(k.segment, name);
-    previous = name;
-  }
-
-  const known = [START_IMAGE, ...keyframes.map((k) => `segment_${pad(k.segment)}.png`)];
-  const frameOf = (v: Numbered, key: 'first_frame' | 'last_frame', fallback: number): string | undefined => {
-    const given = v.item[key];
-    if (given === undefined) {
-      const name = frames.get(fallback);
-      if (!name) error(v.path, `video prompt ${v.segment} has no \`${key}\`, and no keyframe prompt makes segment_${pad(fallback)}.png`, `add \`"${key}"\``, 'key');
-      return name;
-    }
-    if (typeof given !== 'string') {
-      error([...v.path, key], `\`${key}\` must be a frame's file name, like "segment_01.png"`);
-      return undefined;
-    }
-    const file = basename(given);
-    const match = FRAME.exec(file);
-    const name = file === START_IMAGE ? startName : match ? frames.get(Number(match[1])) : undefined;
-    if (!name) {
-      error([...v.path, key], `\`${key}\` names \`${given}\`, a frame no keyframe prompt makes`, didYouMean(file, known) ?? `frames: ${known.join(', ')}`);
-    }
-    return name;
-  };
-  const segments: ImportedNode[] = [];
-  for (const v of videos) {
-    const first = frameOf(v, 'first_frame', v.segment - 1);
-    const last = frameOf(v, 'last_frame', v.segment);
-    if (!first || !last) continue;
-    const fields: Obj = { keyframes: [first, last], prompt: v.prompt };
+  const { shots, frames } = chainShots(keyframes, startName, refsName, names);
+  const segments = videos.flatMap((v) => {
+    const keyframesOf = [frameOf(v, 'first_frame', v.segment - 1, frames, error), frameOf(v, 'last_frame', v.segment, frames, error)];
+    if (!keyframesOf[0] || !keyframesOf[1]) return [];
+    const fields: Obj = { keyframes: keyframesOf, prompt: v.prompt };
     if (timing) fields.duration = timing.perSegment;
-    const name = names.take(`segment_${pad(v.segment)}`, `segment_${pad(v.segment)}`);
-    segments.push({ name, fields });
-  }
+    return [{ name: names.take(`segment_${pad(v.segment)}`, `segment_${pad(v.segment)}`), fields }];
+  });
   if (report.errors.length) return undefined;
   const start = await startFrame(opts, keyframes[0], startName);
-  const refs = opts.references === undefined || refsName === undefined ? undefined : await referenceFolder(opts.references, refsName);
+  const refs = opts.references && refsName ? await referenceFolder(opts.references, refsName) : undefined;
 
   const origin = [`Imported by \`aivp import ttv\` from the ttv-pipeline prompt file ${basename(opts.file)}.`];
   if (timing) {
@@ -117,6 +82,45 @@ export async function readTtv(text: string, opts: TtvOptions, names: Names, repo
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
+
+/** One shot per keyframe prompt, each from the one before (the first from the start frame); frames by segment number, 0 the start. */
+function chainShots(keyframes: Numbered[], startName: string, refsName: string | undefined, names: Names): { shots: ImportedNode[]; frames: Map<number, string> } {
+  const frames = new Map<number, string>([[0, startName]]);
+  const shots: ImportedNode[] = [];
+  let previous = startName;
+  for (const k of keyframes) {
+    const name = names.take(`frame_${pad(k.segment)}`, `frame_${pad(k.segment)}`);
+    const fields: Obj = { prompt: k.prompt, input: previous };
+    if (refsName) fields.refs = [refsName];
+    shots.push({ name, comment: `segment_${pad(k.segment)}.png in the prompt file: the last frame of segment ${k.segment}`, fields });
+    frames.set(k.segment, name);
+    previous = name;
+  }
+  return { shots, frames };
+}
+
+/** The node a video prompt's `first_frame`/`last_frame` names; when absent, the frame of segment `fallback`. */
+function frameOf(v: Numbered, key: 'first_frame' | 'last_frame', fallback: number, frames: Map<number, string>, error: ErrorAt): string | undefined {
+  const given = v.item[key];
+  if (given === undefined) {
+    const name = frames.get(fallback);
+    if (!name) error(v.path, `video prompt ${v.segment} has no \`${key}\`, and no keyframe prompt makes segment_${pad(fallback)}.png`, `add \`"${key}"\``, 'key');
+    return name;
+  }
+  if (typeof given !== 'string') {
+    error([...v.path, key], `\`${key}\` must be a frame's file name, like "segment_01.png"`);
+    return undefined;
+  }
+  // The pipeline rewrote these to absolute paths in its own copy; the file name is what counts.
+  const file = basename(given);
+  const match = FRAME.exec(file);
+  const name = frames.get(file === START_IMAGE ? 0 : match ? Number(match[1]) : -1);
+  if (!name) {
+    const known = [START_IMAGE, ...[...frames.keys()].filter((n) => n > 0).map((n) => `segment_${pad(n)}.png`)];
+    error([...v.path, key], `\`${key}\` names \`${given}\`, a frame no keyframe prompt makes`, didYouMean(file, known) ?? `frames: ${known.join(', ')}`);
+  }
+  return name;
+}
 
 /** A parsed prompt file: its value, and where each value sits (for messages). */
 interface Json {
