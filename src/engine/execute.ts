@@ -173,7 +173,8 @@ class Builder {
       } else if (this.opts.signal.aborted) {
         this.status.markInterrupted();
         this.finish(node.name, 'skipped');
-        this.status.skipped(node.name, 'interrupted', false);
+        // Counted like the waiting nodes the interrupt also skipped: each node that did not run, once.
+        this.status.skipped(node.name, 'interrupted');
       } else {
         this.finish(node.name, 'failed');
         this.status.failed(node.name, (err as Error).message);

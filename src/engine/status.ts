@@ -40,7 +40,7 @@ export class BuildStatus {
     this.emit({ type: 'node:failed', node, error });
   }
 
-  /** `counted: false` for a node that started and was superseded or interrupted (not a skip of the plan). */
+  /** `counted: false` for a node that started and was superseded (watch moved on; not a skip of the plan). */
   skipped(node: string, reason: string, counted = true): void {
     if (counted) this.summary.skipped++;
     this.emit({ type: 'node:skipped', node, reason });
