@@ -21,6 +21,11 @@ function positiveInt(v: string): number {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
   return n;
 }
+function wholeNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number');
+  return n;
+}
 function port(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('expected a port number');
@@ -116,7 +121,7 @@ program
   .option('--file, --image <path>', 'local input image (uploaded)')
   .option('--size <size>', 'square, portrait or landscape', 'landscape')
   .option('--num-images <n>', 'number of images', positiveInt, 1)
-  .option('--seed <n>', 'random seed', (v) => Number(v))
+  .option('--seed <n>', 'random seed', wholeNumber)
   .option('-o, --output <path>', 'save to this path (several images: name_1.ext, name_2.ext, ...)')
   .action(async (o) => run(async () => (await oneoffs()).generateCommand(dir(), o)));
 
@@ -156,8 +161,9 @@ function report(err: unknown): number {
 try {
   await program.parseAsync();
 } catch (err) {
-  const code = (err as { code?: string }).code;
-  if (code === 'commander.helpDisplayed' || code === 'commander.version' || code === 'commander.help') process.exitCode = 0;
+  const { code, exitCode } = err as { code?: string; exitCode?: number };
+  // A bare `aivp` prints the help to stderr with a non-zero code: a usage error (2), as for any other.
+  if (code === 'commander.helpDisplayed' || code === 'commander.version' || (code === 'commander.help' && exitCode === 0)) process.exitCode = 0;
   else if (code?.startsWith('commander.')) process.exitCode = 2;
   else process.exitCode = report(err);
 }

@@ -11,6 +11,8 @@ import { UsageError } from '../errors.js';
 import { loadAndWarn } from './build-command.js';
 
 const TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
+const SCHEMA_FILE = 'aivp.project.schema.json';
+const SCHEMA = fileURLToPath(new URL(`../../schemas/${SCHEMA_FILE}`, import.meta.url));
 
 export async function initCommand(target: string, o: { template: string; list?: boolean }): Promise<number> {
   const names = (await readdir(TEMPLATES, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
@@ -26,15 +28,28 @@ export async function initCommand(target: string, o: { template: string; list?: 
   }
   await mkdir(target, { recursive: true });
   await cp(join(TEMPLATES, o.template), target, { recursive: true, errorOnExist: true, force: false });
+  // The editor schema goes into the project, so the file's `$schema` line resolves right away on
+  // any machine (aivp installed globally, linked, or not in this folder) and for whoever clones it.
+  await cp(SCHEMA, join(target, SCHEMA_FILE), { force: false });
   // Caches and keys stay out of git; records and the project file go in.
   if (!(await exists(join(target, '.gitignore')))) await writeFile(join(target, '.gitignore'), '.aivp/\n.env\n');
   const rel = relative(process.cwd(), target) || '.';
-  process.stdout.write(
-    `Created ${rel}/aivp.project.yaml from the ${o.template} template.\n` +
-      `Next: aivp -C ${rel} plan, then aivp -C ${rel} build --draft (offline, free),\n` +
-      `then set FAL_KEY (or GEMINI_API_KEY) and run aivp -C ${rel} build.\n`,
-  );
+  process.stdout.write(`Created ${rel}/aivp.project.yaml from the ${o.template} template.\n${nextSteps(rel)}`);
   return 0;
+}
+
+/** The README's quick start, from the new folder. */
+export function nextSteps(rel: string): string {
+  const steps = [
+    ...(rel === '.' ? [] : [`cd ${rel}`]),
+    'aivp validate',
+    'aivp plan --draft',
+    'aivp build --draft',
+    'aivp gallery --draft',
+    'aivp watch --draft --serve',
+  ];
+  return `Next (offline, free):\n${steps.map((s) => `  ${s}\n`).join('')}` +
+    'Then set FAL_KEY (or GEMINI_API_KEY) and run `aivp plan`, then `aivp build`.\n';
 }
 
 export async function validateCommand(dir: string): Promise<number> {
