@@ -3,7 +3,7 @@ import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import type { Reporter } from './report.js';
 import type { Path } from './source.js';
-import { didYouMean } from './suggest.js';
+import { closest } from './suggest.js';
 
 export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp']);
 
@@ -94,11 +94,17 @@ export async function checkSourceFile(rel: string, path: Path, rules: PathRules)
     rules.report.error(path, `\`${rel}\` is a folder: use \`dir:\` for a folder of images`);
     return;
   }
-  const siblings = await readdir(dirname(full)).catch(() => [] as string[]);
-  const near = didYouMean(posix.basename(rel), siblings);
-  rules.report.error(path, `source file \`${rel}\` not found`, {
-    hint: near ?? 'add the file, or give the reference a `prompt` to generate it',
-  });
+  // The hint names the folder the file was looked for in, and a near name there.
+  const folder = posix.dirname(rel);
+  const where = folder === '.' ? 'the project folder' : `\`${folder}/\``;
+  const siblings = await readdir(dirname(full)).catch(() => undefined);
+  const near = siblings && closest(posix.basename(rel), siblings);
+  const hint = near
+    ? `did you mean \`${posix.join(folder, near)}\`? (no \`${posix.basename(rel)}\` in ${where})`
+    : siblings
+      ? `no \`${posix.basename(rel)}\` in ${where}: add the file there, or give the reference a \`prompt\` to generate it`
+      : `${where} does not exist: create it and add the file, or give the reference a \`prompt\` to generate it`;
+  rules.report.error(path, `source file \`${rel}\` not found`, { hint });
 }
 
 /** The image files of a `dir:` reference, relative to root, sorted by name; others skipped with a warning. */

@@ -26,7 +26,7 @@ export async function loadProject(dir: string): Promise<ResolvedProject> {
   });
   const { source, problems } = parseSource(text);
   const report = createReporter(source);
-  for (const p of problems) report.errors.push({ file: PROJECT_FILE, line: p.line, col: p.col, message: p.message });
+  for (const p of problems) report.errors.push({ file: PROJECT_FILE, line: p.line, col: p.col, message: p.message, ...(p.hint ? { hint: p.hint } : {}) });
   if (problems.some((p) => !p.duplicateKey)) fail(report);
   if (source.data === null || typeof source.data !== 'object' || Array.isArray(source.data)) {
     report.error([], 'the project file must be a mapping that starts with `aivp: 1`');

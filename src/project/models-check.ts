@@ -1,24 +1,34 @@
 // Model ids: routed by a provider, known to the model table, and making the right kind of media.
-import { keyframesSent, lookupModel, routeProvider, takesImages, withImages } from '../providers/models.js';
+import { keyframesSent, lookupModel, modelIds, routeProvider, takesImages, withImages } from '../providers/models.js';
 import { resolveSize, type ResolvedSize } from '../providers/size.js';
 import type { Reporter } from './report.js';
 import type { Path } from './source.js';
+import { didYouMean } from './suggest.js';
 import type { ImageNode, SegmentNode } from './types.js';
 
 const ROUTING_HINT = 'fal ids look like `owner/app` (e.g. `fal-ai/flux/dev`); Google ids start with `gemini-`, `imagen-` or `veo-`; `draft` is the offline renderer';
 
 export function checkModel(id: string, media: 'image' | 'video', path: Path, report: Reporter): void {
+  // A typo of a known id is the likeliest cause of both an unrouted and an unknown id.
+  const near = suggestModel(id, media);
   if (!routeProvider(id)) {
-    report.error(path, `unknown model \`${id}\`: no provider serves it`, { hint: ROUTING_HINT });
+    report.error(path, `unknown model \`${id}\`: no provider serves it`, { hint: near ?? ROUTING_HINT });
     return;
   }
   const found = lookupModel(id, media)!;
   if (!found.known) {
-    report.warn(path, `model \`${id}\` is not in aivp's model table: generic input mapping and no cost estimate`);
+    report.warn(path, `model \`${id}\` is not in aivp's model table: generic input mapping and no cost estimate`, near ? { hint: near } : {});
   } else if (found.info.media !== media) {
     const want = media === 'image' ? 'an image model' : 'a video model';
     report.error(path, `model \`${id}\` makes ${found.info.media === 'image' ? 'images' : 'videos'}; this node needs ${want}`);
   }
+}
+
+/** A known id one typo away, or one that ends with what was written (`nano-banana-pro` -> `fal-ai/nano-banana-pro`). */
+function suggestModel(id: string, media: 'image' | 'video'): string | undefined {
+  const ids = modelIds().filter((m) => m !== id && lookupModel(m, media)?.info.media === media);
+  const tail = ids.find((m) => m.endsWith(`/${id}`));
+  return tail ? `did you mean \`${tail}\`?` : didYouMean(id, ids);
 }
 
 /** Input and reference images a node's model would never see: a warning, since the build would silently ignore them. */

@@ -18,6 +18,7 @@ export interface Source {
 
 export interface SyntaxProblem extends Position {
   message: string;
+  hint?: string;
   duplicateKey: boolean;
 }
 
@@ -26,9 +27,13 @@ export function parseSource(text: string): { source: Source; problems: SyntaxPro
   // prettyErrors off: its messages quote the source line, which could hold a secret.
   // yaml's own duplicate-key check compares every pair with every other (quadratic at 10,000 shots).
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
-  const problems: SyntaxProblem[] = doc.errors.map((e) => ({
+  // A tab used as indentation throws the parser off the structure: every other syntax error it
+  // reports then is a consequence of the tab, so only the tab is reported, with the fix.
+  const tabs = doc.errors.filter((e) => e.code === 'TAB_AS_INDENT');
+  const problems: SyntaxProblem[] = (tabs.length ? tabs : doc.errors).map((e) => ({
     ...lines.linePos(e.pos[0]),
-    message: `YAML syntax error: ${e.message}`,
+    message: e.code === 'TAB_AS_INDENT' ? 'YAML syntax error: a tab is used as indentation' : `YAML syntax error: ${e.message}`,
+    ...(e.code === 'TAB_AS_INDENT' ? { hint: 'indent with spaces only (YAML does not allow tabs there)' } : {}),
     duplicateKey: false,
   }));
   visit(doc, {

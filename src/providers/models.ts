@@ -4,6 +4,11 @@ import type { ModelInfo, Price, ProviderId } from './types.js';
 
 const BY_ID = new Map(MODELS.map((m) => [m.id, m]));
 
+/** Every id in the model table, for "did you mean" hints. */
+export function modelIds(): string[] {
+  return [...BY_ID.keys()];
+}
+
 /** `draft` -> draft; `gemini-`, `imagen-`, `veo-` -> google; `owner/app…` -> fal. */
 export function routeProvider(modelId: string): ProviderId | undefined {
   if (modelId === 'draft') return 'draft';
