@@ -3,7 +3,7 @@
 import { budgetRefusal } from '../engine/budget.js';
 import { prepareBuild, providersByNode, type PreparedBuild } from '../engine/build.js';
 import type { BuildListener, BuildSummary } from '../engine/events.js';
-import { updateFailures } from '../engine/store/failures.js';
+import { failureTracker, updateFailures } from '../engine/store/failures.js';
 import { acquireBuildLock } from '../engine/store/lock.js';
 import { loadEnv, type Env } from '../env.js';
 import { formatDiagnostic, UsageError } from '../errors.js';
@@ -111,11 +111,9 @@ async function runBuild(
       : plainRenderer();
   const { executeBuild } = await import('../engine/execute.js');
   render({ type: 'plan', entries: prepared.plan.entries, estimateUsd: prepared.plan.estimateUsd });
-  const failed = new Map<string, string>();
-  const done: string[] = [];
+  const failures = failureTracker();
   const emit: BuildListener = (e) => {
-    if (e.type === 'node:failed') failed.set(e.node, e.error);
-    if (e.type === 'node:done') done.push(e.node);
+    failures.see(e);
     render(e);
   };
   try {
@@ -129,7 +127,7 @@ async function runBuild(
       emit,
       retryBaseMs: process.env.AIVP_RETRY_BASE_MS ? Number(process.env.AIVP_RETRY_BASE_MS) : undefined,
     });
-    await updateFailures(project.root, failed, done);
+    await updateFailures(project.root, failures.failed, failures.done);
     return summary;
   } finally {
     stopListening();

@@ -1,9 +1,9 @@
 // `gallery` (and, with watch, the live gallery): the storyboard of the project as it stands.
 import { join, resolve } from 'node:path';
 import { prepareBuild } from '../engine/build.js';
-import { readFailures } from '../engine/store/failures.js';
+import { readFailures, type Failure } from '../engine/store/failures.js';
 import { acquireBuildLock } from '../engine/store/lock.js';
-import { buildGallery, serveGallery, type GalleryServer } from '../gallery/index.js';
+import { buildGallery, choosePick, serveGallery, type GalleryServer } from '../gallery/index.js';
 import type { ResolvedProject } from '../project/types.js';
 import { createProviders, missingCredentials } from '../providers/index.js';
 import { watchProject } from '../watch/watch.js';
@@ -29,7 +29,12 @@ export async function watchCommand(dir: string, targets: string[], flags: WatchF
   try {
     if (flags.serve !== undefined) {
       await writeGallery(project, galleryDir, { draft: flags.draft });
-      server = await serveGallery({ dir: galleryDir, port: flags.serve === true ? 0 : flags.serve });
+      server = await serveGallery({
+        dir: galleryDir,
+        port: flags.serve === true ? 0 : flags.serve,
+        // The edit is the user's: watch sees the file change and rebuilds; the page then reloads.
+        onPick: (req) => choosePick(project.root, req),
+      });
       log(`watch: gallery at ${server.url}`);
     }
     await watchProject({
@@ -46,7 +51,7 @@ export async function watchCommand(dir: string, targets: string[], flags: WatchF
       },
       signal: controller.signal,
       retryBaseMs: process.env.AIVP_RETRY_BASE_MS ? Number(process.env.AIVP_RETRY_BASE_MS) : undefined,
-      onBuilt: async (p, _summary, failures) => {
+      onSettled: async (p, failures) => {
         if (!server) return;
         await writeGallery(p, galleryDir, { draft: flags.draft, failures });
         server.reload();
@@ -71,7 +76,7 @@ export async function galleryCommand(dir: string, out: string, draft?: boolean):
 export async function writeGallery(
   project: ResolvedProject,
   outDir: string,
-  opts: { draft?: boolean; failures?: Map<string, string> } = {},
+  opts: { draft?: boolean; failures?: Map<string, Failure> } = {},
 ): Promise<{ indexPath: string }> {
   const { plan, ws } = await prepareBuild(project, { draft: opts.draft });
   const status = new Map(plan.entries.map((e) => [e.node, { status: e.status, reasons: e.reasons }]));

@@ -16,21 +16,29 @@ export interface Asset {
   height?: number;
 }
 
+/** A file to show: `id` names it in the result, `ext` (with the dot) gives the copy its type. */
+export interface AssetSource {
+  id: string;
+  /** Absolute. */
+  file: string;
+  ext: string;
+}
+
 const THUMB_SIZE = 640;
 const CONCURRENCY = 4;
 
 /**
- * Copies each existing file (paths relative to `root`) into `outDir`; files that do not exist
- * are left out of the result, which is how the gallery learns an output is missing.
+ * Copies each existing file into `outDir`, by id; files that do not exist are left out of the
+ * result, which is how the gallery learns an output is missing.
  */
-export async function collectAssets(root: string, files: Iterable<string>, outDir: string): Promise<Map<string, Asset>> {
+export async function collectAssets(sources: Iterable<AssetSource>, outDir: string): Promise<Map<string, Asset>> {
   await mkdir(path.join(outDir, 'media'), { recursive: true });
   await mkdir(path.join(outDir, 'thumbs'), { recursive: true });
-  const unique = [...new Set(files)];
+  const unique = [...new Map([...sources].map((s) => [s.id, s])).values()];
   const assets = new Map<string, Asset>();
-  await forEachLimit(unique, CONCURRENCY, async (rel) => {
-    const asset = await collectOne(path.resolve(root, rel), outDir);
-    if (asset) assets.set(rel, asset);
+  await forEachLimit(unique, CONCURRENCY, async (src) => {
+    const asset = await collectOne(src, outDir);
+    if (asset) assets.set(src.id, asset);
   });
   return assets;
 }
@@ -48,12 +56,12 @@ export async function pruneAssets(outDir: string, keep: Iterable<Asset>): Promis
   }
 }
 
-async function collectOne(abs: string, outDir: string): Promise<Asset | undefined> {
-  const bytes = await readFile(abs).catch(() => undefined);
+async function collectOne(src: AssetSource, outDir: string): Promise<Asset | undefined> {
+  const bytes = await readFile(src.file).catch(() => undefined);
   if (!bytes) return undefined;
   const sha = createHash('sha256').update(bytes).digest('hex');
-  const ext = path.extname(abs).toLowerCase();
-  const mediaType = mediaTypeOf(abs);
+  const ext = src.ext.toLowerCase();
+  const mediaType = mediaTypeOf(`x${ext}`);
   const media = `media/${sha}${ext}`;
   await writeOnce(path.join(outDir, media), bytes);
   if (!mediaType.startsWith('image/')) return { media, mediaType };

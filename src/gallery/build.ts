@@ -1,31 +1,43 @@
 // `aivp gallery`: a self-contained folder (index.html, media/, thumbs/) that can be zipped and sent.
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { NodeRecord } from '../engine/record-types.js';
+import { writeFileAtomic } from '../engine/store/atomic.js';
+import { listKeyRecords } from '../engine/store/content-cache.js';
+import type { Failure } from '../engine/store/failures.js';
 import type { ResolvedProject } from '../project/types.js';
 import { collectAssets, pruneAssets } from './assets.js';
 import { renderGallery } from './html.js';
-import { buildView, galleryFiles, type StatusEntry } from './view.js';
+import { buildView, gallerySources, type StatusEntry, type ViewInput } from './view.js';
 
 export interface GalleryOptions {
   project: ResolvedProject;
   records: Map<string, NodeRecord>;
   status: Map<string, StatusEntry>;
-  /** Node name to error message, for nodes that failed in the last build. */
-  failures?: Map<string, string>;
+  /** Nodes that failed in the last build. */
+  failures?: Map<string, Failure>;
   /** Absolute. */
   outDir: string;
 }
 
 export async function buildGallery(opts: GalleryOptions): Promise<{ indexPath: string }> {
-  const { project, records, outDir } = opts;
+  const { project, outDir } = opts;
   await mkdir(outDir, { recursive: true });
-  const assets = await collectAssets(project.root, galleryFiles(project, records), outDir);
-  const html = renderGallery(buildView(opts, assets));
+  const input: ViewInput = {
+    ...opts,
+    history: groupByNode(await listKeyRecords(project.root)),
+    projectText: await readFile(project.file, 'utf8').catch(() => undefined),
+  };
+  const assets = await collectAssets(gallerySources(input), outDir);
+  const html = renderGallery(buildView(input, assets));
   const indexPath = path.join(outDir, 'index.html');
-  const tmp = `${indexPath}.${process.pid}.tmp`;
-  await writeFile(tmp, html);
-  await rename(tmp, indexPath);
+  await writeFileAtomic(indexPath, html);
   await pruneAssets(outDir, assets.values());
   return { indexPath };
+}
+
+function groupByNode(recs: NodeRecord[]): Map<string, NodeRecord[]> {
+  const out = new Map<string, NodeRecord[]>();
+  for (const r of recs) out.set(r.node, [...(out.get(r.node) ?? []), r]);
+  return out;
 }

@@ -1,10 +1,15 @@
-// The gallery's view model: what each card shows, decided from the project, the records, the
-// planner's status and the build's failures. Pure, so the page can be tested without a browser.
+// The gallery's view model: what the storyboard shows, decided from the project, the records,
+// the planner's status, the last failures and the content cache's earlier generations. Pure, so
+// the page can be tested without a browser.
 import path from 'node:path';
+import { blobPath } from '../engine/store/content-cache.js';
+import type { Failure } from '../engine/store/failures.js';
 import type { NodeRecord } from '../engine/record-types.js';
 import type { NodeStatus } from '../engine/plan-types.js';
-import type { ImageNode, NodeKind, ProjectNode, ResolvedProject } from '../project/types.js';
-import type { Asset } from './assets.js';
+import { pickLine } from '../project/pick-edit.js';
+import type { ImageNode, NodeKind, ProjectNode, ResolvedProject, SegmentNode } from '../project/types.js';
+import type { Asset, AssetSource } from './assets.js';
+import { projectHash } from './pick.js';
 
 export type Badge = 'uptodate' | 'stale' | 'missing' | 'failed' | 'modified' | 'source';
 export type InputRole = 'input' | 'ref' | 'mask' | 'keyframe';
@@ -30,25 +35,63 @@ export interface InputThumb {
   asset?: Asset;
 }
 
+/** An earlier generation of a node, restorable from the content cache at no cost. */
+export interface Version {
+  createdAt: string;
+  model: string;
+  prompt?: string;
+  seed?: number;
+  assets: Asset[];
+  /** Lines of aivp.project.yaml that bring it back. */
+  restore: string[];
+}
+
 export interface NodeView {
   name: string;
   kind: NodeKind;
   anchor: string;
+  /** Where it sits in the file: `shots.scene_01`. */
+  field: string;
   badge: Badge;
   reasons: string[];
   error?: string;
+  /** The model the failed attempt used (a fallback's, not necessarily the project's). */
+  failedModel?: string;
   /** The prompt the project asks for now. */
   prompt?: string;
   /** The prompt the shown output was made from, when it differs from `prompt`. */
   builtPrompt?: string;
   model: string;
+  /** The shown output was made by the offline draft renderer. */
+  draft: boolean;
   /** For source images: the `file:` or `dir:` they come from. */
   sourcePath?: string;
   seed?: number;
   costUsd?: number;
   durationSec?: number;
   takes: Take[];
+  /** Takes can be chosen: where `pick:` is (or goes) in the file. */
+  pickAt?: { line: number; hasPick: boolean };
   inputs: InputThumb[];
+  versions: Version[];
+}
+
+export interface TimelineEntry {
+  segment: NodeView;
+  first?: InputThumb;
+  last?: InputThumb;
+  /** The first keyframe is the previous entry's last one: shown once. */
+  joined: boolean;
+  /** Seconds into the film; undefined once a duration before it is unknown. */
+  startSec?: number;
+  durationSec?: number;
+}
+
+export interface FilmView {
+  name: string;
+  asset: Asset;
+  badge: Badge;
+  path: string;
 }
 
 export interface Totals {
@@ -62,6 +105,16 @@ export interface Totals {
 export interface GalleryView {
   name: string;
   totals: Totals;
+  /** Outputs shown that the draft renderer made, of all outputs shown. */
+  draft?: { count: number; of: number };
+  /** sha256 of the project file the page shows (a pick is refused once the file changed). */
+  projectHash?: string;
+  film?: FilmView;
+  /** Segments in story order. */
+  timeline: TimelineEntry[];
+  runningTimeSec?: number;
+  /** Shots in story order, for the timeline of a project without segments. */
+  shotline: NodeView[];
   /** References and the style frame. */
   references: NodeView[];
   shots: NodeView[];
@@ -72,8 +125,15 @@ export interface ViewInput {
   project: ResolvedProject;
   records: Map<string, NodeRecord>;
   status: Map<string, StatusEntry>;
-  failures?: Map<string, string>;
+  failures?: Map<string, Failure>;
+  /** Earlier generations by node (the content cache's key records), any order. */
+  history?: Map<string, NodeRecord[]>;
+  /** The project file's text when the page was made. */
+  projectText?: string;
 }
+
+/** Shown per node at most: the page stays light with a long history. */
+export const MAX_VERSIONS = 8;
 
 /** Files (relative to the project root) a node shows: its recorded outputs, else its source images. */
 export function nodeFiles(node: ProjectNode, record: NodeRecord | undefined): string[] {
@@ -82,14 +142,28 @@ export function nodeFiles(node: ProjectNode, record: NodeRecord | undefined): st
   return node.dirFiles ?? (node.file ? [node.file] : []);
 }
 
-export function galleryFiles(project: ResolvedProject, records: Map<string, NodeRecord>): string[] {
-  return project.nodes.flatMap((n) => nodeFiles(n, records.get(n.name)));
+/** Every file the page shows: outputs and sources from the workspace, earlier versions from the cache. */
+export function gallerySources(input: ViewInput): AssetSource[] {
+  const { project, records } = input;
+  const root = project.root;
+  const workspace = [...project.nodes.flatMap((n) => nodeFiles(n, records.get(n.name))), ...(filmRecord(records)?.outputs.map((o) => o.path) ?? [])];
+  const cached = [...versionsOf(input).values()].flat().flatMap((r) => r.outputs.flatMap((o) => cacheSource(root, o.sha256, o.path)));
+  return [...workspace.map((rel) => ({ id: rel, file: path.resolve(root, rel), ext: path.extname(rel) })), ...cached];
 }
+
+function cacheSource(root: string, sha256: string, outPath: string): AssetSource[] {
+  const ext = path.extname(outPath).toLowerCase();
+  if (!/^\.[a-z0-9]{1,8}$/.test(ext) || !/^[0-9a-f]{64}$/.test(sha256)) return [];
+  return [{ id: cacheId(sha256), file: blobPath(root, sha256), ext }];
+}
+
+const cacheId = (sha256: string) => `cache:${sha256}`;
 
 export function buildView(input: ViewInput, assets: Map<string, Asset>): GalleryView {
   const { project, records } = input;
   const byName = new Map(project.nodes.map((n) => [n.name, n]));
-  const cards = new Map(project.nodes.map((n) => [n.name, nodeCard(n, input, assets)]));
+  const versions = versionsOf(input);
+  const cards = new Map(project.nodes.map((n) => [n.name, nodeCard(n, input, assets, versions.get(n.name) ?? [])]));
   const thumbOf = (name: string): Asset | undefined => {
     const slash = name.indexOf('/');
     if (slash < 0) return pickedAsset(cards.get(name));
@@ -107,12 +181,23 @@ export function buildView(input: ViewInput, assets: Map<string, Asset>): Gallery
     }));
   }
   const views = project.nodes.map((n) => cards.get(n.name)!);
+  const segments = views.filter((v) => v.kind === 'segment');
+  const { timeline, runningTimeSec } = timelineOf(segments);
+  const film = filmView(input, assets);
+  const shown = views.filter((v) => v.takes.length > 0 && !v.sourcePath);
+  const drafts = shown.filter((v) => v.draft).length;
   return {
     name: project.name,
     totals: totalsOf(views, records),
+    draft: drafts ? { count: drafts, of: shown.length } : undefined,
+    projectHash: input.projectText === undefined ? undefined : projectHash(input.projectText),
+    film,
+    timeline,
+    runningTimeSec,
+    shotline: views.filter((v) => v.kind === 'shot'),
     references: views.filter((v) => v.kind === 'reference' || v.kind === 'style'),
     shots: views.filter((v) => v.kind === 'shot'),
-    segments: views.filter((v) => v.kind === 'segment'),
+    segments,
   };
 }
 
@@ -120,35 +205,109 @@ export function anchorOf(name: string): string {
   return `n-${name}`;
 }
 
-function nodeCard(node: ProjectNode, input: ViewInput, assets: Map<string, Asset>): NodeView {
+/** The film's record: the `film` node (the cut of the segments) once it has been assembled. */
+function filmRecord(records: Map<string, NodeRecord>): NodeRecord | undefined {
+  const rec = records.get('film');
+  return rec?.kind === 'film' && rec.outputs.length > 0 ? rec : undefined;
+}
+
+function filmView(input: ViewInput, assets: Map<string, Asset>): FilmView | undefined {
+  const rec = filmRecord(input.records);
+  const out = rec?.outputs[0];
+  const asset = out && assets.get(out.path);
+  if (!rec || !out || !asset) return undefined;
+  const status = input.status.get(rec.node)?.status;
+  return { name: rec.node, asset, badge: badgeOf(status, input.failures?.has(rec.node) ?? false, true, false), path: out.path };
+}
+
+/** Segments in story order, each starting where the one before ends (the film is a cut). */
+function timelineOf(segments: NodeView[]): { timeline: TimelineEntry[]; runningTimeSec?: number } {
+  let at: number | undefined = 0;
+  let previousLast: string | undefined;
+  const timeline = segments.map((segment): TimelineEntry => {
+    const [first, last] = [segment.inputs[0], segment.inputs.length > 1 ? segment.inputs[segment.inputs.length - 1] : undefined];
+    const entry: TimelineEntry = { segment, first, last, joined: !!first && first.name === previousLast, startSec: at, durationSec: segment.durationSec };
+    previousLast = last?.name;
+    at = at === undefined || segment.durationSec === undefined ? undefined : at + segment.durationSec;
+    return entry;
+  });
+  return { timeline, runningTimeSec: segments.length ? at : undefined };
+}
+
+function nodeCard(node: ProjectNode, input: ViewInput, assets: Map<string, Asset>, history: NodeRecord[]): NodeView {
   const record = input.records.get(node.name);
   const entry = input.status.get(node.name);
-  const error = input.failures?.get(node.name);
-  const pick = record?.pick ?? (node.kind === 'segment' ? 1 : node.pick);
+  const failure = input.failures?.get(node.name);
+  // The project's pick is what the user asked for; the page shows that choice.
+  const pick = node.kind === 'segment' ? 1 : node.pick;
   const takes = nodeFiles(node, record).flatMap((file, i) => {
     const asset = assets.get(file);
     return asset ? [{ index: i + 1, asset, picked: i + 1 === pick }] : [];
   });
   const source = entry?.status === 'source' || (!record && node.kind !== 'segment' && !!(node.file || node.dir));
-  const badge = badgeOf(entry?.status, error !== undefined, takes.length > 0, source);
+  const badge = badgeOf(entry?.status, failure !== undefined, takes.length > 0, source);
   const seed = record?.seed ?? (node.kind === 'segment' ? undefined : node.seed);
+  const pickable = node.kind !== 'segment' && !source && takes.length > 1;
   return {
     name: node.name,
     kind: node.kind,
     anchor: anchorOf(node.name),
+    field: node.kind === 'style' ? 'style' : `${node.kind === 'reference' ? 'references' : node.kind === 'shot' ? 'shots' : 'segments'}.${node.name}`,
     badge,
     reasons: badge === 'stale' ? (entry?.reasons ?? []) : [],
-    error,
+    error: failure?.error,
+    failedModel: failure ? (failure.model ?? node.model) : undefined,
     prompt: node.prompt,
     builtPrompt: record?.prompt !== undefined && record.prompt !== node.prompt ? record.prompt : undefined,
     model: record?.model ?? node.model,
+    draft: record?.provider === 'draft',
     sourcePath: source && node.kind !== 'segment' ? (node.file ?? node.dir) : undefined,
     seed: source ? undefined : seed,
     costUsd: record?.costUsd,
     durationSec: node.kind === 'segment' ? node.duration : undefined,
     takes,
+    pickAt: pickable && input.projectText !== undefined ? pickLine(input.projectText, node) : undefined,
     inputs: [],
+    versions: history.flatMap((rec) => versionOf(rec, node, assets)),
   };
+}
+
+/** Earlier generations by node, newest first: not the current one, nor the same bytes again. */
+function versionsOf(input: ViewInput): Map<string, NodeRecord[]> {
+  const out = new Map<string, NodeRecord[]>();
+  for (const [name, recs] of input.history ?? []) {
+    const current = input.records.get(name);
+    const currentShas = new Set(current?.outputs.map((o) => o.sha256));
+    const seen = new Set<string>();
+    const earlier = recs
+      .filter((r) => r.key !== current?.key && !r.outputs.every((o) => currentShas.has(o.sha256)))
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .filter((r) => {
+        const id = r.outputs.map((o) => o.sha256).join();
+        return !seen.has(id) && !!seen.add(id);
+      });
+    if (earlier.length) out.set(name, earlier.slice(0, MAX_VERSIONS));
+  }
+  return out;
+}
+
+function versionOf(rec: NodeRecord, node: ProjectNode, assets: Map<string, Asset>): Version[] {
+  const shown = rec.outputs.flatMap((o) => assets.get(cacheId(o.sha256)) ?? []);
+  if (shown.length === 0) return [];
+  return [{ createdAt: rec.createdAt, model: rec.model, prompt: rec.prompt, seed: rec.seed, assets: shown, restore: restoreLines(rec, node) }];
+}
+
+/** The fields of the node that differ from what made `rec`, as the YAML lines to put back. */
+function restoreLines(rec: NodeRecord, node: ProjectNode): string[] {
+  const lines: string[] = [];
+  if (rec.prompt !== undefined && rec.prompt !== node.prompt) lines.push(`prompt: ${JSON.stringify(rec.prompt)}`);
+  const seed = node.kind === 'segment' ? undefined : node.seed;
+  if (node.kind !== 'segment' && (rec.seedRequested ?? null) !== (seed ?? null)) {
+    lines.push(rec.seedRequested === undefined ? '# remove the seed: line' : `seed: ${rec.seedRequested}`);
+  }
+  if (rec.provider === 'draft') lines.push('# a draft: build with --draft');
+  else if (rec.model !== node.model) lines.push(`model: ${rec.model}`);
+  return lines;
 }
 
 function badgeOf(status: NodeStatus | undefined, failed: boolean, hasOutput: boolean, source: boolean): Badge {
@@ -161,7 +320,7 @@ function badgeOf(status: NodeStatus | undefined, failed: boolean, hasOutput: boo
 }
 
 function inputRefs(node: ProjectNode): { role: InputRole; name: string }[] {
-  if (node.kind === 'segment') return node.keyframes.map((k) => ({ role: 'keyframe', name: k.name }));
+  if (node.kind === 'segment') return (node as SegmentNode).keyframes.map((k) => ({ role: 'keyframe', name: k.name }));
   const image: ImageNode = node;
   return [
     ...(image.input ? [{ role: 'input' as const, name: image.input.name }] : []),

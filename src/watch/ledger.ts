@@ -1,17 +1,18 @@
 // What a watch session has to say between builds: what failed last, what was spent.
 import type { BuildEvent } from '../engine/events.js';
+import { failureTracker } from '../engine/store/failures.js';
 import type { Graph } from '../graph/types.js';
 
 export class WatchLedger {
   /** Paid this session, including superseded work that finished into the cache. */
   spentUsd = 0;
-  /** Nodes whose last attempt failed, with the error. */
-  readonly failed = new Map<string, string>();
+  private readonly failures = failureTracker();
+  /** Nodes whose last attempt failed, with the error and the model of that attempt. */
+  readonly failed = this.failures.failed;
 
   /** Follows a build's events: a failure is remembered until the node is done. */
   observe(e: BuildEvent): void {
-    if (e.type === 'node:failed') this.failed.set(e.node, e.error);
-    if (e.type === 'node:done') this.failed.delete(e.node);
+    this.failures.see(e);
   }
 
   /** Failures of nodes the project no longer has are forgotten. */

@@ -65,6 +65,11 @@ export class Rebuilds {
     await this.current.done;
   }
 
+  /** The project's state is known (built, or found up to date): the gallery follows. */
+  private async refresh(project: ResolvedProject): Promise<void> {
+    await this.opts.onSettled?.(project, this.ledger.failed).catch((err: unknown) => this.opts.log(`watch: gallery not updated: ${(err as Error).message}`));
+  }
+
   /** Plans the project and starts its build when there is work and nothing refuses it. */
   async start(project: ResolvedProject): Promise<void> {
     const { opts, ledger } = this;
@@ -74,6 +79,7 @@ export class Rebuilds {
     const work = prepared.plan.entries.filter((e) => ['new', 'stale', 'cached'].includes(e.status));
     await prepared.ws.save();
     if (work.length === 0) {
+      await this.refresh(project);
       opts.log(ledger.status('up to date'));
       return;
     }
@@ -106,8 +112,8 @@ export class Rebuilds {
       async (summary) => {
         ledger.spentUsd += summary.spentUsd;
         if (this.current?.control === control) this.current = undefined;
+        await this.refresh(project);
         opts.log(ledger.status(`${summary.built} built, ${summary.cached} from cache${summary.interrupted ? ', interrupted' : ''}`));
-        await opts.onBuilt?.(project, summary, ledger.failed).catch((err: unknown) => opts.log(`watch: gallery not updated: ${(err as Error).message}`));
       },
       (err: unknown) => {
         if (this.current?.control === control) this.current = undefined;

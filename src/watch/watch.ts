@@ -4,7 +4,8 @@
 // (rebuild.ts), and what the session has failed and spent (ledger.ts). This file runs the cycle.
 import { resolve } from 'node:path';
 import type { PreparedBuild } from '../engine/build.js';
-import type { BuildListener, BuildSummary } from '../engine/events.js';
+import type { BuildListener } from '../engine/events.js';
+import type { Failure } from '../engine/store/failures.js';
 import type { Env } from '../env.js';
 import { formatDiagnostic, UsageError } from '../errors.js';
 import { loadProject } from '../project/load.js';
@@ -29,8 +30,8 @@ export interface WatchOptions {
   retryBaseMs?: number;
   /** A reason not to start a rebuild (missing credentials, ...), checked before anything is spent. */
   preflight?(prepared: PreparedBuild, env: Env): string | undefined;
-  /** After each build that ran (gallery refresh, live reload). */
-  onBuilt?(project: ResolvedProject, summary: BuildSummary, failures: Map<string, string>): Promise<void>;
+  /** After each re-plan of a good edit, built or found up to date (gallery refresh, live reload). */
+  onSettled?(project: ResolvedProject, failures: Map<string, Failure>): Promise<void>;
 }
 
 export async function watchProject(opts: WatchOptions): Promise<void> {

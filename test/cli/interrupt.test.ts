@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeFal } from '../fakes/fal-server.js';
+import { readJson } from '../engine/helpers.js';
 import { until } from '../watch/helpers.js';
 import { cleanEnv, events, runCli, startCli } from './helpers.js';
 
@@ -55,14 +56,15 @@ describe('aivp build, Ctrl-C', () => {
 });
 
 describe('aivp gallery after a failed build', () => {
-  it('shows the failed node with its error until a later build succeeds', async () => {
+  it('shows the failed node with its error and the model of its last attempt until a later build succeeds', async () => {
     const fake = await startFakeFal();
     cleanups.push(() => fake.close());
     const dir = await mkdtemp(join(tmpdir(), 'aivp-gal-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    await writeFile(join(dir, 'aivp.project.yaml'), PROJECT);
+    await writeFile(join(dir, 'aivp.project.yaml'), PROJECT.replace('a: { prompt: "first" }', 'a: { prompt: "first", fallback: [fal-ai/flux/schnell] }'));
     const env = cleanEnv(fake.env({ AIVP_RETRY_BASE_MS: '1' }));
-    fake.fail({ on: 'submit', status: 422, body: { detail: [{ loc: ['body', 'prompt'], msg: 'prompt refused', type: 'value_error' }] } });
+    // The model and then its fallback refuse the prompt.
+    fake.fail({ on: 'submit', status: 422, times: 2, body: { detail: [{ loc: ['body', 'prompt'], msg: 'prompt refused', type: 'value_error' }] } });
 
     const failed = await runCli(['-C', dir, 'build'], { env });
     expect(failed.code).toBe(1);
@@ -71,6 +73,8 @@ describe('aivp gallery after a failed build', () => {
     const page = await readFile(join(dir, '.aivp/gallery/index.html'), 'utf8');
     expect(page).toContain('prompt refused');
     expect(page).toContain('data-status="failed"');
+    expect(page).toContain('Last attempt with <code>fal-ai/flux/schnell</code> failed:');
+    expect(await readJson(join(dir, '.aivp/failures.json'))).toEqual({ a: { error: expect.stringContaining('prompt refused'), model: 'fal-ai/flux/schnell' } });
 
     expect((await runCli(['-C', dir, 'build'], { env })).code).toBe(0);
     await runCli(['-C', dir, 'gallery'], { env });

@@ -8,7 +8,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGallery } from '../../src/gallery/build.js';
 import { EVENTS_PATH, serveGallery, type GalleryServer } from '../../src/gallery/serve.js';
-import { makeFixture, TRICKY_PROMPT, type Fixture } from './fixture.js';
+import { makeFixture, makeMp4, TRICKY_PROMPT, type Fixture } from './fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -27,33 +27,6 @@ let server: GalleryServer;
 let fx: Fixture;
 let outDir: string;
 
-/** A short WebM recorded from a canvas by the browser itself: no ffmpeg, no binary fixture. */
-async function recordWebm(p: Page): Promise<Buffer> {
-  const base64 = await p.evaluate(async () => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 160;
-    canvas.height = 90;
-    const ctx = canvas.getContext('2d')!;
-    const recorder = new MediaRecorder(canvas.captureStream(20), { mimeType: 'video/webm' });
-    const chunks: Blob[] = [];
-    recorder.ondataavailable = (e) => chunks.push(e.data);
-    const stopped = new Promise((resolve) => (recorder.onstop = resolve));
-    recorder.start();
-    for (let i = 0; i < 12; i++) {
-      ctx.fillStyle = `hsl(${i * 30} 60% 45%)`;
-      ctx.fillRect(0, 0, 160, 90);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    recorder.stop();
-    await stopped;
-    const bytes = new Uint8Array(await new Blob(chunks).arrayBuffer());
-    let text = '';
-    for (const b of bytes) text += String.fromCharCode(b);
-    return btoa(text);
-  });
-  return Buffer.from(base64, 'base64');
-}
-
 async function openGallery(): Promise<void> {
   const connected = page.waitForResponse((r) => r.url().endsWith(EVENTS_PATH));
   await page.goto(server.url, { waitUntil: 'load' });
@@ -68,8 +41,8 @@ describe.skipIf(!haveChromium)('gallery in Chromium', () => {
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    const webm = await recordWebm(page);
-    fx = await makeFixture(path.join(tmp, 'project'), { bytes: webm, ext: 'webm', mediaType: 'video/webm' });
+    const mp4 = await makeMp4(path.join(tmp, 'clip.mp4'), 3);
+    fx = await makeFixture(path.join(tmp, 'project'), { bytes: mp4, ext: 'mp4', mediaType: 'video/mp4' });
     outDir = path.join(tmp, 'gallery');
     await buildGallery({ ...fx, outDir });
     server = await serveGallery({ dir: outDir });
@@ -103,7 +76,7 @@ describe.skipIf(!haveChromium)('gallery in Chromium', () => {
 
   it('shows the right status badges', async () => {
     const badges = Object.fromEntries(
-      await page.$$eval('article.card', (cards) => cards.map((c) => [c.id.slice(2), c.querySelector('.badge')!.textContent])),
+      await page.$$eval('article.card', (cards) => cards.map((c) => [c.id.slice(2), c.querySelector('.badge:not(.b-draft)')!.textContent])),
     );
     expect(badges).toEqual({
       mentor: 'source',
@@ -119,6 +92,59 @@ describe.skipIf(!haveChromium)('gallery in Chromium', () => {
       seg_02: 'up to date',
     });
     expect(await page.locator('#n-scene_04 .error').innerText()).toContain('<no image returned>');
+    expect(await page.locator('#n-scene_04 .attempt').innerText()).toBe('Last attempt with fal-ai/flux/schnell failed:');
+  });
+
+  it('says the page holds drafts', async () => {
+    const banner = page.locator('#draft');
+    expect(await banner.isVisible()).toBe(true);
+    expect(await banner.innerText()).toMatch(/^DRAFT\s+1 of 7 .*offline draft preview/);
+    expect(await page.locator('#n-seg_01 .b-draft').isVisible()).toBe(true);
+    expect(await page.locator('#n-seg_02 .b-draft').count()).toBe(0);
+  });
+
+  it('lays out the timeline in story order with each segment between its keyframes', async () => {
+    const items = await page.$$eval('#timeline .timeline > li', (lis) => lis.map((li) => `${li.className}:${li.querySelector('.tl-name')!.textContent}`));
+    expect(items).toEqual(['tl-key:scene_01', 'tl-seg:seg_01', 'tl-key:scene_02', 'tl-seg:seg_02', 'tl-key:scene_03']);
+    const times = await page.$$eval('#timeline .tl-time', (els) => els.map((e) => e.textContent));
+    expect(times).toEqual(['5s · 0:00–0:05', '3s · 0:05–0:08']);
+    expect(await page.locator('#timeline h2 .count').innerText()).toBe('0:08');
+    // Each keyframe at its own shape, in the order the film shows them.
+    const boxes = await page.$$eval('#timeline .timeline > li', (lis) => lis.map((li) => li.getBoundingClientRect().left));
+    expect([...boxes].sort((a, b) => a - b)).toEqual(boxes);
+  });
+
+  it('plays the film on top, and a click on a segment seeks it there', async () => {
+    const film = page.locator('#film-player');
+    expect(await film.isVisible()).toBe(true);
+    const top = await page.$$eval('main > section', (secs) => secs.map((s) => s.id));
+    expect(top.slice(0, 2)).toEqual(['film', 'timeline']);
+    await page.waitForFunction(() => (document.getElementById('film-player') as HTMLVideoElement).readyState >= 2);
+    const duration = await film.evaluate((v: HTMLVideoElement) => v.duration);
+    expect(duration).toBeGreaterThan(7.9);
+    expect(duration).toBeLessThan(8.2);
+    await page.locator('.tl-seg[data-node="seg_02"] .tl-clip').click();
+    await page.waitForFunction(() => {
+      const v = document.getElementById('film-player') as HTMLVideoElement;
+      return !v.paused && v.currentTime > 5.2;
+    });
+    const t = await film.evaluate((v: HTMLVideoElement) => v.currentTime);
+    expect(t).toBeGreaterThanOrEqual(5);
+    expect(t).toBeLessThan(7.5);
+    await page.waitForFunction(() => document.querySelector('.tl-seg[data-node="seg_02"]')!.classList.contains('playing'));
+    expect(await page.locator('.tl-seg[data-node="seg_01"].playing').count()).toBe(0);
+    await page.locator('.tl-seg[data-node="seg_01"] .tl-clip').click();
+    await page.waitForFunction(() => (document.getElementById('film-player') as HTMLVideoElement).currentTime < 4.5);
+    await film.evaluate((v: HTMLVideoElement) => v.pause());
+  });
+
+  it('shows earlier versions on request', async () => {
+    const versions = page.locator('#n-scene_02 .versions');
+    expect(await versions.locator('.version').first().isVisible()).toBe(false);
+    await versions.locator('summary').click();
+    expect(await versions.locator('.version').count()).toBe(2);
+    expect(await versions.locator('.version img').first().evaluate((i: HTMLImageElement) => i.complete && i.naturalWidth)).toBeGreaterThan(0);
+    expect(await versions.locator('.restore').first().innerText()).toBe('prompt: "She looks back"\nseed: 12');
   });
 
   it('marks the picked take among all takes', async () => {
@@ -133,7 +159,7 @@ describe.skipIf(!haveChromium)('gallery in Chromium', () => {
     expect(main).toBe(picked);
   });
 
-  it('plays the segments: an animated WebP and a video', async () => {
+  it('plays the segments: an animated WebP and an MP4', async () => {
     const draft = page.locator('#n-seg_01 .frame img');
     expect(await draft.isVisible()).toBe(true);
     expect(await draft.getAttribute('src')).toMatch(/^media\/[0-9a-f]{64}\.webp$/);
@@ -159,6 +185,6 @@ describe.skipIf(!haveChromium)('gallery in Chromium', () => {
     server.reload();
     await loaded;
     expect(await page.evaluate(() => window.aivpMarker)).toBeUndefined();
-    expect(await page.locator('#n-scene_04 .badge').innerText()).toBe('missing');
+    expect(await page.locator('#n-scene_04 .badge:not(.b-draft)').innerText()).toBe('missing');
   });
 });

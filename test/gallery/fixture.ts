@@ -1,9 +1,13 @@
 // A fabricated project on disk: source references (file and dir), a generated reference, a style
 // frame, shots in every status, and segments; records written as the engine would.
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import sharp from 'sharp';
+import { putBlob, putKeyRecord } from '../../src/engine/store/content-cache.js';
+import type { Failure } from '../../src/engine/store/failures.js';
 import type { NodeStatus } from '../../src/engine/plan-types.js';
 import type { NodeRecord, OutputFile } from '../../src/engine/record-types.js';
 import type { ImageNode, ProjectNode, ResolvedProject, SegmentNode } from '../../src/project/types.js';
@@ -12,7 +16,7 @@ export interface Fixture {
   project: ResolvedProject;
   records: Map<string, NodeRecord>;
   status: Map<string, { status: NodeStatus; reasons: string[] }>;
-  failures: Map<string, string>;
+  failures: Map<string, Failure>;
 }
 
 export const TRICKY_PROMPT = 'Close-up <b>bold</b> & "quoted" <script>alert(1)</script> hero';
@@ -90,8 +94,46 @@ function record(node: ProjectNode, outputs: OutputFile[], extra: Partial<NodeRec
   };
 }
 
-/** `clip`: optional bytes of a browser-playable video for a second segment. */
+/** An H.264 MP4 (what segments and the film are), made by ffmpeg: `seconds` of a moving test pattern. */
+export async function makeMp4(file: string, seconds: number): Promise<Buffer> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const args = ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc=size=160x90:rate=12:duration=${seconds}`];
+  await promisify(execFile)('ffmpeg', [...args, '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', file]);
+  return readFile(file);
+}
+
+/** The project file the fabricated project stands for (positions and the page's hash come from it). */
+export const PROJECT_YAML = `aivp: 1
+name: "Cliff <Dreams> & co"
+references:
+  mentor: { file: refs/mentor.jpg }
+  places: { dir: refs/locations }
+  hero:
+    prompt: "Character sheet: young explorer, brown jacket"
+    seed: 7
+    size: square
+style:
+  prompt: "Cliffs over a stormy ocean, golden hour"
+shots:
+  scene_01:   # the opening
+    prompt: 'Close-up <b>bold</b> & "quoted" <script>alert(1)</script> hero'
+    num_images: 3
+    pick: 2
+    seed: 1001
+    refs: [hero, style, places/beach]
+  scene_02: { prompt: "She turns to face the camera", input: scene_01, refs: [mentor] }
+  scene_03: { prompt: "Wide shot of the lighthouse at dusk", refs: [style] }
+  scene_04: { prompt: "Storm breaks over the harbour", model: gemini-2.5-flash-image, fallback: [fal-ai/flux/schnell] }
+  scene_05: { prompt: "Final shot, the explorer walks away", input: scene_04 }
+segments:
+  seg_01: { keyframes: [scene_01, scene_02], prompt: "Slow push in, wind in her hair", duration: 5, model: draft }
+  seg_02: { keyframes: [scene_02, scene_03], prompt: "Pan across the bay", duration: 3 }
+`;
+
+/** `clip`: a second segment with a browser-playable video, and the film cut from both. */
 export async function makeFixture(root: string, clip?: { bytes: Buffer; ext: string; mediaType: string }): Promise<Fixture> {
+  await mkdir(root, { recursive: true });
+  await writeFile(path.join(root, 'aivp.project.yaml'), PROJECT_YAML);
   await png(root, 'refs/mentor.jpg', 20, 200, 260);
   await png(root, 'refs/locations/beach.png', 200);
   await png(root, 'refs/locations/forest.png', 120);
@@ -114,10 +156,10 @@ export async function makeFixture(root: string, clip?: { bytes: Buffer; ext: str
   });
   const s2 = image('scene_02', 'shot', { prompt: 'She turns to face the camera', input: ref('scene_01'), refs: [ref('mentor')] });
   const s3 = image('scene_03', 'shot', { prompt: 'Wide shot of the lighthouse at dusk', refs: [ref('style')] });
-  const s4 = image('scene_04', 'shot', { prompt: 'Storm breaks over the harbour', model: 'gemini-2.5-flash-image' });
+  const s4 = image('scene_04', 'shot', { prompt: 'Storm breaks over the harbour', model: 'gemini-2.5-flash-image', fallback: ['fal-ai/flux/schnell'] });
   const s5 = image('scene_05', 'shot', { prompt: 'Final shot, the explorer walks away', input: ref('scene_04') });
   const seg1 = segment('seg_01', ['scene_01', 'scene_02'], { prompt: 'Slow push in, wind in her hair', duration: 5 });
-  const seg2 = clip ? [segment('seg_02', ['scene_02', 'scene_03'], { prompt: 'Pan across the bay', model: 'fal-ai/kling-video/v2.1/master/image-to-video' })] : [];
+  const seg2 = clip ? [segment('seg_02', ['scene_02', 'scene_03'], { prompt: 'Pan across the bay', duration: 3, model: 'fal-ai/kling-video/v2.1/master/image-to-video' })] : [];
 
   const records = new Map<string, NodeRecord>();
   records.set('hero', record(hero, [await png(root, 'references/hero.png', 30, 256, 256)]));
@@ -131,12 +173,22 @@ export async function makeFixture(root: string, clip?: { bytes: Buffer; ext: str
     ]),
   );
   records.set('scene_02', record(s2, [await png(root, 'keyframes/scene_02.png', 150)], { prompt: 'She looks at the sea' }));
+  // Two earlier generations of scene_02 in the content cache, as earlier builds left them.
+  for (const [i, prompt] of ['She stands still', 'She looks back'].entries()) {
+    const bytes = await sharp({ create: { width: 320, height: 180, channels: 3, background: hsl(100 + 40 * i) } }).png().toBuffer();
+    const sha256 = await putBlob(root, bytes);
+    const out: OutputFile = { path: 'keyframes/scene_02.png', sha256, bytes: bytes.length, width: 320, height: 180, mediaType: 'image/png' };
+    const old = record(s2, [out], { prompt, seedRequested: 11 + i, seed: 11 + i, createdAt: `2024-12-0${i + 1}T10:00:00.000Z` });
+    await putKeyRecord(root, { ...old, key: createHash('sha256').update(`scene_02 ${prompt}`).digest('hex') });
+  }
   records.set('scene_03', record(s3, [await png(root, 'keyframes/scene_03.png', 320)]));
   await png(root, 'keyframes/scene_03.png', 330); // hand-edited after the build
   records.set('seg_01', record(seg1, [await animatedWebp(root, 'segments/seg_01.webp')]));
   if (clip) {
     const out = await put(root, `segments/seg_02.${clip.ext}`, clip.bytes, clip.mediaType);
     records.set('seg_02', record(seg2[0]!, [out], { costUsd: 1.4 }));
+    const film = await put(root, 'film/cliff-dreams.mp4', await makeMp4(path.join(root, 'film/cliff-dreams.mp4'), 8), 'video/mp4');
+    records.set('film', { ...record(seg2[0]!, [film], { costUsd: 0 }), node: 'film', kind: 'film', provider: 'local', model: 'ffmpeg' });
   }
 
   const project: ResolvedProject = {
@@ -163,6 +215,29 @@ export async function makeFixture(root: string, clip?: { bytes: Buffer; ext: str
     ['seg_01', { status: 'uptodate', reasons: [] }],
   ]);
   if (clip) status.set('seg_02', { status: 'uptodate', reasons: [] });
-  const failures = new Map([['scene_04', 'gemini-2.5-flash-image: prompt blocked (SAFETY) <no image returned>']]);
+  // The project's model is Gemini; the last attempt was its fal fallback.
+  const failures = new Map([['scene_04', { error: 'fal-ai/flux/schnell: 422 <no image returned>', model: 'fal-ai/flux/schnell' }]]);
   return { project, records, status, failures };
 }
+
+/** A small draft project with takes to choose, comments and every map style `pick:` can land in. */
+export const PICK_YAML = `# yaml-language-server: $schema=./schema.json
+aivp: 1                         # format version
+name: picks
+defaults:
+  image: { model: draft, size: 320x180 }
+
+references:
+  hero:                         # a character sheet
+    prompt: "Character sheet"
+    num_images: 4
+    pick: 2   # the blue one
+style: { prompt: "stormy cliffs", num_images: 2 }   # flow style
+shots:
+  s1:
+    prompt: |
+      a woman
+      on a cliff
+    num_images: 3
+  s2: { prompt: "she turns", input: s1 }
+`;

@@ -1,12 +1,15 @@
 import { request } from 'node:http';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVENTS_PATH, serveGallery, type GalleryServer } from '../../src/gallery/serve.js';
+import { choosePick, projectHash } from '../../src/gallery/pick.js';
+import { EVENTS_PATH, PICK_PATH, serveGallery, type GalleryServer } from '../../src/gallery/serve.js';
+import { PICK_YAML } from './fixture.js';
 
 let tmp: string;
 let server: GalleryServer;
+let projectDir: string;
 
 beforeAll(async () => {
   tmp = await mkdtemp(path.join(os.tmpdir(), 'aivp-serve-'));
@@ -16,7 +19,9 @@ beforeAll(async () => {
   await writeFile(path.join(dir, 'media', 'clip.mp4'), Buffer.from('0123456789'));
   for (const ext of ['webp', 'png', 'jpg', 'webm']) await writeFile(path.join(dir, 'media', `a.${ext}`), 'x');
   await writeFile(path.join(tmp, 'secret.txt'), 'outside the gallery');
-  server = await serveGallery({ dir });
+  projectDir = path.join(tmp, 'project');
+  await mkdir(projectDir);
+  server = await serveGallery({ dir, onPick: (req) => choosePick(projectDir, req) });
 });
 
 afterAll(async () => {
@@ -24,19 +29,29 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-/** A raw request, so the path reaches the server exactly as written (fetch would normalise `..`). */
-function raw(pathname: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+/** A raw request, so the path and headers reach the server exactly as written (fetch would normalise `..` and set Host). */
+function raw(
+  pathname: string,
+  headers: Record<string, string> = {},
+  opts: { method?: string; body?: string; setHost?: boolean } = {},
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   const { hostname, port } = new URL(server.url);
   return new Promise((resolve, reject) => {
-    const req = request({ hostname, port, path: pathname, headers }, (res) => {
+    const req = request({ hostname, port, path: pathname, headers, method: opts.method ?? 'GET', setHost: opts.setHost ?? true }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
       res.on('end', () => resolve({ status: res.statusCode!, body, headers: res.headers }));
     });
     req.on('error', reject);
-    req.end();
+    req.end(opts.body);
   });
+}
+
+/** The session token, as the served page carries it. */
+async function token(): Promise<string> {
+  const html = await (await fetch(server.url)).text();
+  return /<meta name="aivp-session" content="([0-9a-f]+)" data-picks>/.exec(html)![1]!;
 }
 
 describe('serveGallery', () => {
@@ -49,7 +64,8 @@ describe('serveGallery', () => {
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
     const body = await res.text();
     expect(body).toContain('<h1>hi</h1>');
-    expect(body).toMatch(new RegExp(`<script>new EventSource\\("${EVENTS_PATH}"\\).*</script></body>`));
+    expect(body).toMatch(/<meta name="aivp-session" content="[0-9a-f]{48}" data-picks><script>\(\(\) => \{[\s\S]*new EventSource\("\/__aivp\/events"\)[\s\S]*<\/script><\/body>/);
+    expect(EVENTS_PATH).toBe('/__aivp/events');
   });
 
   it.each([
@@ -94,5 +110,87 @@ describe('serveGallery', () => {
     while (!text.includes('event: reload')) text += decoder.decode((await reader.read()).value);
     expect(text).toContain('event: reload\ndata: {}\n\n');
     await reader.cancel();
+  });
+
+  it('answers only requests addressed to 127.0.0.1 or localhost (DNS rebinding)', async () => {
+    const port = new URL(server.url).port;
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, 'localhost', `LOCALHOST:${port}`]) {
+      expect((await raw('/', { Host: host })).status, host).toBe(200);
+    }
+    for (const host of [`evil.example:${port}`, `127.0.0.1.evil.example:${port}`, `localhost:${Number(port) + 1}`, '[::1]', `127.0.0.1:${port}@evil.example`]) {
+      const res = await raw('/', { Host: host });
+      expect(res.status, host).toBe(403);
+      expect(res.body).toContain('is not this machine');
+      expect(res.body).not.toContain('<h1>');
+    }
+    expect((await raw('/', {}, { setHost: false })).status).toBe(400); // Node refuses HTTP/1.1 without Host
+    expect((await raw('/media/clip.mp4', { Host: 'evil.example' })).status).toBe(403);
+    expect((await raw(EVENTS_PATH, { Host: 'evil.example' })).status).toBe(403);
+  });
+
+  it('keeps the page from being framed by another site', async () => {
+    const res = await fetch(server.url);
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+    expect(res.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+  });
+});
+
+describe('choosing a take through the server', () => {
+  const file = () => path.join(projectDir, 'aivp.project.yaml');
+  const origin = () => server.url.replace(/\/$/, '');
+  const host = () => new URL(server.url).host;
+  const body = (extra: Record<string, unknown> = {}) => JSON.stringify({ node: 's1', pick: 2, hash: projectHash(PICK_YAML), ...extra });
+  const post = async (headers: Record<string, string>, payload = body()) =>
+    raw(PICK_PATH, { Host: host(), Origin: origin(), 'Content-Type': 'application/json', 'X-Aivp-Token': await token(), ...headers }, { method: 'POST', body: payload });
+
+  beforeAll(async () => {
+    await writeFile(file(), PICK_YAML);
+  });
+
+  it.each([
+    ['a wrong token', { 'X-Aivp-Token': 'f'.repeat(48) }, undefined, 403, 'session token'],
+    ['no token', { 'X-Aivp-Token': '' }, undefined, 403, 'session token'],
+    ['another origin', { Origin: 'http://evil.example' }, undefined, 403, 'only be chosen from this gallery page'],
+    ['no origin', { Origin: '' }, undefined, 403, 'only be chosen from this gallery page'],
+    ['a cross-site fetch', { 'Sec-Fetch-Site': 'cross-site' }, undefined, 403, 'only be chosen from this gallery page'],
+    ['a wrong Host', { Host: 'evil.example' }, undefined, 403, 'is not this machine'],
+    ['a form post', { 'Content-Type': 'application/x-www-form-urlencoded' }, undefined, 415, 'application/json'],
+    ['an out-of-range pick', {}, body({ pick: 9 }), 422, 'pick must be 1 to 3'],
+    ['another field', {}, JSON.stringify({ node: 's1', prompt: 'pwned', hash: projectHash(PICK_YAML) }), 400, 'only `pick` can be changed'],
+    ['an extra field', {}, body({ model: 'fal-ai/flux/pro' }), 400, 'only `pick` can be changed'],
+    ['a stale file hash', {}, body({ hash: projectHash('aivp: 1\n') }), 409, 'reload the page'],
+    ['not JSON', {}, 'pick=2', 400, 'not JSON'],
+    ['a huge body', {}, body({ node: 'x'.repeat(10_000) }), 413, 'too large'],
+  ])('refuses %s and leaves the file untouched', async (_what, headers, payload, status, message) => {
+    const res = await post(headers as Record<string, string>, payload);
+    expect(res.status).toBe(status);
+    expect(res.body).toContain(message);
+    expect(await readFile(file(), 'utf8')).toBe(PICK_YAML);
+  });
+
+  it('refuses a GET', async () => {
+    expect((await raw(PICK_PATH)).status).toBe(405);
+  });
+
+  it('writes the pick for a request from its own page', async () => {
+    const res = await post({});
+    expect(res).toMatchObject({ status: 200, body: 's1: pick: 2 written to aivp.project.yaml' });
+    expect(await readFile(file(), 'utf8')).toBe(PICK_YAML.replace('    num_images: 3\n', '    num_images: 3\n    pick: 2\n'));
+    // The page's hash is now stale: a second choice from it is refused.
+    expect((await post({}, body({ pick: 3 }))).status).toBe(409);
+  });
+});
+
+describe('a server without picks', () => {
+  it('offers no choice', async () => {
+    const plain = await serveGallery({ dir: path.join(tmp, 'gallery') });
+    try {
+      const html = await (await fetch(plain.url)).text();
+      expect(html).toMatch(/<meta name="aivp-session" content="[0-9a-f]{48}"><script>/);
+      const res = await fetch(new URL(PICK_PATH, plain.url), { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } });
+      expect(res.status).toBe(404);
+    } finally {
+      await plain.close();
+    }
   });
 });

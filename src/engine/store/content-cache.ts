@@ -106,6 +106,13 @@ export async function getKeyRecord(root: string, key: string): Promise<NodeRecor
   return present.every(Boolean) ? rec : undefined;
 }
 
+/** Every key record whose outputs are all in the cache: each generation the cache can restore. */
+export async function listKeyRecords(root: string): Promise<NodeRecord[]> {
+  const names = (await list(join(root, CACHE_DIR, 'keys'))).filter((n) => n.endsWith('.json') && KEY_RE.test(n.slice(0, -5)));
+  const recs = await Promise.all(names.map((n) => getKeyRecord(root, n.slice(0, -5))));
+  return recs.filter((r): r is NodeRecord => r !== undefined);
+}
+
 /** Drops key records not in keepKeys and blobs neither in keepSha256s nor listed by a kept key. */
 export async function gc(root: string, keepSha256s: Set<string>, keepKeys: Set<string>): Promise<GcResult> {
   const cache = join(root, CACHE_DIR);

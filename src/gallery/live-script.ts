@@ -1,0 +1,46 @@
+// The script the live server adds to the page: reload on the server's signal and, when the
+// server applies picks, a "use this take" button on each take that is not the pick. The answer
+// to a pick is the rebuild's reload; a 409 (the file was edited meanwhile) reloads at once.
+// Plain browser JavaScript in a string: the page has no build step and loads nothing else.
+export const LIVE_SCRIPT = `(() => {
+  const session = document.querySelector('meta[name="aivp-session"]');
+  new EventSource("/__aivp/events").addEventListener("reload", () => location.reload());
+  if (!session || !session.hasAttribute("data-picks")) return;
+  const hash = document.querySelector('meta[name="aivp-project"]')?.content;
+  const toast = document.createElement("div");
+  toast.id = "aivp-toast";
+  toast.setAttribute("role", "status");
+  document.body.append(toast);
+  const say = (text, bad) => {
+    toast.textContent = text;
+    toast.className = bad ? "show bad" : "show";
+  };
+  const choose = async (node, pick) => {
+    for (const b of document.querySelectorAll(".use-take")) b.disabled = true;
+    say("Writing pick: " + pick + " for " + node + "\\u2026");
+    try {
+      const res = await fetch("/__aivp/pick", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-Aivp-Token": session.content },
+        body: JSON.stringify({ node, pick, hash }),
+      });
+      const text = await res.text();
+      if (res.ok) return say(text + " \\u2014 rebuilding\\u2026");
+      say(text, true);
+      if (res.status === 409) setTimeout(() => location.reload(), 1500);
+    } catch (err) {
+      say("aivp watch is not answering: " + err.message, true);
+    }
+    for (const b of document.querySelectorAll(".use-take")) b.disabled = false;
+  };
+  document.documentElement.classList.add("live");
+  for (const take of document.querySelectorAll("[data-pickable] .take:not(.picked)")) {
+    const node = take.closest("[data-node]").dataset.node;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "use-take";
+    button.textContent = "use this take";
+    button.addEventListener("click", () => choose(node, Number(take.dataset.take)));
+    take.append(button);
+  }
+})();`;
