@@ -10,6 +10,7 @@ import { formatDiagnostic, UsageError } from '../errors.js';
 import { loadProject } from '../project/load.js';
 import type { ResolvedProject } from '../project/types.js';
 import { createProviders, missingCredentials } from '../providers/index.js';
+import { openTeamCache } from '../remote/index.js';
 import { formatPlan } from './format.js';
 import { onInterrupt } from './interrupt.js';
 import { jsonRenderer } from './render/json.js';
@@ -22,9 +23,12 @@ export interface PlanFlags {
 
 export async function planCommand(dir: string, targets: string[], flags: PlanFlags): Promise<number> {
   const project = await loadAndWarn(dir, flags.json ? 'none' : 'text');
-  const prepared = await prepareBuild(project, { draft: flags.draft, targets });
+  const env = loadEnv(project.root);
+  const team = flags.draft ? undefined : await openTeamCache(project, env);
+  team?.attach((message) => process.stderr.write(`warning: ${message}\n`));
+  const prepared = await prepareBuild(project, { draft: flags.draft, targets, team });
   const { plan } = prepared;
-  const missing = missingKeys(prepared, loadEnv(project.root));
+  const missing = missingKeys(prepared, env);
   if (flags.json) {
     const doc = { entries: plan.entries, estimateUsd: plan.estimateUsd, unpriced: plan.unpriced, missingKeys: missing, warnings: project.warnings };
     process.stdout.write(`${JSON.stringify(doc)}\n`);
@@ -45,8 +49,9 @@ export interface BuildFlags extends PlanFlags {
 export async function buildCommand(dir: string, targets: string[], flags: BuildFlags): Promise<number> {
   const project = await loadAndWarn(dir, flags.json ? 'events' : 'text');
   const force = flags.force === true ? true : Array.isArray(flags.force) ? flags.force : undefined;
-  const prepared = await prepareBuild(project, { draft: flags.draft, targets, force });
   const env = loadEnv(project.root);
+  const team = flags.draft ? undefined : await openTeamCache(project, env);
+  const prepared = await prepareBuild(project, { draft: flags.draft, targets, force, team });
   const unavailable = refuseBeforeSpending(project, prepared, flags, env);
   const release = await acquireBuildLock(project.root);
   try {

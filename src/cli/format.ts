@@ -5,6 +5,10 @@ import type { PlanEntry } from '../engine/plan-types.js';
 
 export { formatUsd };
 
+export function formatBytes(n: number): string {
+  return n < 1e6 ? `${(n / 1e3).toFixed(n && n < 1e3 ? 1 : 0)} kB` : `${(n / 1e6).toFixed(1)} MB`;
+}
+
 const LABEL: Record<string, string> = {
   new: 'new', stale: 'stale', uptodate: 'up to date', cached: 'from cache', modified: 'modified', source: 'source', blocked: 'blocked',
 };

@@ -47,7 +47,7 @@ export async function assess(
       return { status: 'uptodate', reasons, key, inputs, pickedSha256: current[pick - 1] };
     }
     const cached = await ws.cachedRecord(key);
-    if (cached) return { status: 'cached', reasons: ['output missing: restored from the cache'], key, inputs, cached };
+    if (cached) return { status: 'cached', reasons: [`output missing: restored from the ${cacheName(ws, cached)}`], key, inputs, cached };
     return { status: 'stale', reasons: ['output missing'], key, inputs };
   }
   if (!record && !force) {
@@ -65,8 +65,12 @@ export async function assess(
   }
   const reasons = force ? ['forced'] : record ? changeReasons(node, record, inputs) : [];
   const cached = force ? undefined : await ws.cachedRecord(key);
-  if (cached) return { status: 'cached', reasons: [...reasons, 'restored from the cache'], key, inputs, cached };
+  if (cached) return { status: 'cached', reasons: [...reasons, `restored from the ${cacheName(ws, cached)}`], key, inputs, cached };
   return { status: record ? 'stale' : 'new', reasons, key, inputs };
+}
+
+function cacheName(ws: Workspace, cached: NodeRecord): string {
+  return ws.team?.owns(cached) ? 'team cache' : 'cache';
 }
 
 /**

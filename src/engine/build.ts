@@ -6,6 +6,7 @@ import type { ResolvedProject } from '../project/types.js';
 import { routeProvider } from '../providers/models.js';
 import type { ProviderId } from '../providers/types.js';
 import { planBuild, type BuildPlan } from './plan.js';
+import type { TeamCache } from './team.js';
 import { openWorkspace, type Workspace } from './workspace.js';
 
 export interface PrepareOptions {
@@ -13,6 +14,8 @@ export interface PrepareOptions {
   targets?: string[];
   /** Node names or globs to regenerate; `true` forces every selected node. */
   force?: string[] | true;
+  /** Consulted for stale nodes after the local content cache; never for a draft build (drafts are free). */
+  team?: TeamCache;
 }
 
 export interface PreparedBuild {
@@ -29,7 +32,7 @@ export async function prepareBuild(project: ResolvedProject, opts: PrepareOption
   const force = opts.force === true
     ? new Set(selected)
     : opts.force?.length ? selectTargets(graph, opts.force, { withDeps: false }) : new Set<string>();
-  const ws = await openWorkspace(project);
+  const ws = await openWorkspace(project, opts.draft ? undefined : opts.team);
   const plan = await planBuild(ws, graph, { selected, force });
   return { graph, ws, selected, force, plan };
 }

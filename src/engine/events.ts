@@ -2,6 +2,7 @@
 // NDJSON), watch mode and tests subscribe; the engine imports none of them.
 import type { Progress } from '../providers/types.js';
 import type { PlanEntry } from './plan-types.js';
+import type { TeamCacheStats } from './team.js';
 
 export type NodeOutcome = 'built' | 'cached' | 'uptodate';
 
@@ -14,6 +15,8 @@ export interface BuildSummary {
   spentUsd: number;
   durationMs: number;
   interrupted: boolean;
+  /** With a team cache: nodes restored from it, and what moved each way. */
+  team?: TeamCacheStats & { restored: number };
 }
 
 export type BuildEvent =
@@ -22,7 +25,7 @@ export type BuildEvent =
   | { type: 'node:progress'; node: string; progress: Progress }
   | { type: 'node:retry'; node: string; attempt: number; delayMs: number; error: string }
   | { type: 'node:fallback'; node: string; from: string; to: string; error: string }
-  | { type: 'node:done'; node: string; outcome: NodeOutcome; costUsd: number; durationMs: number; outputs: string[] }
+  | { type: 'node:done'; node: string; outcome: NodeOutcome; costUsd: number; durationMs: number; outputs: string[]; from?: 'team' }
   | { type: 'node:failed'; node: string; error: string }
   | { type: 'node:skipped'; node: string; reason: string }
   | { type: 'warning'; message: string; node?: string; file?: string; line?: number; col?: number; field?: string; hint?: string }

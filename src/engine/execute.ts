@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import type { GraphNode } from '../graph/types.js';
 import type { Provider, ProviderId } from '../providers/types.js';
-import { assess } from './assess.js';
+import { assess, type Assessment } from './assess.js';
 import type { PreparedBuild } from './build.js';
 import { BuildControl } from './control.js';
 import type { BuildListener, BuildSummary } from './events.js';
@@ -17,6 +17,7 @@ import { Schedule } from './schedule.js';
 import { ProviderSlots } from './slots.js';
 import { BuildStatus } from './status.js';
 import { removeStaleTemps } from './store/atomic.js';
+import type { TeamCache } from './team.js';
 
 export interface ExecuteOptions {
   /** The plan to carry out, with its graph, workspace, selection and forced nodes. */
@@ -50,11 +51,22 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
   const { ws } = opts.prepared;
   // Temp files of writers killed mid-write (kill -9, power loss) are the only trace they leave.
   await Promise.all(Object.values(ws.project.paths).map((d) => removeStaleTemps(join(ws.root, d))));
+  if (ws.team) startTeamCache(ws.team, opts);
   const builder = new Builder(opts, status);
   await builder.run();
   await builder.settle();
+  // Interrupted: unfinished uploads are abandoned (`aivp cache push` sends them).
+  if (ws.team && !opts.signal.aborted) await ws.team.settle();
   await ws.save();
-  return status.done();
+  return status.done(ws.team?.stats());
+}
+
+/** Warnings go to the build's listener; downloads start now, so restores later only copy. */
+function startTeamCache(team: TeamCache, opts: ExecuteOptions): void {
+  team.attach((message) => opts.emit({ type: 'warning', message }));
+  for (const a of opts.prepared.plan.assessments.values()) {
+    if (a.status === 'cached' && team.owns(a.cached!)) for (const o of a.cached!.outputs) void team.fetchBlob(o);
+  }
 }
 
 class Builder {
@@ -198,7 +210,7 @@ class Builder {
     const t0 = Date.now();
     const inputs = await resolveInputs(ws, node, this.picked);
     if ('pending' in inputs) throw new Error(`internal: ${node.name} dispatched before ${inputs.pending.join(', ')}`);
-    const a = await assess(ws, node, inputs, force.has(node.name));
+    let a = await assess(ws, node, inputs, force.has(node.name));
     const record = ws.records.get(node.name);
     if (a.status !== 'stale' && a.status !== 'new') release();
     if (a.status === 'uptodate' || a.status === 'modified' || a.status === 'source') {
@@ -208,13 +220,40 @@ class Builder {
       return a.pickedSha256 && path ? { sha256: a.pickedSha256, path } : undefined;
     }
     if (a.status === 'cached') {
+      const fromTeam = ws.team?.owns(a.cached!) ?? false;
       const rec = await restoreNode(this.nodeCtx, node, a);
-      this.status.restored(node.name, rec, Date.now() - t0);
-      return pickedOf(rec, node);
+      if (rec) {
+        this.status.restored(node.name, rec, Date.now() - t0, fromTeam);
+        return pickedOf(rec, node);
+      }
+      // The team cache's copy could not be had (it is off now): generate after all, on a slot again.
+      a = await assess(ws, node, inputs, force.has(node.name));
+      const again = await this.takeSlotAgain(node.provider);
+      try {
+        return await this.generate(node, a, t0, again);
+      } finally {
+        again();
+      }
     }
+    return this.generate(node, a, t0, release);
+  }
+
+  private async generate(node: GraphNode, a: Assessment, t0: number, release: () => void): Promise<Picked> {
     const rec = await generateNode(this.nodeCtx, node, a, t0, release);
+    this.opts.prepared.ws.team?.publish(rec);
     this.status.built(node.name, rec);
     return pickedOf(rec, node);
+  }
+
+  /** A provider slot for a node that gave its own back before it knew it had to generate. */
+  private async takeSlotAgain(p: ProviderId): Promise<() => void> {
+    while (this.slots.inUse(p) >= this.concurrency(p)) await this.slots.freed();
+    this.slots.take(p);
+    let held = true;
+    return () => {
+      if (held) this.slots.give(p);
+      held = false;
+    };
   }
 
   /** Waits for the chores providers left running after their requests. */

@@ -46,16 +46,25 @@ export class Superseded extends Error {
   }
 }
 
-/** Outputs restored from the content cache under this node's paths, and its record. */
-export async function restoreNode(ctx: NodeRunContext, node: GraphNode, a: Assessment): Promise<NodeRecord> {
+/**
+ * Outputs restored from the content cache under this node's paths, and its record. A record from
+ * the team cache first brings every missing blob into the local cache; undefined when one could
+ * not be had (the team cache is off from then on, and the caller generates instead).
+ */
+export async function restoreNode(ctx: NodeRunContext, node: GraphNode, a: Assessment): Promise<NodeRecord | undefined> {
   const { ws } = ctx;
   const cached = a.cached!;
-  const outputs: OutputFile[] = [];
-  for (const [i, o] of cached.outputs.entries()) {
-    const path = withExt(node.outputs[i] ?? node.outputs[0], extOf(o.path));
-    if ((await ws.hash(path)) !== o.sha256) await restoreBlob(ws.root, o.sha256, join(ws.root, path));
-    outputs.push({ ...o, path });
+  const team = ws.team?.owns(cached) ? ws.team : undefined;
+  const paths = cached.outputs.map((o, i) => withExt(node.outputs[i] ?? node.outputs[0], extOf(o.path)));
+  const missing = await Promise.all(cached.outputs.map(async (o, i) => (await ws.hash(paths[i])) !== o.sha256));
+  if (team) {
+    const fetched = await Promise.all(cached.outputs.map((o, i) => !missing[i] || team.fetchBlob(o)));
+    if (!fetched.every(Boolean)) return undefined;
+    // Later builds restore it locally, even offline.
+    await putKeyRecord(ws.root, cached);
   }
+  for (const [i, o] of cached.outputs.entries()) if (missing[i]) await restoreBlob(ws.root, o.sha256, join(ws.root, paths[i]));
+  const outputs: OutputFile[] = cached.outputs.map((o, i) => ({ ...o, path: paths[i] }));
   const rec: NodeRecord = { ...cached, node: node.name, kind: node.kind, outputs, pick: pickIndex(node) + 1, restoredAt: new Date().toISOString() };
   await commitRecord(ws, node, rec);
   return rec;

@@ -2,12 +2,15 @@
 // count in the summary, so the executor never touches either directly.
 import type { BuildListener, BuildSummary } from './events.js';
 import type { NodeRecord } from './record-types.js';
+import type { TeamCacheStats } from './team.js';
 
 export class BuildStatus {
   private readonly started = Date.now();
   private readonly summary: BuildSummary = {
     built: 0, cached: 0, uptodate: 0, failed: 0, skipped: 0, spentUsd: 0, durationMs: 0, interrupted: false,
   };
+
+  private teamRestored = 0;
 
   constructor(readonly emit: BuildListener) {}
 
@@ -24,9 +27,11 @@ export class BuildStatus {
     this.emit({ type: 'node:done', node, outcome: 'uptodate', costUsd: 0, durationMs: 0, outputs: [] });
   }
 
-  restored(node: string, rec: NodeRecord, durationMs: number): void {
+  restored(node: string, rec: NodeRecord, durationMs: number, fromTeam: boolean): void {
     this.summary.cached++;
-    this.emit({ type: 'node:done', node, outcome: 'cached', costUsd: 0, durationMs, outputs: rec.outputs.map((o) => o.path) });
+    if (fromTeam) this.teamRestored++;
+    const from = fromTeam ? ('team' as const) : undefined;
+    this.emit({ type: 'node:done', node, outcome: 'cached', costUsd: 0, durationMs, outputs: rec.outputs.map((o) => o.path), from });
   }
 
   built(node: string, rec: NodeRecord): void {
@@ -46,9 +51,10 @@ export class BuildStatus {
     this.emit({ type: 'node:skipped', node, reason });
   }
 
-  /** The final summary, also sent as `build:done`. */
-  done(): BuildSummary {
-    const summary = { ...this.summary, spentUsd: Math.round(this.summary.spentUsd * 10_000) / 10_000, durationMs: Date.now() - this.started };
+  /** The final summary, also sent as `build:done`; with a team cache, what it restored and moved. */
+  done(team?: TeamCacheStats): BuildSummary {
+    const summary: BuildSummary = { ...this.summary, spentUsd: Math.round(this.summary.spentUsd * 10_000) / 10_000, durationMs: Date.now() - this.started };
+    if (team) summary.team = { ...team, restored: this.teamRestored };
     this.emit({ type: 'build:done', summary });
     return summary;
   }

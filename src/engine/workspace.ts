@@ -1,5 +1,5 @@
-// The project's build state as the engine sees it: records, the stat cache and the content cache,
-// opened once per build. Every file the engine reads or hashes goes through here.
+// The project's build state as the engine sees it: records, the stat cache, the content cache and
+// the team cache when there is one, opened once per build. Every file the engine reads or hashes goes through here.
 import { readdir } from 'node:fs/promises';
 import { dirname, extname, join, posix } from 'node:path';
 import type { GraphNode } from '../graph/types.js';
@@ -8,6 +8,7 @@ import type { NodeRecord } from './record-types.js';
 import { getKeyRecord } from './store/content-cache.js';
 import { readAllRecords } from './store/records.js';
 import { openStatCache } from './store/stat-cache.js';
+import type { TeamCache } from './team.js';
 
 export const MEDIA_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp', 'mp4', 'webm', 'mov'];
 
@@ -19,8 +20,9 @@ export interface Workspace {
   hash(rel: string): Promise<string | undefined>;
   /** Current hash of each output a record lists (undefined where the file is gone). */
   currentHashes(record: NodeRecord): Promise<(string | undefined)[]>;
-  /** The record the content cache holds for a key, when all its blobs are there. */
+  /** The record the local content cache holds for a key (when all its blobs are there), else the team cache's. */
   cachedRecord(key: string): Promise<NodeRecord | undefined>;
+  team?: TeamCache;
   /** Files at a node's output paths (any media extension) when it has no record; all or nothing. */
   untrackedOutputs(node: GraphNode): Promise<{ path: string; sha256: string }[]>;
   /** Bytes hashed so far (zero on a no-op build with a warm stat cache). */
@@ -28,7 +30,7 @@ export interface Workspace {
   save(): Promise<void>;
 }
 
-export async function openWorkspace(project: ResolvedProject): Promise<Workspace> {
+export async function openWorkspace(project: ResolvedProject, team?: TeamCache): Promise<Workspace> {
   const root = project.root;
   const [records, stat] = await Promise.all([readAllRecords(root, project.paths.metadata), openStatCache(root)]);
   const listings = new Map<string, Promise<Set<string>>>();
@@ -60,7 +62,8 @@ export async function openWorkspace(project: ResolvedProject): Promise<Workspace
     records,
     hash,
     currentHashes: (record) => Promise.all(record.outputs.map((o) => hash(o.path))),
-    cachedRecord: async (key) => getKeyRecord(root, key),
+    cachedRecord: async (key) => (await getKeyRecord(root, key)) ?? team?.lookup(key),
+    team,
     async untrackedOutputs(node) {
       const found: { path: string; sha256: string }[] = [];
       for (const planned of node.outputs) {

@@ -4,6 +4,7 @@ import { readFile, realpath } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { routeProvider } from '../providers/models.js';
+import { parseRemoteUrl, REMOTE_URL_HINT, REMOTE_URL_PATTERN } from '../remote/target.js';
 import { applyChain, checkCycles, checkLinks, checkNodeRules, checkUniqueNames, type Entry } from './check.js';
 import { checkInside, checkSourceFile, expandDir, type PathRules } from './files.js';
 import { checkDuration, checkImageInputs, checkKeyframeAspect, checkKeyframes, checkModel } from './models-check.js';
@@ -12,7 +13,7 @@ import { collectNodes, normalizeRel, obj, resolveNode, str, type Obj, type Resol
 import { checkSchema } from './schema.js';
 import { findKeyLikeFields, findKeyValues, KEY_MESSAGE_HINT } from './secrets.js';
 import { parseSource, type Path, type Source } from './source.js';
-import type { ImageNode, PathsConfig, PriceOverride, ProviderSettings, ResolvedProject } from './types.js';
+import type { CacheConfig, ImageNode, PathsConfig, PriceOverride, ProviderSettings, ResolvedProject } from './types.js';
 
 const DEFAULT_PATHS: PathsConfig = { references: 'references', keyframes: 'keyframes', segments: 'segments', metadata: 'metadata' };
 const PROVIDERS = ['fal', 'google', 'draft'] as const;
@@ -127,9 +128,21 @@ async function resolveProject(root: string, file: string, source: Source, data: 
     budget: typeof data.budget === 'number' ? data.budget : undefined,
     prices,
     paths,
+    cache: resolveCache(obj(data.cache), report),
     nodes: entries.map((e) => e.node),
     warnings: [],
   };
+}
+
+/** The schema checks the shape of `cache.remote`; the prefix's segments are checked here. */
+function resolveCache(given: Obj, report: Reporter): CacheConfig {
+  const remote = str(given.remote);
+  if (remote === undefined || !new RegExp(REMOTE_URL_PATTERN).test(remote)) return {};
+  if (!parseRemoteUrl(remote)) {
+    report.error(['cache', 'remote'], '`remote` has an empty, `.` or `..` segment in its prefix', { hint: REMOTE_URL_HINT });
+    return {};
+  }
+  return { remote };
 }
 
 function checkModelFields(fields: Obj, media: 'image' | 'video', path: Path, report: Reporter): void {

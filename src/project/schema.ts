@@ -37,6 +37,7 @@ const TYPE_WORDS: Record<string, string> = {
 const PATTERN_WORDS: Record<string, string> = {
   size: 'square, portrait, landscape, WxH (e.g. 1280x720) or W:H (e.g. 16:9)',
   aspect_ratio: 'W:H, e.g. 16:9',
+  remote: 's3://bucket or s3://bucket/prefix (endpoint and credentials come from the AWS environment)',
 };
 
 function pathOf(error: ErrorObject): Path {

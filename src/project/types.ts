@@ -79,6 +79,11 @@ export interface PriceOverride {
   per_second?: number;
 }
 
+export interface CacheConfig {
+  /** `cache.remote`: the team cache location as written (`s3://bucket/prefix`); the environment may override it. */
+  remote?: string;
+}
+
 export interface ResolvedProject {
   /** Absolute path of the project folder. */
   root: string;
@@ -90,6 +95,7 @@ export interface ResolvedProject {
   budget?: number;
   prices: Record<string, PriceOverride>;
   paths: PathsConfig;
+  cache: CacheConfig;
   /** In file order: references, style, shots (story order), segments. */
   nodes: ProjectNode[];
   warnings: Diagnostic[];

@@ -199,6 +199,7 @@ export async function makeFixture(root: string, clip?: { bytes: Buffer; ext: str
     providers: {},
     prices: {},
     paths: { references: 'references', keyframes: 'keyframes', segments: 'segments', metadata: 'metadata' },
+    cache: {},
     nodes: [mentor, places, hero, style, s1, s2, s3, s4, s5, seg1, ...seg2],
     warnings: [],
   };

@@ -52,7 +52,7 @@ describe('aivp.project.schema.json', () => {
       ['keyframes', 'prompt', 'model', 'duration', 'aspect_ratio', 'position', 'params', 'retries', 'timeout', 'fallback', 'output'].sort(),
     );
     expect(Object.keys(schema.properties).sort()).toEqual(
-      ['aivp', 'name', 'vars', 'defaults', 'providers', 'budget', 'prices', 'paths', 'references', 'style', 'shots', 'segments'].sort(),
+      ['aivp', 'name', 'vars', 'defaults', 'providers', 'budget', 'prices', 'paths', 'cache', 'references', 'style', 'shots', 'segments'].sort(),
     );
   });
 });

@@ -58,7 +58,7 @@ export function listrRenderer(plan: BuildPlan): BuildListener {
         if (row) row.detail = `retrying in ${(e.delayMs / 1000).toFixed(1)} s (${e.error})`;
         break;
       case 'node:done':
-        if (row?.task && !row.settled) row.task.title = `${e.node}  ${e.outcome === 'built' ? `built ${formatUsd(e.costUsd)}` : e.outcome === 'cached' ? 'from cache' : 'up to date'}`;
+        if (row?.task && !row.settled) row.task.title = `${e.node}  ${e.outcome === 'built' ? `built ${formatUsd(e.costUsd)}` : e.outcome === 'cached' ? (e.from === 'team' ? 'from team cache' : 'from cache') : 'up to date'}`;
         row?.settle();
         break;
       case 'node:failed':

@@ -1,7 +1,7 @@
 // Plain lines for logs and pipes: one line per thing that happened, no cursor movement.
 import type { BuildListener, BuildSummary } from '../../engine/events.js';
 import type { PlanEntry } from '../../engine/plan-types.js';
-import { formatUsd, totalEstimate } from '../format.js';
+import { formatBytes, formatUsd, totalEstimate } from '../format.js';
 
 export function plainRenderer(write: (line: string) => void = (l) => process.stderr.write(l)): BuildListener {
   const out = (s: string) => write(`${s}\n`);
@@ -22,7 +22,8 @@ export function plainRenderer(write: (line: string) => void = (l) => process.std
       case 'node:done':
         if (e.outcome !== 'uptodate') {
           const what = e.outcome === 'built' ? 'built   ' : 'cached  ';
-          out(`${what} ${e.node} -> ${e.outputs.join(', ')}${e.outcome === 'built' ? ` (${(e.durationMs / 1000).toFixed(1)} s, ${formatUsd(e.costUsd)})` : ''}`);
+          const detail = e.outcome === 'built' ? ` (${(e.durationMs / 1000).toFixed(1)} s, ${formatUsd(e.costUsd)})` : e.from === 'team' ? ' (from team cache)' : '';
+          out(`${what} ${e.node} -> ${e.outputs.join(', ')}${detail}`);
         }
         break;
       case 'node:failed':
@@ -53,5 +54,10 @@ export function summaryLine(s: BuildSummary): string {
   const parts = [`${s.built} built`, `${s.cached} from cache`, `${s.uptodate} up to date`];
   if (s.failed) parts.push(`${s.failed} failed`);
   if (s.skipped) parts.push(`${s.skipped} skipped`);
-  return `${s.interrupted ? 'Interrupted: ' : 'Done: '}${parts.join(', ')}; spent ${formatUsd(s.spentUsd)} in ${(s.durationMs / 1000).toFixed(1)} s`;
+  const team = s.team ? `; team cache: ${teamLine(s.team)}` : '';
+  return `${s.interrupted ? 'Interrupted: ' : 'Done: '}${parts.join(', ')}; spent ${formatUsd(s.spentUsd)} in ${(s.durationMs / 1000).toFixed(1)} s${team}`;
+}
+
+function teamLine(t: NonNullable<BuildSummary['team']>): string {
+  return `${t.restored} restored (${formatBytes(t.downloadedBytes)} down), ${t.uploaded} uploaded (${formatBytes(t.uploadedBytes)} up)`;
 }

@@ -1,0 +1,202 @@
+// Two project folders with separate .aivp/ are two machines sharing one team cache on a real
+// S3-protocol server (s3rver), built by the CLI binary through the real AWS SDK against the fake fal.
+import { createServer } from 'node:net';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { events, runCli } from '../cli/helpers.js';
+import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
+import { startS3, S3_SECRET, type FakeS3 } from '../fakes/s3-server.js';
+import { allFiles, checkRecords, fakeEnv, project, readJson, removeProjects, sha256 } from '../integration/helpers.js';
+
+const YAML = (s2 = 'She turns') => `aivp: 1
+name: team
+defaults:
+  image: { model: fal-ai/flux/dev, size: landscape }
+cache:
+  remote: s3://team/films/team
+references:
+  hero: { prompt: "Character sheet, explorer", size: square, seed: 7 }
+shots:
+  s1: { prompt: "On the cliff", refs: [hero], seed: 11, model: fal-ai/nano-banana-pro/edit }
+  s2: { prompt: "${s2}", input: s1, seed: 12, model: fal-ai/flux/dev/image-to-image }
+`;
+const NODES = ['hero', 's1', 's2'];
+
+let fal: FakeFal;
+let s3: FakeS3;
+beforeEach(async () => {
+  [fal, s3] = await Promise.all([startFakeFal(), startS3()]);
+});
+afterEach(async () => {
+  await Promise.all([fal.close(), s3.close()]);
+});
+afterAll(removeProjects);
+
+const env = (extra: Record<string, string> = {}) => fakeEnv(fal, undefined, { ...s3.env(), ...extra });
+const build = (dir: string, e = env()) => runCli(['-C', dir, 'build', '--json'], { env: e });
+const summaryOf = (stdout: string) => events(stdout).find((e) => e.type === 'build:done')?.summary;
+const warningsOf = (stdout: string) => events(stdout).filter((e) => e.type === 'warning').map((e) => e.message as string);
+
+/** Node name -> bytes of each of its outputs, from its record. */
+async function outputs(dir: string): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const n of NODES) {
+    const rec = await readJson(join(dir, 'metadata', `${n}.json`));
+    out[n] = await Promise.all(rec.outputs.map(async (o: { path: string }) => sha256(await readFile(join(dir, o.path)))));
+  }
+  return out;
+}
+
+// Each test runs several CLI builds; on a loaded machine one build takes a few seconds.
+describe('a team cache shared by two machines', { timeout: 90_000 }, () => {
+  it("machine B's first build pays nothing and gets byte-identical outputs", async () => {
+    const a = await project(YAML());
+    const b = await project(YAML());
+    const first = await build(a);
+    expect(first.stderr).toBe('');
+    expect(first.code).toBe(0);
+    expect(summaryOf(first.stdout)).toMatchObject({ built: 3, team: { restored: 0, uploaded: 3 } });
+    expect(fal.submissions).toHaveLength(3);
+    const stored = await s3.objects();
+    expect(stored.filter((o) => o.key.startsWith('films/team/keys/'))).toHaveLength(3);
+    expect(stored.filter((o) => o.key.startsWith('films/team/blobs/'))).toHaveLength(3);
+    for (const o of stored.filter((o) => o.key.includes('/blobs/'))) expect(sha256(o.body)).toBe(o.key.split('/').pop());
+
+    const second = await build(b);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toBe('');
+    expect(fal.submissions).toHaveLength(3);
+    const done = events(second.stdout).filter((e) => e.type === 'node:done');
+    expect(done.map((e) => [e.node, e.outcome, e.from, e.costUsd]).sort()).toEqual(NODES.map((n) => [n, 'cached', 'team', 0]));
+    const summary = summaryOf(second.stdout);
+    expect(summary).toMatchObject({ built: 0, cached: 3, spentUsd: 0, team: { restored: 3, uploaded: 0, uploadedBytes: 0 } });
+    expect(summary.team.downloadedBytes).toBe(stored.filter((o) => o.key.includes('/blobs/')).reduce((n, o) => n + o.body.length, 0));
+    expect(await outputs(b)).toEqual(await outputs(a));
+    expect(await checkRecords(b)).toEqual(NODES);
+
+    // Recorded like a local restore: the next build is a no-op, and a lost output comes back from the local cache.
+    const third = await build(b);
+    expect(summaryOf(third.stdout)).toMatchObject({ uptodate: 3, cached: 0, team: { restored: 0, downloadedBytes: 0 } });
+    const rec = await readJson(join(b, 'metadata', 's2.json'));
+    await rm(join(b, rec.outputs[0].path));
+    const offline = await build(b, env({ AIVP_CACHE_REMOTE: 'off' }));
+    expect(summaryOf(offline.stdout)).toMatchObject({ cached: 1 });
+    expect(summaryOf(offline.stdout).team).toBeUndefined();
+    expect(fal.submissions).toHaveLength(3);
+  });
+
+  it('the plan shows what the team cache will restore, and the human output says so', async () => {
+    const a = await project(YAML());
+    const b = await project(YAML());
+    await build(a);
+    const plan = await runCli(['-C', b, 'plan', '--json'], { env: env() });
+    expect(plan.code).toBe(0);
+    const entries = JSON.parse(plan.stdout).entries;
+    expect(entries.map((e: { status: string }) => e.status)).toEqual(['cached', 'cached', 'cached']);
+    expect(entries[0].reasons).toContain('restored from the team cache');
+    expect(JSON.parse(plan.stdout).estimateUsd).toBe(0);
+    const text = await runCli(['-C', b, 'build'], { env: env() });
+    expect(text.code).toBe(0);
+    expect(text.stderr).toMatch(/cached +s1 -> keyframes\/s1\.png \(from team cache\)/);
+    expect(text.stderr).toMatch(/team cache: 3 restored \(.* down\), 0 uploaded/);
+  });
+
+  it('an edit paid on one machine is free on the other', async () => {
+    const a = await project(YAML());
+    const b = await project(YAML());
+    await build(a);
+    await build(b);
+    expect(fal.submissions).toHaveLength(3);
+    await writeFile(join(a, 'aivp.project.yaml'), YAML('She turns to the sea'));
+    const paid = await build(a);
+    expect(summaryOf(paid.stdout)).toMatchObject({ built: 1, team: { uploaded: 1 } });
+    expect(fal.submissions).toHaveLength(4);
+    await writeFile(join(b, 'aivp.project.yaml'), YAML('She turns to the sea'));
+    const free = await build(b);
+    expect(summaryOf(free.stdout)).toMatchObject({ built: 0, cached: 1, uptodate: 2, spentUsd: 0, team: { restored: 1 } });
+    expect(fal.submissions).toHaveLength(4);
+    expect(await outputs(b)).toEqual(await outputs(a));
+  });
+
+  it('a tampered blob is refused and regenerated, and the regenerated one replaces its record', async () => {
+    const a = await project(YAML());
+    await build(a);
+    const s1 = await readJson(join(a, 'metadata', 's1.json'));
+    const blobKey = `films/team/blobs/${s1.outputs[0].sha256}`;
+    const original = (await s3.objects()).find((o) => o.key === blobKey)!.body;
+    const tampered = Buffer.from(original);
+    tampered[tampered.length - 100] ^= 0xff;
+    await s3.put(blobKey, tampered);
+    const b = await project(YAML());
+    const run = await build(b);
+    expect(run.code).toBe(0);
+    const warnings = warningsOf(run.stdout);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/blobs\/[0-9a-f]{64} does not match its hash \(got [0-9a-f]{64}\): refused/);
+    // s1 is paid again; the fake's output is deterministic, so s2's key holds and it restores.
+    expect(fal.submissions.map((s) => s.model)).toEqual(['fal-ai/flux/dev', 'fal-ai/nano-banana-pro/edit', 'fal-ai/flux/dev/image-to-image', 'fal-ai/nano-banana-pro/edit']);
+    expect(summaryOf(run.stdout)).toMatchObject({ built: 1, cached: 2, team: { restored: 2, uploaded: 1 } });
+    expect(await checkRecords(b)).toEqual(NODES);
+    const rec = await readJson(join(b, 'metadata', 's1.json'));
+    expect(sha256(await readFile(join(b, rec.outputs[0].path)))).toBe(rec.outputs[0].sha256);
+    // Repaired: a third machine restores everything from B's generation.
+    const c = await project(YAML());
+    const third = await build(c);
+    expect(warningsOf(third.stdout)).toEqual([]);
+    expect(summaryOf(third.stdout)).toMatchObject({ built: 0, team: { restored: 3 } });
+    expect(await outputs(c)).toEqual(await outputs(b));
+  });
+
+  it('nothing secret reaches the bucket', async () => {
+    const a = await project(YAML());
+    await build(a);
+    const objects = await s3.objects();
+    expect(objects.length).toBe(6);
+    const secrets = [fal.key, ...fal.key.split(':'), S3_SECRET, 'AWS_SECRET_ACCESS_KEY', 'FAL_KEY'];
+    for (const o of objects) for (const s of secrets) expect(o.body.includes(s), `${o.key} contains ${s}`).toBe(false);
+    const manifest = JSON.parse(objects.find((o) => o.key.includes('/keys/'))!.body.toString());
+    expect(Object.keys(manifest)).not.toContain('restoredAt');
+    expect(manifest.outputs[0]).toMatchObject({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), mediaType: 'image/png' });
+  });
+});
+
+describe('a team cache that is down or refuses costs one warning and nothing else', { timeout: 60_000 }, () => {
+  async function closedPort(): Promise<number> {
+    const server = createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const { port } = server.address() as { port: number };
+    await new Promise((r) => server.close(r));
+    return port;
+  }
+
+  it.each([
+    ['down (a closed port)', async () => ({ AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${await closedPort()}` }), /unavailable \(.*ECONNREFUSED/],
+    ['refusing (wrong credentials: 403)', async () => ({ AWS_ACCESS_KEY_ID: 'NOT-A-TEAM-MEMBER' }), /unavailable \(.*HTTP 403/],
+  ])('a store %s', async (_what, extra, message) => {
+    const dir = await project(YAML());
+    const t0 = Date.now();
+    const run = await build(dir, env(await extra()));
+    const seconds = (Date.now() - t0) / 1000;
+    expect(run.code).toBe(0);
+    expect(run.stderr).toBe('');
+    const warnings = warningsOf(run.stdout);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(message);
+    expect(warnings[0]).toMatch(/building with the local cache only/);
+    expect(summaryOf(run.stdout)).toMatchObject({ built: 3, failed: 0, team: { restored: 0, uploaded: 0 } });
+    expect(fal.submissions).toHaveLength(3);
+    expect(await s3.objects()).toEqual([]);
+    expect(await allFiles(dir)).toContain('keyframes/s2.png');
+    // Bounded: the one failed request, not one per node (each fake job takes milliseconds).
+    expect(seconds).toBeLessThan(15);
+  });
+
+  it('a bad AIVP_CACHE_REMOTE is a usage error before anything is spent', async () => {
+    const dir = await project(YAML());
+    const run = await build(dir, env({ AIVP_CACHE_REMOTE: 'https://team.example/cache' }));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/AIVP_CACHE_REMOTE="https:\/\/team.example\/cache" is not a team cache location: write it as s3:\/\/bucket/);
+    expect(fal.submissions).toHaveLength(0);
+  });
+});
