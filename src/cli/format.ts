@@ -6,7 +6,7 @@ import type { PlanEntry } from '../engine/plan-types.js';
 export { formatUsd };
 
 export function formatBytes(n: number): string {
-  return n < 1e6 ? `${(n / 1e3).toFixed(n && n < 1e3 ? 1 : 0)} kB` : `${(n / 1e6).toFixed(1)} MB`;
+  return n < 1e6 ? `${(n / 1e3).toFixed(1)} kB` : `${(n / 1e6).toFixed(1)} MB`;
 }
 
 const LABEL: Record<string, string> = {

@@ -12,6 +12,7 @@ const projects = () => import('./project-commands.js');
 const live = () => import('./live-commands.js');
 const oneoffs = () => import('./oneoff-commands.js');
 const imports = () => import('./import-command.js');
+const caches = () => import('./cache-commands.js');
 
 const program = new Command();
 const dir = () => resolve(program.opts<{ dir?: string }>().dir ?? '.');
@@ -100,6 +101,15 @@ program.command('clean').description('remove outputs and records of nodes no lon
 
 program.command('gc').description('prune the content cache, keeping what any record references')
   .action(async () => run(async () => (await projects()).gcCommand(dir())));
+
+const cache = program.command('cache').description('the team cache on S3-compatible storage (cache.remote / AIVP_CACHE_REMOTE)');
+cache.command('status').description("what the team cache holds for this project's nodes")
+  .option('--json', 'print the states as JSON')
+  .action(async (o) => run(async () => (await caches()).cacheStatusCommand(dir(), o)));
+cache.command('push').description('upload every recorded output the team cache lacks (seeds it from an existing project)')
+  .action(async () => run(async () => (await caches()).cachePushCommand(dir())));
+cache.command('pull').description('fetch every output the project needs into the local cache (for offline work)')
+  .action(async () => run(async () => (await caches()).cachePullCommand(dir())));
 
 program
   .command('import')
