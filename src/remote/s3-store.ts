@@ -2,7 +2,7 @@
 // bytes) and `<prefix>/keys/<key>.json` (a node key's record). Endpoint, region and credentials come
 // from the SDK's standard settings, read from the build's environment (so `.env` works too).
 import {
-  GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException,
+  GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException,
 } from '@aws-sdk/client-s3';
 import type { Env } from '../env.js';
 import type { RemoteTarget } from './target.js';
@@ -19,8 +19,6 @@ export interface RemoteStore {
    * was first. `overwrite` replaces one that pointed at bad bytes.
    */
   putManifest(key: string, body: string, opts?: { overwrite?: boolean }): Promise<'written' | 'exists'>;
-  /** Every object under `<prefix>/keys/` or `<prefix>/blobs/`: its name and size. */
-  list(kind: 'keys' | 'blobs'): AsyncIterable<{ name: string; bytes: number }>;
 }
 
 /** A remote that failed in a way worth one warning (unreachable, refused, timed out). */
@@ -108,15 +106,6 @@ export function createS3Store(target: RemoteTarget, env: Env): RemoteStore {
         if (status === 412 || status === 409) return 'exists';
         throw asRemoteError(err);
       }
-    },
-    async *list(kind) {
-      const Prefix = `${base}${kind}/`;
-      let ContinuationToken: string | undefined;
-      do {
-        const page = await call(() => client.send(new ListObjectsV2Command({ Bucket, Prefix, ContinuationToken }), small()), undefined);
-        for (const o of page?.Contents ?? []) if (o.Key) yield { name: o.Key.slice(Prefix.length), bytes: o.Size ?? 0 };
-        ContinuationToken = page?.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (ContinuationToken);
     },
   };
 }

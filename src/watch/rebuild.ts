@@ -8,6 +8,7 @@ import { executeBuild } from '../engine/execute.js';
 import { ProviderSlots } from '../engine/slots.js';
 import { loadEnv } from '../env.js';
 import type { ResolvedProject } from '../project/types.js';
+import { openTeamCache } from '../remote/index.js';
 import type { WatchLedger } from './ledger.js';
 import type { OwnWrites } from './own-writes.js';
 import type { WatchOptions } from './watch.js';
@@ -73,7 +74,9 @@ export class Rebuilds {
   /** Plans the project and starts its build when there is work and nothing refuses it. */
   async start(project: ResolvedProject): Promise<void> {
     const { opts, ledger } = this;
-    const prepared = await prepareBuild(project, { draft: opts.draft, targets: opts.targets });
+    const env = loadEnv(this.dir);
+    const team = opts.draft ? undefined : await openTeamCache(project, env);
+    const prepared = await prepareBuild(project, { draft: opts.draft, targets: opts.targets, team });
     this.own.expect(prepared.graph);
     ledger.follow(prepared.graph);
     const work = prepared.plan.entries.filter((e) => ['new', 'stale', 'cached'].includes(e.status));
@@ -83,7 +86,6 @@ export class Rebuilds {
       opts.log(ledger.status('up to date'));
       return;
     }
-    const env = loadEnv(this.dir);
     const refusal = budgetRefusal(prepared.plan, project.budget) ?? opts.preflight?.(prepared, env);
     if (refusal) {
       opts.log(`watch: ${refusal}; nothing was generated`);
@@ -113,7 +115,7 @@ export class Rebuilds {
         ledger.spentUsd += summary.spentUsd;
         if (this.current?.control === control) this.current = undefined;
         await this.refresh(project);
-        opts.log(ledger.status(`${summary.built} built, ${summary.cached} from cache${summary.interrupted ? ', interrupted' : ''}`));
+        opts.log(ledger.status(`${summary.built} built, ${summary.cached} from cache${summary.team?.restored ? ` (${summary.team.restored} from team cache)` : ''}${summary.interrupted ? ', interrupted' : ''}`));
       },
       (err: unknown) => {
         if (this.current?.control === control) this.current = undefined;

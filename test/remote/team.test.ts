@@ -4,10 +4,10 @@ import { createServer } from 'node:net';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { events, runCli } from '../cli/helpers.js';
+import { events, runCli, startCli } from '../cli/helpers.js';
 import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
 import { startS3, S3_SECRET, type FakeS3 } from '../fakes/s3-server.js';
-import { allFiles, checkRecords, fakeEnv, project, readJson, removeProjects, sha256 } from '../integration/helpers.js';
+import { allFiles, checkRecords, fakeEnv, project, readJson, removeProjects, sha256, until } from '../integration/helpers.js';
 
 const YAML = (s2 = 'She turns') => `aivp: 1
 name: team
@@ -146,6 +146,24 @@ describe('a team cache shared by two machines', { timeout: 90_000 }, () => {
     expect(warningsOf(third.stdout)).toEqual([]);
     expect(summaryOf(third.stdout)).toMatchObject({ built: 0, team: { restored: 3 } });
     expect(await outputs(c)).toEqual(await outputs(b));
+  });
+
+  it('aivp watch restores from the team cache too', async () => {
+    const a = await project(YAML());
+    await build(a);
+    const b = await project(YAML());
+    const { child, done } = startCli(['-C', b, 'watch', '--json'], { env: env() });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    await until(() => summaryOf(out) !== undefined, 60_000, 'the first watch build');
+    child.kill('SIGINT');
+    await done;
+    expect(summaryOf(out)).toMatchObject({ built: 0, cached: 3, team: { restored: 3 } });
+    expect(stderr).toMatch(/3 from cache \(3 from team cache\)/);
+    expect(fal.submissions).toHaveLength(3);
+    expect(await outputs(b)).toEqual(await outputs(a));
   });
 
   it('nothing secret reaches the bucket', async () => {
