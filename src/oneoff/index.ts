@@ -1,6 +1,7 @@
 // The one-off commands of the seed scripts (`aivp generate`, `edit`, `upload`): one fal call,
 // JSON out, optional local copies. Same uploads cache and error messages as builds.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import sharp from 'sharp';
 import type { Env } from '../env.js';
@@ -14,7 +15,7 @@ import { rememberUrls, sha256Hex } from '../providers/fal-uploads.js';
 import { createFalRuntime, type FalRuntime } from '../providers/fal.js';
 import { lookupModel, takesImages, withImages } from '../providers/models.js';
 import { resolveSize } from '../providers/size.js';
-import { ProviderError, type ModelInfo, type Progress } from '../providers/types.js';
+import type { ModelInfo, Progress } from '../providers/types.js';
 import { mediaTypeOf } from '../media/media-types.js';
 
 export interface OneOffContext {
@@ -68,6 +69,7 @@ export async function runGenerate(o: GenerateOptions, ctx: OneOffContext): Promi
   if (!size) throw new UsageError(`bad --size "${o.size}": use square, portrait, landscape, WxH or W:H`);
   const hasImage = o.imageUrl !== undefined || o.file !== undefined;
   const model = modelFor(o.model ?? DEFAULT_GENERATE_MODEL, hasImage);
+  await checkReadable(o.file);
   return runOnce(model, ctx, o.output, async (rt) => falInput(
     { model, prompt: o.prompt, seed: o.seed, size, numImages: o.numImages ?? 1, params: {} },
     { input: await imageUrl(rt, o.imageUrl, o.file), refs: [], keyframes: [] },
@@ -77,8 +79,10 @@ export async function runGenerate(o: GenerateOptions, ctx: OneOffContext): Promi
 export async function runEdit(o: EditOptions, ctx: OneOffContext): Promise<OneOffResult> {
   if (o.imageUrl === undefined && o.file === undefined) throw new UsageError('edit needs --image-url or --file');
   const model = modelFor(o.model ?? DEFAULT_EDIT_MODEL, true);
+  const isUrl = o.mask !== undefined && /^(https?|data):/.test(o.mask);
+  await checkReadable(o.file);
+  await checkReadable(isUrl ? undefined : o.mask);
   return runOnce(model, ctx, o.output, async (rt) => {
-    const isUrl = o.mask !== undefined && /^(https?|data):/.test(o.mask);
     return falInput(
       { model, prompt: o.prompt, numImages: 1, params: {} },
       {
@@ -93,6 +97,7 @@ export async function runEdit(o: EditOptions, ctx: OneOffContext): Promise<OneOf
 
 /** Uploads a local file (once per content) and returns its fal URL. */
 export async function runUpload(file: string, ctx: OneOffContext): Promise<string> {
+  await checkReadable(file);
   const rt = runtime(ctx);
   try {
     return await uploadFile(rt, file);
@@ -110,9 +115,10 @@ function modelFor(id: string, hasImage: boolean): ModelInfo {
   return !hasImage || takesImages(served) ? served : { ...served, imageField: 'image_url' };
 }
 
+/** Checked after the arguments: a usage error, and nothing is sent. */
 function runtime(ctx: OneOffContext): FalRuntime {
   if (!falCredentials(ctx.env) && !ctx.env.AIVP_FAL_PROXY_URL) {
-    throw new ProviderError(MISSING_KEY_MESSAGE, { retryable: false });
+    throw new UsageError(`${MISSING_KEY_MESSAGE} (nothing was sent)`);
   }
   return createFalRuntime({ env: ctx.env, root: ctx.root, pollIntervalMs: ctx.pollIntervalMs, fetch: ctx.fetch });
 }
@@ -153,6 +159,14 @@ async function runOnce(
 async function imageUrl(rt: FalRuntime, url: string | undefined, file: string | undefined): Promise<string | undefined> {
   if (url !== undefined) return url;
   return file === undefined ? undefined : uploadFile(rt, file);
+}
+
+/** A local file argument exists and is readable, before any key or network is involved. */
+async function checkReadable(file: string | undefined): Promise<void> {
+  if (file === undefined) return;
+  await access(file, constants.R_OK).catch((err: NodeJS.ErrnoException) => {
+    throw new UsageError(`cannot read ${file}: ${err.code ?? err.message}`);
+  });
 }
 
 async function uploadFile(rt: FalRuntime, file: string): Promise<string> {
