@@ -131,7 +131,10 @@ export function createTeamCache(store: RemoteStore, opts: TeamCacheOptions): Rem
       if (there) continue;
       const bytes = await readFile(files.get(o.sha256) ?? blobPath(root, o.sha256));
       // What leaves this machine is checked too: a damaged local cache must not spread.
-      if (createHash('sha256').update(bytes).digest('hex') !== o.sha256) return false;
+      if (createHash('sha256').update(bytes).digest('hex') !== o.sha256) {
+        say(`${rec.node} not uploaded to the team cache: its local copy of ${o.sha256} is damaged`);
+        return false;
+      }
       await guarded(() => store.putBlob(o.sha256, bytes), undefined);
       if (off) return false;
       badBlobs.delete(o.sha256);
