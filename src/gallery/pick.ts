@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../engine/store/atomic.js';
 import { UsageError } from '../errors.js';
 import { loadProject } from '../project/load.js';
-import { setPickText, pickLine } from '../project/pick-edit.js';
+import { pickLocator, setPickText } from '../project/pick-edit.js';
 import { PROJECT_FILE } from '../project/report.js';
 
 export interface PickRequest {
@@ -61,7 +61,7 @@ export async function choosePick(root: string, req: PickRequest): Promise<PickRe
   if (projectHash(await readFile(file, 'utf8')) !== req.hash) return stale;
   const edited = setPickText(text, node, req.pick);
   if (edited === undefined) {
-    const at = pickLine(text, node);
+    const at = pickLocator(text)(node);
     return { status: 500, message: `cannot place \`pick:\` in this layout: set \`pick: ${req.pick}\` by hand${at ? ` at ${PROJECT_FILE}:${at.line}` : ''}` };
   }
   if (edited !== text) await writeFileAtomic(file, edited);

@@ -6,7 +6,7 @@ import { blobPath } from '../engine/store/content-cache.js';
 import type { Failure } from '../engine/store/failures.js';
 import type { NodeRecord } from '../engine/record-types.js';
 import type { NodeStatus } from '../engine/plan-types.js';
-import { pickLine } from '../project/pick-edit.js';
+import { pickLocator } from '../project/pick-edit.js';
 import type { ImageNode, NodeKind, ProjectNode, ResolvedProject, SegmentNode } from '../project/types.js';
 import type { Asset, AssetSource } from './assets.js';
 import { projectHash } from './pick.js';
@@ -133,7 +133,7 @@ export interface ViewInput {
 }
 
 /** Shown per node at most: the page stays light with a long history. */
-export const MAX_VERSIONS = 8;
+const MAX_VERSIONS = 8;
 
 /** Files (relative to the project root) a node shows: its recorded outputs, else its source images. */
 export function nodeFiles(node: ProjectNode, record: NodeRecord | undefined): string[] {
@@ -163,7 +163,8 @@ export function buildView(input: ViewInput, assets: Map<string, Asset>): Gallery
   const { project, records } = input;
   const byName = new Map(project.nodes.map((n) => [n.name, n]));
   const versions = versionsOf(input);
-  const cards = new Map(project.nodes.map((n) => [n.name, nodeCard(n, input, assets, versions.get(n.name) ?? [])]));
+  const pickAt = input.projectText === undefined ? undefined : pickLocator(input.projectText);
+  const cards = new Map(project.nodes.map((n) => [n.name, nodeCard(n, input, assets, versions.get(n.name) ?? [], pickAt)]));
   const thumbOf = (name: string): Asset | undefined => {
     const slash = name.indexOf('/');
     if (slash < 0) return pickedAsset(cards.get(name));
@@ -234,7 +235,13 @@ function timelineOf(segments: NodeView[]): { timeline: TimelineEntry[]; runningT
   return { timeline, runningTimeSec: segments.length ? at : undefined };
 }
 
-function nodeCard(node: ProjectNode, input: ViewInput, assets: Map<string, Asset>, history: NodeRecord[]): NodeView {
+function nodeCard(
+  node: ProjectNode,
+  input: ViewInput,
+  assets: Map<string, Asset>,
+  history: NodeRecord[],
+  pickAt: ReturnType<typeof pickLocator> | undefined,
+): NodeView {
   const record = input.records.get(node.name);
   const entry = input.status.get(node.name);
   const failure = input.failures?.get(node.name);
@@ -266,7 +273,7 @@ function nodeCard(node: ProjectNode, input: ViewInput, assets: Map<string, Asset
     costUsd: record?.costUsd,
     durationSec: node.kind === 'segment' ? node.duration : undefined,
     takes,
-    pickAt: pickable && input.projectText !== undefined ? pickLine(input.projectText, node) : undefined,
+    pickAt: pickable && pickAt ? pickAt(node) : undefined,
     inputs: [],
     versions: history.flatMap((rec) => versionOf(rec, node, assets)),
   };

@@ -12,15 +12,20 @@ export function nodePath(node: Pick<ImageNode, 'kind' | 'name'>): string[] {
   return [node.kind === 'reference' ? 'references' : 'shots', node.name];
 }
 
-/** The 1-based line to edit to choose a take: the `pick:` line, or the node's own line when it has none. */
-export function pickLine(text: string, node: Pick<ImageNode, 'kind' | 'name'>): { line: number; hasPick: boolean } | undefined {
+/**
+ * Finds, for any image node, the 1-based line to edit to choose a take: its `pick:` line, or
+ * the node's own line when it has none. The text is parsed once for every node asked about.
+ */
+export function pickLocator(text: string): (node: Pick<ImageNode, 'kind' | 'name'>) => { line: number; hasPick: boolean } | undefined {
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false });
-  const map = nodeMap(doc, nodePath(node));
-  if (!map) return undefined;
-  const pick = pairOf(map, 'pick');
-  const at = pick ? (pick.key as { range?: [number, number, number] }).range?.[0] : keyOffset(doc, nodePath(node));
-  return at === undefined ? undefined : { line: lines.linePos(at).line, hasPick: !!pick };
+  return (node) => {
+    const map = nodeMap(doc, nodePath(node));
+    if (!map) return undefined;
+    const pick = pairOf(map, 'pick');
+    const at = pick ? (pick.key as { range?: [number, number, number] }).range?.[0] : keyOffset(doc, nodePath(node));
+    return at === undefined ? undefined : { line: lines.linePos(at).line, hasPick: !!pick };
+  };
 }
 
 /** The text with the node's `pick` set to `pick`, or undefined when the node's YAML cannot be found. */

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { choosePick, parsePickRequest, projectHash } from '../../src/gallery/pick.js';
-import { pickLine, setPickText } from '../../src/project/pick-edit.js';
+import { pickLocator, setPickText } from '../../src/project/pick-edit.js';
 import { PICK_YAML } from './fixture.js';
 
 const shot = (name: string) => ({ kind: 'shot' as const, name });
@@ -29,9 +29,11 @@ describe('setPickText', () => {
   });
 
   it('finds the line to edit', () => {
-    expect(pickLine(PICK_YAML, { kind: 'reference', name: 'hero' })).toEqual({ line: 11, hasPick: true });
-    expect(pickLine(PICK_YAML, shot('s1'))).toEqual({ line: 14, hasPick: false });
-    expect(pickLine(PICK_YAML, shot('nope'))).toBeUndefined();
+    const lineOf = pickLocator(PICK_YAML);
+    expect(lineOf({ kind: 'reference', name: 'hero' })).toEqual({ line: 11, hasPick: true });
+    expect(lineOf(shot('s1'))).toEqual({ line: 14, hasPick: false });
+    expect(lineOf({ kind: 'style', name: 'style' })).toEqual({ line: 12, hasPick: false });
+    expect(lineOf(shot('nope'))).toBeUndefined();
   });
 });
 
