@@ -1,5 +1,5 @@
 // `init`, `validate`, `graph`, `clean`, `gc`: commands about the project rather than a build.
-import { cp, mkdir, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
@@ -8,11 +8,11 @@ import { readAllRecords, removeRecord } from '../engine/store/records.js';
 import { buildGraph } from '../graph/build.js';
 import { formatGraph, type GraphFormat } from '../graph/format.js';
 import { UsageError } from '../errors.js';
+import { ensureGitignore } from '../project/files.js';
+import { installEditorSchema } from '../project/schema.js';
 import { loadAndWarn } from './build-command.js';
 
 const TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
-const SCHEMA_FILE = 'aivp.project.schema.json';
-const SCHEMA = fileURLToPath(new URL(`../../schemas/${SCHEMA_FILE}`, import.meta.url));
 
 export async function initCommand(target: string, o: { template: string; list?: boolean }): Promise<number> {
   const names = (await readdir(TEMPLATES, { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name);
@@ -28,11 +28,8 @@ export async function initCommand(target: string, o: { template: string; list?: 
   }
   await mkdir(target, { recursive: true });
   await cp(join(TEMPLATES, o.template), target, { recursive: true, errorOnExist: true, force: false });
-  // The editor schema goes into the project, so the file's `$schema` line resolves right away on
-  // any machine (aivp installed globally, linked, or not in this folder) and for whoever clones it.
-  await cp(SCHEMA, join(target, SCHEMA_FILE), { force: false });
-  // Caches and keys stay out of git; records and the project file go in.
-  if (!(await exists(join(target, '.gitignore')))) await writeFile(join(target, '.gitignore'), '.aivp/\n.env\n');
+  await installEditorSchema(target);
+  await ensureGitignore(target);
   const rel = relative(process.cwd(), target) || '.';
   process.stdout.write(`Created ${rel}/aivp.project.yaml from the ${o.template} template.\n${nextSteps(rel)}`);
   return 0;

@@ -2,12 +2,13 @@
 // (comments, flow lists), its source images placed inside the project folder. Every check runs
 // before the first byte is written.
 import { readdir, realpath } from 'node:fs/promises';
-import { basename, extname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, extname, join, relative, sep } from 'node:path';
 import { Document, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import { copyFileAtomic, writeFileAtomic } from '../engine/store/atomic.js';
 import { UsageError } from '../errors.js';
-import { IMAGE_EXTENSIONS, kindOf } from '../project/files.js';
+import { ensureGitignore, IMAGE_EXTENSIONS, kindOf, within } from '../project/files.js';
 import { PROJECT_FILE } from '../project/report.js';
+import { installEditorSchema, SCHEMA_LINE } from '../project/schema.js';
 import { escapeVars } from '../project/vars.js';
 import type { ImportedNode, ImportedProject } from './model.js';
 
@@ -24,7 +25,6 @@ export interface WriteResult {
   copied: string[];
 }
 
-const SCHEMA_LINE = ' yaml-language-server: $schema=./node_modules/aivp/schemas/aivp.project.schema.json';
 /** Where sources from outside the project folder are copied (paths in the file must stay inside it). */
 const COPY_DIR = 'refs';
 
@@ -44,6 +44,8 @@ export async function writeProject(project: ImportedProject, opts: WriteOptions)
 
   for (const c of copies) await copyIn(c, opts.root);
   await writeFileAtomic(file, text);
+  await installEditorSchema(opts.root);
+  await ensureGitignore(opts.root);
   return { file, copied: copies.map((c) => c.to) };
 }
 
@@ -55,12 +57,9 @@ async function placeSources(nodes: ImportedNode[], opts: WriteOptions): Promise<
   for (const node of nodes) {
     if (!node.source) continue;
     const real = await realpath(node.source.abs);
-    const inside = realRoot === undefined ? undefined : relative(realRoot, real);
     let rel: string;
-    if (inside !== undefined && inside !== '' && !inside.startsWith(`..${sep}`) && inside !== '..' && !isAbsolute(inside)) {
-      rel = inside.split(sep).join('/');
-    } else if (inside === '') {
-      rel = '.';
+    if (realRoot !== undefined && within(realRoot, real)) {
+      rel = relative(realRoot, real).split(sep).join('/') || '.';
     } else {
       rel = freeName(`${COPY_DIR}/${basename(real)}`, copies);
       copies.push({ from: real, to: rel, kind: node.source.kind });
@@ -96,7 +95,7 @@ async function copyIn(c: Copy, root: string): Promise<void> {
 
 function render(project: ImportedProject, name: string): string {
   const doc = new Document({ aivp: 1, name });
-  doc.commentBefore = [SCHEMA_LINE, ...project.origin.map((l) => ` ${l}`)].join('\n');
+  doc.commentBefore = [SCHEMA_LINE.slice(1), ...project.origin.map((l) => ` ${l}`)].join('\n');
   const top = doc.contents as YAMLMap;
   const sections: [string, ImportedNode[]][] = [
     ['references', project.references],

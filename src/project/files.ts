@@ -1,5 +1,5 @@
 // Paths in the project: inside the project folder (symlinks included), sources present, dirs expanded.
-import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import type { Reporter } from './report.js';
 import type { Path } from './source.js';
@@ -14,7 +14,8 @@ export interface PathRules {
   report: Reporter;
 }
 
-const within = (base: string, p: string) => {
+/** True when `p` is `base` or inside it (both absolute). */
+export const within = (base: string, p: string) => {
   const rel = relative(base, p);
   return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
 };
@@ -135,4 +136,10 @@ export async function expandDir(rel: string, path: Path, rules: PathRules): Prom
   }
   if (files.length === 0) rules.report.warn(path, `folder \`${rel}\` holds no images`);
   return files;
+}
+
+/** A new project's .gitignore: caches and keys stay out of git; records and the project file go in. Kept when one exists. */
+export async function ensureGitignore(root: string): Promise<void> {
+  const file = join(root, '.gitignore');
+  if ((await kindOf(file)) === undefined) await writeFile(file, '.aivp/\n.env\n');
 }

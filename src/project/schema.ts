@@ -1,5 +1,8 @@
 // JSON Schema validation of the parsed project, each ajv error mapped to a YAML position.
 import { readFileSync } from 'node:fs';
+import { cp } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import type { Ajv2020, ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { AJV_OPTIONS } from './schema-options.js';
@@ -8,6 +11,17 @@ import type { Path } from './source.js';
 import { didYouMean } from './suggest.js';
 
 export const SCHEMA_URL = new URL('../../schemas/aivp.project.schema.json', import.meta.url);
+/** The `$schema` line of a new project file: the schema copied beside it by `installEditorSchema`. */
+export const SCHEMA_LINE = '# yaml-language-server: $schema=./aivp.project.schema.json';
+
+/**
+ * The editor schema goes into a new project, so the file's `$schema` line resolves right away on
+ * any machine (aivp installed globally, linked, or not in this folder) and for whoever clones it.
+ * An existing copy is kept.
+ */
+export async function installEditorSchema(dir: string): Promise<void> {
+  await cp(fileURLToPath(SCHEMA_URL), join(dir, 'aivp.project.schema.json'), { force: false });
+}
 
 let compiled: ValidateFunction | undefined;
 

@@ -56,7 +56,8 @@ describe('aivp import ttv', () => {
     expect(r.stdout).toContain('1 reference, 3 shots, 3 segments');
 
     const text = await readFile(join(dir, 'aivp.project.yaml'), 'utf8');
-    expect(text).toMatch(/^# yaml-language-server: \$schema=/);
+    expect(text).toMatch(/^# yaml-language-server: \$schema=\.\/aivp\.project\.schema\.json\n/);
+    expect(JSON.parse(await readFile(join(dir, 'aivp.project.schema.json'), 'utf8')).$schema).toMatch(/json-schema/);
     expect(text).toContain('# Imported by `aivp import ttv` from the ttv-pipeline prompt file enhanced_prompt.json.');
     expect(text).toContain(`# Reasoning: ${source.segmentation_logic.reasoning}`);
     const p = parse(text);
@@ -110,7 +111,8 @@ describe('aivp import ttv', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).not.toContain('Copied');
     expect(parse(await readFile(join(dir, 'aivp.project.yaml'), 'utf8')).references.start_frame).toEqual({ file: 'art/opening.png' });
-    expect(await listing(dir)).toEqual(['aivp.project.yaml', 'art', 'art/opening.png', 'prompts', 'prompts/enhanced_prompt.json']);
+    expect(await listing(dir)).toEqual(['.gitignore', 'aivp.project.schema.json', 'aivp.project.yaml', 'art', 'art/opening.png', 'prompts', 'prompts/enhanced_prompt.json']);
+    expect(await readFile(join(dir, '.gitignore'), 'utf8')).toBe('.aivp/\n.env\n');
   });
 });
 
@@ -224,6 +226,7 @@ describe('--force', () => {
   it('an existing aivp.project.yaml is kept without --force and replaced with it', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'aivp.project.yaml'), 'aivp: 1\n# hand-written\n');
+    await writeFile(join(dir, '.gitignore'), 'mine\n');
     await writeFile(join(dir, 'shots.csv'), 'shot,prompt\nopening,a quiet harbour at dawn\n');
     const kept = await runCli(['-C', dir, 'import', 'csv', 'shots.csv']);
     expect(kept.code).toBe(2);
@@ -233,6 +236,7 @@ describe('--force', () => {
     const forced = await runCli(['-C', dir, 'import', 'csv', 'shots.csv', '--force']);
     expect(forced.code, forced.stderr).toBe(0);
     expect(parse(await readFile(join(dir, 'aivp.project.yaml'), 'utf8')).shots).toEqual({ opening: { prompt: 'a quiet harbour at dawn' } });
+    expect(await readFile(join(dir, '.gitignore'), 'utf8')).toBe('mine\n');
   });
 
   it('an image the import would copy over is kept without --force', async () => {
