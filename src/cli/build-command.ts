@@ -27,7 +27,8 @@ export async function planCommand(dir: string, targets: string[], flags: PlanFla
   const team = flags.draft ? undefined : await openTeamCache(project, env);
   team?.attach((message) => process.stderr.write(`warning: ${message}\n`));
   const prepared = await prepareBuild(project, { draft: flags.draft, targets, team });
-  const { plan } = prepared;
+  const { plan, ws } = prepared;
+  warnUnusable(ws.problems);
   const missing = missingKeys(prepared, env);
   if (flags.json) {
     const doc = { entries: plan.entries, estimateUsd: plan.estimateUsd, unpriced: plan.unpriced, missingKeys: missing, warnings: project.warnings };
@@ -137,6 +138,11 @@ async function runBuild(
   } finally {
     stopListening();
   }
+}
+
+/** Record files the build cannot use, on stderr (a build reports them as warning events). */
+export function warnUnusable(problems: string[]): void {
+  for (const p of problems) process.stderr.write(`warning: ${p}\n`);
 }
 
 /** Where a command's validation warnings go: stderr lines, NDJSON events on stdout (--json), or its own output. */

@@ -10,7 +10,7 @@ export function formatBytes(n: number): string {
 }
 
 const LABEL: Record<string, string> = {
-  new: 'new', stale: 'stale', uptodate: 'up to date', cached: 'from cache', modified: 'modified', source: 'source', blocked: 'blocked',
+  new: 'new', stale: 'stale', uptodate: 'up to date', cached: 'from cache', modified: 'modified', source: 'source',
 };
 
 /** Cost column: unknown prices are said so, never shown as $0. */

@@ -7,7 +7,7 @@ import { buildGallery, choosePick, serveGallery, type GalleryServer } from '../g
 import type { ResolvedProject } from '../project/types.js';
 import { createProviders, missingCredentials } from '../providers/index.js';
 import { watchProject } from '../watch/watch.js';
-import { loadAndWarn } from './build-command.js';
+import { loadAndWarn, warnUnusable } from './build-command.js';
 import { jsonRenderer } from './render/json.js';
 import { plainRenderer } from './render/plain.js';
 import { onInterrupt } from './interrupt.js';
@@ -67,7 +67,8 @@ export async function watchCommand(dir: string, targets: string[], flags: WatchF
 
 export async function galleryCommand(dir: string, out: string, draft?: boolean): Promise<number> {
   const project = await loadAndWarn(dir);
-  const { indexPath } = await writeGallery(project, resolve(project.root, out), { draft });
+  const { indexPath, problems } = await writeGallery(project, resolve(project.root, out), { draft });
+  warnUnusable(problems);
   process.stdout.write(`Gallery written to ${indexPath}\n`);
   return 0;
 }
@@ -77,7 +78,7 @@ export async function writeGallery(
   project: ResolvedProject,
   outDir: string,
   opts: { draft?: boolean; failures?: Map<string, Failure> } = {},
-): Promise<{ indexPath: string }> {
+): Promise<{ indexPath: string; problems: string[] }> {
   const { plan, ws } = await prepareBuild(project, { draft: opts.draft });
   const status = new Map(plan.entries.map((e) => [e.node, { status: e.status, reasons: e.reasons }]));
   await ws.save();
@@ -85,5 +86,6 @@ export async function writeGallery(
   const failures = new Map(
     [...(opts.failures ?? (await readFailures(project.root)))].filter(([n]) => ['new', 'stale'].includes(status.get(n)?.status ?? '')),
   );
-  return buildGallery({ project, records: ws.records, status, failures, outDir });
+  const { indexPath } = await buildGallery({ project, records: ws.records, status, failures, outDir });
+  return { indexPath, problems: ws.problems };
 }

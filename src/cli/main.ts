@@ -99,8 +99,9 @@ program.command('clean').description('remove outputs and records of nodes no lon
   .option('-y, --yes', 'do not ask for confirmation')
   .action(async (o) => run(async () => (await projects()).cleanCommand(dir(), o)));
 
-program.command('gc').description('prune the content cache, keeping what any record references')
-  .action(async () => run(async () => (await projects()).gcCommand(dir())));
+program.command('gc').description('prune the content cache, keeping what any record references (asks first)')
+  .option('-y, --yes', 'do not ask for confirmation')
+  .action(async (o) => run(async () => (await projects()).gcCommand(dir(), o)));
 
 const cache = program.command('cache').description('the team cache on S3-compatible storage (cache.remote / AIVP_CACHE_REMOTE)');
 cache.command('status').description("what the team cache holds for this project's nodes")

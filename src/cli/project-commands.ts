@@ -4,12 +4,14 @@ import { join, relative } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import { gc, putBlob } from '../engine/store/content-cache.js';
+import { acquireBuildLock } from '../engine/store/lock.js';
 import { readAllRecords, removeRecord } from '../engine/store/records.js';
 import { buildGraph } from '../graph/build.js';
 import { formatGraph, type GraphFormat } from '../graph/format.js';
 import { UsageError } from '../errors.js';
 import { ensureGitignore } from '../project/files.js';
 import { installEditorSchema } from '../project/schema.js';
+import type { ResolvedProject } from '../project/types.js';
 import { loadAndWarn } from './build-command.js';
 
 const TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
@@ -65,43 +67,81 @@ export async function graphCommand(dir: string, format: GraphFormat): Promise<nu
 /** Records (and their outputs) of nodes no longer in the project; the bytes go to the cache first. */
 export async function cleanCommand(dir: string, o: { yes?: boolean }): Promise<number> {
   const project = await loadAndWarn(dir);
-  const names = new Set(project.nodes.map((n) => n.name));
-  const records = await readAllRecords(project.root, project.paths.metadata);
-  const gone = [...records.values()].filter((r) => !names.has(r.node));
-  if (gone.length === 0) {
-    process.stdout.write('Nothing to clean.\n');
-    return 0;
-  }
-  for (const r of gone) process.stdout.write(`  ${r.node}: ${[...r.outputs.map((x) => x.path), `${project.paths.metadata}/${r.node}.json`].join(', ')}\n`);
-  if (!o.yes) {
-    if (!process.stdin.isTTY) throw new UsageError('clean removes the files above: pass --yes to confirm');
-    const rl = createInterface({ input: process.stdin, output: process.stdout });
-    const answer = await rl.question(`Remove ${gone.length} node(s)? [y/N] `);
-    rl.close();
-    if (!/^y(es)?$/i.test(answer.trim())) return 0;
-  }
-  for (const r of gone) {
-    for (const out of r.outputs) {
-      const abs = join(project.root, out.path);
-      if (await exists(abs)) {
-        await putBlob(project.root, abs);
-        await rm(abs, { force: true });
-      }
+  // A build running now would write records and outputs this removes.
+  const release = await acquireBuildLock(project.root);
+  try {
+    const names = new Set(project.nodes.map((n) => n.name));
+    const records = await readRecords(project);
+    const gone = [...records.values()].filter((r) => !names.has(r.node));
+    if (gone.length === 0) {
+      process.stdout.write('Nothing to clean.\n');
+      return 0;
     }
-    await removeRecord(project.root, project.paths.metadata, r.node);
+    for (const r of gone) process.stdout.write(`  ${r.node}: ${[...r.outputs.map((x) => x.path), `${project.paths.metadata}/${r.node}.json`].join(', ')}\n`);
+    if (!(await confirmed(o.yes, 'clean removes the files above', `Remove ${gone.length} node(s)?`))) return 0;
+    for (const r of gone) {
+      for (const out of r.outputs) {
+        const abs = join(project.root, out.path);
+        if (await exists(abs)) {
+          await putBlob(project.root, abs);
+          await rm(abs, { force: true });
+        }
+      }
+      await removeRecord(project.root, project.paths.metadata, r.node);
+    }
+    process.stdout.write(`Removed ${gone.length} node(s); their images stay in the cache until \`aivp gc\`.\n`);
+    return 0;
+  } finally {
+    await release();
   }
-  process.stdout.write(`Removed ${gone.length} node(s); their images stay in the cache until \`aivp gc\`.\n`);
-  return 0;
 }
 
-export async function gcCommand(dir: string): Promise<number> {
+/** Cached files no record uses: shown first, removed on --yes (they were paid for). */
+export async function gcCommand(dir: string, o: { yes?: boolean } = {}): Promise<number> {
   const project = await loadAndWarn(dir);
-  const records = await readAllRecords(project.root, project.paths.metadata);
-  const keepSha = new Set([...records.values()].flatMap((r) => r.outputs.map((o) => o.sha256)));
-  const keepKeys = new Set([...records.values()].map((r) => r.key));
-  const r = await gc(project.root, keepSha, keepKeys);
-  process.stdout.write(`Removed ${r.removedBlobs} cached file(s) (${(r.removedBytes / 1e6).toFixed(1)} MB) and ${r.removedKeys} cache entries.\n`);
-  return 0;
+  // A build running now would be adding blobs and key records that no record lists yet.
+  const release = await acquireBuildLock(project.root);
+  try {
+    const records = await readRecords(project);
+    const keepSha = new Set([...records.values()].flatMap((r) => r.outputs.map((o) => o.sha256)));
+    const keepKeys = new Set([...records.values()].map((r) => r.key));
+    const would = await gc(project.root, keepSha, keepKeys, { dryRun: true });
+    if (would.removedBlobs === 0 && would.removedKeys === 0) {
+      process.stdout.write('Nothing to remove: every cached file is used by a record.\n');
+      return 0;
+    }
+    process.stdout.write(
+      `  ${would.removedBlobs} cached file(s) (${mb(would.removedBytes)}) and ${would.removedKeys} cache entries that no record uses:\n` +
+        '  earlier takes and versions, paid for; once removed, going back to them generates (and pays) again.\n',
+    );
+    if (!(await confirmed(o.yes, 'gc removes the cached files above', 'Remove them?'))) return 0;
+    const r = await gc(project.root, keepSha, keepKeys);
+    process.stdout.write(`Removed ${r.removedBlobs} cached file(s) (${mb(r.removedBytes)}) and ${r.removedKeys} cache entries.\n`);
+    return 0;
+  } finally {
+    await release();
+  }
+}
+
+/** --yes, or a yes at the terminal; without a terminal, a usage error saying to pass --yes. */
+async function confirmed(yes: boolean | undefined, what: string, question: string): Promise<boolean> {
+  if (yes) return true;
+  if (!process.stdin.isTTY) throw new UsageError(`${what}: pass --yes to confirm`);
+  const rl = createInterface({ input: process.stdin, output: process.stdout });
+  const answer = await rl.question(`${question} [y/N] `);
+  rl.close();
+  return /^y(es)?$/i.test(answer.trim());
+}
+
+/** The records, with each one that cannot be used reported (it is left alone, never followed). */
+function readRecords(project: ResolvedProject) {
+  return readAllRecords(project.root, project.paths.metadata, (file, reason) =>
+    process.stderr.write(`warning: ${relative(project.root, file)}: ${reason}: record ignored\n`),
+  );
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
 async function exists(path: string): Promise<boolean> {

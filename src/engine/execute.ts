@@ -49,6 +49,7 @@ interface Picked {
 export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> {
   const status = new BuildStatus(opts.emit);
   const { ws } = opts.prepared;
+  for (const message of ws.problems) opts.emit({ type: 'warning', message });
   // Temp files of writers killed mid-write (kill -9, power loss) are the only trace they leave.
   await Promise.all(Object.values(ws.project.paths).map((d) => removeStaleTemps(join(ws.root, d))));
   if (ws.team) startTeamCache(ws.team, opts);

@@ -1,6 +1,6 @@
 // What the planner decides for each node, and why (ninja's `-d explain`, DVC's `status`).
 
-export type NodeStatus = 'new' | 'uptodate' | 'stale' | 'cached' | 'modified' | 'source' | 'blocked';
+export type NodeStatus = 'new' | 'uptodate' | 'stale' | 'cached' | 'modified' | 'source';
 
 export interface PlanEntry {
   node: string;

@@ -1,7 +1,7 @@
 // The project's build state as the engine sees it: records, the stat cache, the content cache and
 // the team cache when there is one, opened once per build. Every file the engine reads or hashes goes through here.
 import { readdir } from 'node:fs/promises';
-import { dirname, extname, join, posix } from 'node:path';
+import { dirname, extname, join, posix, relative } from 'node:path';
 import type { GraphNode } from '../graph/types.js';
 import type { ResolvedProject } from '../project/types.js';
 import type { NodeRecord } from './record-types.js';
@@ -16,6 +16,8 @@ export interface Workspace {
   root: string;
   project: ResolvedProject;
   records: Map<string, NodeRecord>;
+  /** Record files that could not be used (corrupt, or naming a path outside the project): planned as if absent. */
+  problems: string[];
   /** sha256 of a file relative to root, or undefined when it does not exist. */
   hash(rel: string): Promise<string | undefined>;
   /** Current hash of each output a record lists (undefined where the file is gone). */
@@ -32,7 +34,9 @@ export interface Workspace {
 
 export async function openWorkspace(project: ResolvedProject, team?: TeamCache): Promise<Workspace> {
   const root = project.root;
-  const [records, stat] = await Promise.all([readAllRecords(root, project.paths.metadata), openStatCache(root)]);
+  const problems: string[] = [];
+  const onCorrupt = (file: string, reason: string) => problems.push(`${relative(root, file)}: ${reason}: record ignored, the node is planned without it`);
+  const [records, stat] = await Promise.all([readAllRecords(root, project.paths.metadata, onCorrupt), openStatCache(root)]);
   const listings = new Map<string, Promise<Set<string>>>();
   const list = (dir: string): Promise<Set<string>> => {
     let l = listings.get(dir);
@@ -60,6 +64,7 @@ export async function openWorkspace(project: ResolvedProject, team?: TeamCache):
     root,
     project,
     records,
+    problems,
     hash,
     currentHashes: (record) => Promise.all(record.outputs.map((o) => hash(o.path))),
     cachedRecord: async (key) => (await getKeyRecord(root, key)) ?? team?.lookup(key),

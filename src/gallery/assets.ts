@@ -1,10 +1,10 @@
 // Makes the gallery folder self-contained: every file it shows is copied to
 // `media/<sha256>.<ext>` and, when sharp can read it, gets a `thumbs/<sha256>.webp`.
 // Names are content hashes, so a rebuild reuses whatever is already there.
-import { createHash } from 'node:crypto';
 import { access, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import { sha256Bytes } from '../media/hash.js';
 import { mediaTypeOf } from '../media/media-types.js';
 
 export interface Asset {
@@ -59,7 +59,7 @@ export async function pruneAssets(outDir: string, keep: Iterable<Asset>): Promis
 async function collectOne(src: AssetSource, outDir: string): Promise<Asset | undefined> {
   const bytes = await readFile(src.file).catch(() => undefined);
   if (!bytes) return undefined;
-  const sha = createHash('sha256').update(bytes).digest('hex');
+  const sha = sha256Bytes(bytes);
   const ext = src.ext.toLowerCase();
   const mediaType = mediaTypeOf(`x${ext}`);
   const media = `media/${sha}${ext}`;

@@ -1,18 +1,5 @@
-// Small previews for the draft renderer and the gallery.
+// Small previews for the draft renderer: raw pixels to composite onto a card.
 import sharp from 'sharp';
-
-export interface ThumbnailOptions {
-  /** Default webp. */
-  format?: 'webp' | 'jpeg';
-}
-
-/** A still of the first frame, at most `maxWidth` wide (never enlarged), aspect kept. */
-export async function thumbnail(input: string | Buffer, maxWidth: number, opts: ThumbnailOptions = {}): Promise<Buffer> {
-  const pipeline = sharp(input).autoOrient().resize({ width: maxWidth, withoutEnlargement: true });
-  return opts.format === 'jpeg'
-    ? pipeline.flatten({ background: '#000000' }).jpeg({ quality: 80 }).toBuffer()
-    : pipeline.webp({ quality: 80 }).toBuffer();
-}
 
 export interface RawImage {
   data: Buffer;

@@ -11,7 +11,8 @@ import { toProviderError } from '../providers/fal-errors.js';
 import { falInput } from '../providers/fal-input.js';
 import { assertNotBlocked, downloadBytes, outputRefs } from '../providers/fal-output.js';
 import { runQueued, tolerateTransient } from '../providers/fal-queue.js';
-import { rememberUrls, sha256Hex } from '../providers/fal-uploads.js';
+import { rememberUrls } from '../providers/fal-uploads.js';
+import { sha256Bytes } from '../media/hash.js';
 import { createFalRuntime, type FalRuntime } from '../providers/fal.js';
 import { lookupModel, takesImages, withImages } from '../providers/models.js';
 import { resolveSize } from '../providers/size.js';
@@ -147,7 +148,7 @@ async function runOnce(
       const bytes = await tolerateTransient(() => downloadBytes(ref.url, rt.setup.fetch, signal), signal);
       const meta = await sharp(bytes).metadata().catch(() => undefined);
       images.push({ url: ref.url, width: ref.width ?? meta?.width, height: ref.height ?? meta?.height });
-      if (/^https?:/.test(ref.url)) await rememberUrls(ctx.root, { [sha256Hex(bytes)]: ref.url });
+      if (/^https?:/.test(ref.url)) await rememberUrls(ctx.root, { [sha256Bytes(bytes)]: ref.url });
       if (output !== undefined) await save(numbered(output, i, refs.length), bytes);
     }
     return { images };
@@ -176,7 +177,7 @@ async function uploadFile(rt: FalRuntime, file: string): Promise<string> {
   } catch (err) {
     throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  return rt.urlOf({ path: file, sha256: sha256Hex(bytes), mediaType: mediaTypeOf(file) });
+  return rt.urlOf({ path: file, sha256: sha256Bytes(bytes), mediaType: mediaTypeOf(file) });
 }
 
 /** out.png -> out.png for one image; out_1.png, out_2.png, … for several. */

@@ -1,6 +1,7 @@
 // Paths in the project: inside the project folder (symlinks included), sources present, dirs expanded.
-import { open, readdir, realpath, stat, writeFile } from 'node:fs/promises';
-import { dirname, extname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
+import { open, readdir, stat, writeFile } from 'node:fs/promises';
+import { dirname, extname, join, posix, resolve } from 'node:path';
+import type { Outside } from '../inside.js';
 import type { Reporter } from './report.js';
 import type { Path } from './source.js';
 import { closest } from './suggest.js';
@@ -9,47 +10,28 @@ export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp
 
 export interface PathRules {
   root: string;
-  /** realpath of root. */
-  realRoot: string;
+  /** Why a path relative to root is not inside the project (insideChecker). */
+  outside: (rel: string) => Outside | undefined;
   report: Reporter;
 }
 
-/** True when `p` is `base` or inside it (both absolute). */
-export const within = (base: string, p: string) => {
-  const rel = relative(base, p);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-};
-
-/** The realpath of `p`, or of its deepest existing ancestor joined with the rest. */
-async function realpathOfExisting(p: string): Promise<string> {
-  try {
-    return await realpath(p);
-  } catch {
-    const parent = dirname(p);
-    if (parent === p) return p;
-    return join(await realpathOfExisting(parent), p.slice(parent.length));
-  }
-}
+/** True when `p` is `base` or inside it (both absolute): the one rule, in inside.ts. */
+export { within } from '../inside.js';
 
 /** False (and an error reported) when `rel` is absolute or leads outside the project folder. */
-export async function checkInside(rel: string, path: Path, rules: PathRules): Promise<boolean> {
+export function checkInside(rel: string, path: Path, rules: PathRules): boolean {
   const field = String(path[path.length - 1]);
-  if (isAbsolute(rel) || /^[A-Za-z]:[\\/]/.test(rel)) {
+  const why = rules.outside(rel);
+  if (why === 'absolute') {
     rules.report.error(path, `\`${field}\` must be a path relative to the project file, not \`${rel}\``);
-    return false;
-  }
-  const full = resolve(rules.root, rel);
-  if (!within(rules.root, full)) {
+  } else if (why === 'outside') {
     rules.report.error(path, `\`${field}\` \`${rel}\` leads outside the project folder`, { hint: 'keep every file inside the folder of aivp.project.yaml' });
-    return false;
-  }
-  if (!within(rules.realRoot, await realpathOfExisting(full))) {
+  } else if (why === 'symlink') {
     rules.report.error(path, `\`${field}\` \`${rel}\` leads outside the project folder through a symbolic link`, {
       hint: 'copy the file into the project instead of linking to it',
     });
-    return false;
   }
-  return true;
+  return why === undefined;
 }
 
 /** What is at `p`: a file, a folder, or nothing (missing, or something else). */
@@ -126,7 +108,7 @@ export async function expandDir(rel: string, path: Path, rules: PathRules): Prom
       rules.report.warn(path, `skipping \`${relFile}\`: not an image (png jpg jpeg webp bmp)`);
       continue;
     }
-    if (!(await checkInside(relFile, path, rules))) continue;
+    if (!checkInside(relFile, path, rules)) continue;
     const why = await notAnImage(join(full, name));
     if (why) {
       rules.report.warn(path, `skipping \`${relFile}\`: not an image (${why})`);

@@ -1,11 +1,12 @@
 // loadProject: read, parse, validate and resolve aivp.project.yaml. Reports every problem at once;
 // never writes anything.
-import { readFile, realpath } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { routeProvider } from '../providers/models.js';
 import { parseRemoteUrl, REMOTE_URL_HINT, REMOTE_URL_PATTERN } from '../remote/target.js';
 import { applyChain, checkCycles, checkLinks, checkNodeRules, checkUniqueNames, type Entry } from './check.js';
+import { insideChecker } from '../inside.js';
 import { checkInside, checkSourceFile, expandDir, type PathRules } from './files.js';
 import { checkDuration, checkImageInputs, checkKeyframeAspect, checkKeyframes, checkModel } from './models-check.js';
 import { byPosition, createReporter, fieldName, PROJECT_FILE, type Reporter } from './report.js';
@@ -90,7 +91,7 @@ async function resolveProject(root: string, file: string, source: Source, data: 
   if (defaults.chain === true) applyChain(entries);
   for (const e of entries) checkNodeRules(e, report);
 
-  const rules: PathRules = { root, realRoot: await realpath(root), report };
+  const rules: PathRules = { root, outside: insideChecker(root), report };
   const paths = await resolvePaths(obj(data.paths), rules);
   await checkFiles(entries, rules);
   checkLinks(entries, report);
@@ -156,19 +157,29 @@ async function resolvePaths(given: Obj, rules: PathRules): Promise<PathsConfig> 
   const paths = { ...DEFAULT_PATHS };
   for (const key of Object.keys(DEFAULT_PATHS) as (keyof PathsConfig)[]) {
     const value = str(given[key]);
-    if (value !== undefined && (await checkInside(value, ['paths', key], rules))) paths[key] = normalizeRel(value);
+    if (value !== undefined && checkInside(value, ['paths', key], rules)) paths[key] = normalizeRel(value);
+    else if (value === undefined) checkDefaultFolder(DEFAULT_PATHS[key], `paths.${key}`, rules);
   }
+  checkDefaultFolder('.aivp', undefined, rules);
   return paths;
+}
+
+/** A folder aivp writes by default, when a symbolic link leading outside, is refused like a `paths.*` entry that does. */
+function checkDefaultFolder(dir: string, setting: string | undefined, rules: PathRules): void {
+  if (!rules.outside(dir)) return;
+  rules.report.error([], `the folder \`${dir}\` is a symbolic link leading outside the project folder: aivp writes there${setting ? ` (the default of \`${setting}\`)` : ''}`, {
+    hint: setting ? `replace the link with a folder, or set \`${setting}\` to a folder inside the project` : 'replace the link with a folder',
+  });
 }
 
 async function checkFiles(entries: Entry[], rules: PathRules): Promise<void> {
   for (const { raw, node } of entries) {
-    if (node.output !== undefined) await checkInside(node.output, [...raw.path, 'output'], rules);
+    if (node.output !== undefined) checkInside(node.output, [...raw.path, 'output'], rules);
     if (node.kind === 'segment') continue;
-    if (node.file !== undefined && (await checkInside(node.file, [...raw.path, 'file'], rules)) && node.prompt === undefined) {
+    if (node.file !== undefined && checkInside(node.file, [...raw.path, 'file'], rules) && node.prompt === undefined) {
       await checkSourceFile(node.file, [...raw.path, 'file'], rules);
     }
-    if (node.dir !== undefined && (await checkInside(node.dir, [...raw.path, 'dir'], rules))) {
+    if (node.dir !== undefined && checkInside(node.dir, [...raw.path, 'dir'], rules)) {
       node.dirFiles = await expandDir(node.dir, [...raw.path, 'dir'], rules);
     }
   }

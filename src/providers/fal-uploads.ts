@@ -1,6 +1,6 @@
 // `.aivp/uploads.json`: content hash -> fal CDN URL, so each local image is uploaded once and
 // generated outputs are passed downstream by URL instead of being uploaded again.
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -30,10 +30,6 @@ export function uploadsPath(root: string): string {
   return join(root, '.aivp', 'uploads.json');
 }
 
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 export async function readUploads(root: string): Promise<UploadCache> {
   try {
     const parsed: unknown = JSON.parse(await readFile(uploadsPath(root), 'utf8'));
@@ -54,7 +50,9 @@ const remembered = new Map<string, UploadCache>();
 /** The cached URL for a hash while it is still safe to hand to fal. */
 export async function cachedUrl(root: string, sha256: string, now = Date.now()): Promise<string | undefined> {
   const entry = remembered.get(uploadsPath(root))?.[sha256] ?? (await readUploads(root))[sha256];
-  if (!entry || typeof entry.url !== 'string') return undefined;
+  // The file is input like any other: only a web address is handed to fal (a `file:` or `data:`
+  // entry written by someone else is not ours to send).
+  if (!entry || typeof entry.url !== 'string' || !/^https?:\/\/[^/]/i.test(entry.url)) return undefined;
   const age = now - Date.parse(entry.uploadedAt);
   return age >= 0 && age < UPLOAD_REUSE_MS ? entry.url : undefined;
 }

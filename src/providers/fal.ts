@@ -7,7 +7,8 @@ import { toProviderError } from './fal-errors.js';
 import { falInput, type ImageUrls } from './fal-input.js';
 import { assertNotBlocked, downloadBytes, outputRefs, outputSeed } from './fal-output.js';
 import { cancelQuietly, DEFAULT_POLL_MS, runQueued, tolerateTransient } from './fal-queue.js';
-import { createUploader, FAL_OBJECT_LIFETIME, rememberUrls, sha256Hex, type LocalImage } from './fal-uploads.js';
+import { createUploader, FAL_OBJECT_LIFETIME, rememberUrls, type LocalImage } from './fal-uploads.js';
+import { sha256Bytes } from '../media/hash.js';
 import { ProviderError, type GenerateContext, type GenerateRequest, type GenerateResult, type Provider } from './types.js';
 
 export interface FalProviderOptions {
@@ -64,7 +65,7 @@ export function createFalProvider(opts: FalProviderOptions): Provider {
           bytes: await tolerateTransient(() => downloadBytes(url, rt.setup.fetch, ctx.signal), ctx.signal),
           url: /^https?:/.test(url) ? url : undefined,
         })));
-        const remote = files.flatMap((f) => (f.url ? [[sha256Hex(f.bytes), f.url] as const] : []));
+        const remote = files.flatMap((f) => (f.url ? [[sha256Bytes(f.bytes), f.url] as const] : []));
         // Later nodes that take these outputs as inputs pass the URL instead of uploading again.
         // A failed write of the list costs only a later re-upload.
         const pending = remote.length > 0 ? rememberUrls(opts.root, Object.fromEntries(remote)).catch(() => undefined) : undefined;

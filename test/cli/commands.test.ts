@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../../src/env.js';
@@ -91,9 +91,28 @@ describe('the example project', () => {
     expect(await readdir(join(dir, 'metadata'))).toHaveLength(records.length - 1);
     expect(existsSync(join(dir, victim.outputs[0].path))).toBe(false);
 
-    const gc = await runCli(['-C', dir, 'gc']);
+    // gc shows what it would remove and removes nothing without --yes (cached images were paid for).
+    const blobs = async () => (await readdir(join(dir, '.aivp/cache/blobs'), { recursive: true })).length;
+    const before = await blobs();
+    const ask = await runCli(['-C', dir, 'gc']);
+    expect(ask.code).toBe(2);
+    expect(ask.stdout).toMatch(/[1-9]\d* cached file\(s\) \([\d.]+ MB\) and \d+ cache entries that no record uses/);
+    expect(ask.stderr).toContain('pass --yes to confirm');
+    expect(await blobs()).toBe(before);
+    // Neither runs while a build holds the lock.
+    await writeFile(join(dir, '.aivp/lock'), JSON.stringify({ pid: process.pid, host: hostname(), startedAt: 'now', token: 'test' }));
+    for (const cmd of ['gc', 'clean']) {
+      const locked = await runCli(['-C', dir, cmd, '--yes']);
+      expect(locked.code).toBe(2);
+      expect(locked.stderr).toContain('another aivp build is running');
+    }
+    expect(await blobs()).toBe(before);
+    await rm(join(dir, '.aivp/lock'));
+    const gc = await runCli(['-C', dir, 'gc', '--yes']);
     expect(gc.code).toBe(0);
     expect(gc.stdout).toMatch(/Removed [1-9]\d* cached file/);
+    expect(await blobs()).toBeLessThan(before);
+    expect((await runCli(['-C', dir, 'gc'])).stdout).toContain('Nothing to remove');
     const rebuild = await runCli(['-C', dir, 'build', '--draft', '--json']);
     expect(events(rebuild.stdout).find((e) => e.type === 'build:done').summary).toMatchObject({ built: 0, failed: 0 });
   });

@@ -212,7 +212,7 @@ export async function makeFixture(root: string, clip?: { bytes: Buffer; ext: str
     ['scene_02', { status: 'stale', reasons: ['prompt changed'] }],
     ['scene_03', { status: 'modified', reasons: ['output edited by hand'] }],
     ['scene_04', { status: 'new', reasons: ['new'] }],
-    ['scene_05', { status: 'blocked', reasons: ['input scene_04 failed'] }],
+    ['scene_05', { status: 'new', reasons: ['new'] }],
     ['seg_01', { status: 'uptodate', reasons: [] }],
   ]);
   if (clip) status.set('seg_02', { status: 'uptodate', reasons: [] });

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { falKeyPresent } from '../../src/providers/credentials.js';
 import { createFalProvider } from '../../src/providers/fal.js';
 import { createFalSetup } from '../../src/providers/fal-client.js';
-import { sha256Hex, uploadsPath } from '../../src/providers/fal-uploads.js';
+import { uploadsPath } from '../../src/providers/fal-uploads.js';
+import { sha256Bytes } from '../../src/media/hash.js';
 import { lookupModel } from '../../src/providers/models.js';
 import { resolveSize } from '../../src/providers/size.js';
 import {
@@ -58,7 +59,7 @@ async function image(name: string, color: number): Promise<InputImage> {
     .png().toBuffer();
   const path = join(root, `${name}.png`);
   await writeFile(path, bytes);
-  return { name, path, sha256: sha256Hex(bytes), mediaType: 'image/png' };
+  return { name, path, sha256: sha256Bytes(bytes), mediaType: 'image/png' };
 }
 
 /** The fal routes the provider called, in order. */
@@ -128,7 +129,7 @@ describe('fal provider: queue lifecycle', () => {
     expect(res.pending).toBeInstanceOf(Promise);
     await res.pending;
     const cache = JSON.parse(await readFile(uploadsPath(root), 'utf8'));
-    expect(cache[sha256Hex(res.files[0].bytes)].url).toBe(res.files[0].url);
+    expect(cache[sha256Bytes(res.files[0].bytes)].url).toBe(res.files[0].url);
   });
 
   it('chooses, sends and reports a seed when the request had none, so the record holds it', async () => {
@@ -290,7 +291,7 @@ describe('fal provider: inputs and uploads', () => {
     const first = await provider().generate(request('fal-ai/flux/dev'), context().ctx);
     const path = join(root, 'out.png');
     await writeFile(path, first.files[0].bytes);
-    const input: InputImage = { name: 'shot', path, sha256: sha256Hex(first.files[0].bytes), mediaType: 'image/png' };
+    const input: InputImage = { name: 'shot', path, sha256: sha256Bytes(first.files[0].bytes), mediaType: 'image/png' };
     await provider().generate(request('fal-ai/flux/dev/image-to-image', { input }), context().ctx);
     expect(fake.uploads).toHaveLength(0);
     expect(fake.submissions[1].input.image_url).toBe(first.files[0].url);
@@ -306,7 +307,7 @@ describe('fal provider: inputs and uploads', () => {
     );
     await provider().generate(request('fal-ai/flux/dev/inpainting', { input, mask, size: resolveSize('640x480') }), context().ctx);
     const [edit, inpaint] = fake.submissions;
-    const urlOf = (img: InputImage) => fake.uploads.find((u) => u.bytes.length > 0 && sha256Hex(u.bytes) === img.sha256)!.url;
+    const urlOf = (img: InputImage) => fake.uploads.find((u) => u.bytes.length > 0 && sha256Bytes(u.bytes) === img.sha256)!.url;
     expect(edit.input).toEqual({
       prompt: 'a cliff at dusk', aspect_ratio: '3:4', num_images: 1, image_urls: [urlOf(input), urlOf(ref)], resolution: '2K',
       seed: expect.any(Number),

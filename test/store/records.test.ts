@@ -1,7 +1,7 @@
-import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readAllRecords, readRecord, recordPath, removeRecord, writeRecord } from '../../src/engine/store/records.js';
+import { readAllRecords, recordPath, removeRecord, writeRecord } from '../../src/engine/store/records.js';
 import { sampleRecord, useTempDir } from './helpers.js';
 
 const tempDir = useTempDir();
@@ -11,7 +11,7 @@ describe('records', () => {
     const root = await tempDir();
     const rec = sampleRecord();
     await writeRecord(root, 'metadata', rec);
-    expect(await readRecord(root, 'metadata', 'shot-01')).toEqual(rec);
+    expect((await readAllRecords(root, 'metadata')).get('shot-01')).toEqual(rec);
     expect(await readdir(join(root, 'metadata'))).toEqual(['shot-01.json']);
   });
 
@@ -32,18 +32,45 @@ describe('records', () => {
     expect(Object.keys(JSON.parse(a).params.extra.a[1])).toEqual(['b', 'y']);
   });
 
-  it('reads a missing, truncated or foreign record as undefined and reports the corrupt ones', async () => {
+  it('reads a truncated or foreign record as missing and reports it', async () => {
     const root = await tempDir();
-    expect(await readRecord(root, 'metadata', 'nope')).toBeUndefined();
     await writeRecord(root, 'metadata', sampleRecord());
     const file = recordPath(root, 'metadata', 'shot-01');
     const full = await readFile(file, 'utf8');
     await writeFile(file, full.slice(0, full.length / 2));
     const warnings: string[] = [];
-    expect(await readRecord(root, 'metadata', 'shot-01', (f) => warnings.push(f))).toBeUndefined();
+    expect((await readAllRecords(root, 'metadata', (f) => warnings.push(f))).size).toBe(0);
     await writeFile(file, '{"hello": "world"}');
-    expect(await readRecord(root, 'metadata', 'shot-01', (f) => warnings.push(f))).toBeUndefined();
+    expect((await readAllRecords(root, 'metadata', (f) => warnings.push(f))).size).toBe(0);
     expect(warnings).toEqual([file, file]);
+  });
+
+  it('reports a record whose output path leads outside the project, and never returns it', async () => {
+    const root = await tempDir();
+    const outside = await tempDir();
+    await mkdir(join(root, 'keyframes'));
+    await symlink(outside, join(root, 'keyframes', 'out'));
+    await symlink(join(outside, 'f.png'), join(root, 'keyframes', 'link.png'));
+    const cases = ['../secret.png', '/etc/passwd', 'keyframes/../../x.png', 'keyframes/out/f.png', 'keyframes/link.png', 'a\\..\\b.png'];
+    for (const [i, path] of cases.entries()) {
+      await writeRecord(root, 'metadata', sampleRecord({ node: `n${i}`, outputs: [{ ...sampleRecord().outputs[0], path }] }));
+    }
+    await writeRecord(root, 'metadata', sampleRecord({ node: 'fine' }));
+    const reasons: string[] = [];
+    const all = await readAllRecords(root, 'metadata', (_f, why) => reasons.push(why));
+    expect([...all.keys()]).toEqual(['fine']);
+    expect(reasons).toHaveLength(cases.length);
+    expect(reasons.filter((r) => r.includes('symbolic link'))).toHaveLength(2);
+  });
+
+  it('rejects malformed hashes and keys, which would name paths in the cache', async () => {
+    const root = await tempDir();
+    await writeRecord(root, 'metadata', sampleRecord({ node: 'a', outputs: [{ ...sampleRecord().outputs[0], sha256: '../../../x' }] }));
+    await mkdir(join(root, 'metadata'), { recursive: true });
+    await writeFile(join(root, 'metadata', 'b.json'), JSON.stringify(sampleRecord({ node: 'b', key: '../k' })));
+    const corrupt: string[] = [];
+    expect((await readAllRecords(root, 'metadata', (f) => corrupt.push(f))).size).toBe(0);
+    expect(corrupt).toHaveLength(2);
   });
 
   it('reads all records in the folder, skipping temp files and corrupt records', async () => {
@@ -68,7 +95,7 @@ describe('records', () => {
     await writeRecord(root, 'metadata', sampleRecord());
     await removeRecord(root, 'metadata', 'shot-01');
     await removeRecord(root, 'metadata', 'shot-01');
-    expect(await readRecord(root, 'metadata', 'shot-01')).toBeUndefined();
+    expect((await readAllRecords(root, 'metadata')).size).toBe(0);
     await mkdir(join(root, 'x'));
     for (const bad of ['../x/evil', 'a/b', 'a\\b', '..', '']) {
       await expect(writeRecord(root, 'metadata', sampleRecord({ node: bad }))).rejects.toThrow(/invalid node name/);

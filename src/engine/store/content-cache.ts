@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { NodeRecord } from '../record-types.js';
 import { commitTemp, copyFileAtomic, removeStaleTemps, tempPathFor, writeFileAtomic } from './atomic.js';
-import { parseRecord, serializeRecord } from './records.js';
+import { KEY_RE, parseRecord, serializeRecord, SHA256_RE } from './records.js';
 
 export interface GcResult {
   removedBlobs: number;
@@ -19,11 +19,8 @@ export interface GcResult {
 
 export const CACHE_DIR = join('.aivp', 'cache');
 
-const SHA_RE = /^[0-9a-f]{64}$/;
-const KEY_RE = /^[0-9A-Za-z_-]+$/;
-
 export function blobPath(root: string, sha256: string): string {
-  if (!SHA_RE.test(sha256)) throw new Error(`not a sha256: ${JSON.stringify(sha256)}`);
+  if (!SHA256_RE.test(sha256)) throw new Error(`not a sha256: ${JSON.stringify(sha256)}`);
   return join(root, CACHE_DIR, 'blobs', sha256.slice(0, 2), sha256);
 }
 
@@ -113,8 +110,12 @@ export async function listKeyRecords(root: string): Promise<NodeRecord[]> {
   return recs.filter((r): r is NodeRecord => r !== undefined);
 }
 
-/** Drops key records not in keepKeys and blobs neither in keepSha256s nor listed by a kept key. */
-export async function gc(root: string, keepSha256s: Set<string>, keepKeys: Set<string>): Promise<GcResult> {
+/**
+ * Drops key records not in keepKeys and blobs neither in keepSha256s nor listed by a kept key.
+ * `dryRun`: counts what would go and removes nothing.
+ */
+export async function gc(root: string, keepSha256s: Set<string>, keepKeys: Set<string>, opts: { dryRun?: boolean } = {}): Promise<GcResult> {
+  const remove = (file: string) => (opts.dryRun ? Promise.resolve() : rm(file, { force: true }));
   const cache = join(root, CACHE_DIR);
   const keysDir = join(cache, 'keys');
   const keep = new Set(keepSha256s);
@@ -126,7 +127,7 @@ export async function gc(root: string, keepSha256s: Set<string>, keepKeys: Set<s
     if (rec) {
       for (const o of rec.outputs) keep.add(o.sha256);
     } else {
-      await rm(join(keysDir, name), { force: true });
+      await remove(join(keysDir, name));
       removedKeys++;
     }
   }
@@ -139,12 +140,12 @@ export async function gc(root: string, keepSha256s: Set<string>, keepKeys: Set<s
       if (keep.has(name)) continue;
       const file = join(blobsDir, prefix, name);
       const size = await stat(file).then((s) => s.size, () => 0);
-      await rm(file, { force: true });
+      await remove(file);
       removedBlobs++;
       removedBytes += size;
     }
   }
-  await removeStaleTemps(cache, { recursive: true });
+  if (!opts.dryRun) await removeStaleTemps(cache, { recursive: true });
   return { removedBlobs, removedBytes, removedKeys };
 }
 

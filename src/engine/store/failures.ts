@@ -18,7 +18,8 @@ export async function readFailures(root: string): Promise<Map<string, Failure>> 
   try {
     const data: unknown = JSON.parse(await readFile(join(root, FILE), 'utf8'));
     if (!data || typeof data !== 'object') return new Map();
-    return new Map(Object.entries(data).flatMap(([node, f]): [string, Failure][] => (isFailure(f) ? [[node, { error: f.error, model: f.model }]] : [])));
+    // Only entries shaped like a node and its failure: the file is input, not truth.
+    return new Map(Object.entries(data).flatMap(([node, f]): [string, Failure][] => (isFailure(f) && /^[^/\\\0]+$/.test(node) && node !== '..' ? [[node, { error: f.error, model: f.model }]] : [])));
   } catch {
     // Missing or corrupt: no failures to show.
     return new Map();

@@ -1,14 +1,15 @@
 // In-flight requests, `.aivp/inflight/<key>.json`: written before waiting on a provider so an
 // interrupted build re-attaches to the paid request instead of submitting (and paying) again.
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InflightRecord } from '../record-types.js';
 import { writeFileAtomic } from './atomic.js';
+import { KEY_RE } from './records.js';
 
 export const INFLIGHT_DIR = join('.aivp', 'inflight');
 
 function inflightPath(root: string, key: string): string {
-  if (!/^[0-9A-Za-z_-]+$/.test(key)) throw new Error(`not a node key: ${JSON.stringify(key)}`);
+  if (!KEY_RE.test(key)) throw new Error(`not a node key: ${JSON.stringify(key)}`);
   return join(root, INFLIGHT_DIR, `${key}.json`);
 }
 
@@ -29,22 +30,19 @@ export async function removeInflight(root: string, key: string): Promise<void> {
   await rm(inflightPath(root, key), { force: true });
 }
 
-export async function listInflight(root: string): Promise<InflightRecord[]> {
-  let names: string[];
-  try {
-    names = await readdir(join(root, INFLIGHT_DIR));
-  } catch {
-    return [];
-  }
-  const keys = names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => n.slice(0, -5));
-  const recs = await Promise.all(keys.map((k) => readInflight(root, k)));
-  return recs.filter((r): r is InflightRecord => r !== undefined);
+/**
+ * A provider's request id or operation name (`models/veo-3.0/operations/abc`): it becomes part of
+ * a URL sent with the key, so it cannot climb (`..`) or carry a query, a host or a scheme.
+ */
+function isRequestId(id: string): boolean {
+  return /^[A-Za-z0-9_.\-/]{1,512}$/.test(id) && id.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
 }
 
 function parseInflight(text: string, key: string): InflightRecord | undefined {
   const r = JSON.parse(text) as Partial<InflightRecord> | null;
   const ok =
     r !== null && typeof r === 'object' && r.key === key &&
-    (['node', 'provider', 'model', 'requestId', 'submittedAt'] as const).every((f) => typeof r[f] === 'string');
+    (['node', 'provider', 'model', 'requestId', 'submittedAt'] as const).every((f) => typeof r[f] === 'string') &&
+    isRequestId(r.requestId!);
   return ok ? (r as InflightRecord) : undefined;
 }

@@ -1,13 +1,17 @@
 // Node records, `metadata/<node>.json`: one small file per node, pretty and in a fixed field order,
 // so a regenerated record diffs and merges cleanly in git.
 import { readFileSync } from 'node:fs';
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { insideChecker, isPlainRelative, type Outside } from '../../inside.js';
 import type { NodeRecord } from '../record-types.js';
 import { writeFileAtomic } from './atomic.js';
 
 /** Told about a record file that exists but cannot be used, so the caller can warn. */
 export type OnCorrupt = (file: string, reason: string) => void;
+
+export const SHA256_RE = /^[0-9a-f]{64}$/;
+export const KEY_RE = /^[0-9A-Za-z_-]+$/;
 
 const FIELD_ORDER: (keyof NodeRecord)[] = [
   'aivp', 'node', 'kind', 'key', 'provider', 'model', 'prompt', 'params', 'seedRequested', 'seed',
@@ -19,16 +23,6 @@ export function recordPath(root: string, metadataDir: string, node: string): str
     throw new Error(`invalid node name for a record file: ${JSON.stringify(node)}`);
   }
   return join(resolve(root, metadataDir), `${node}.json`);
-}
-
-/** Missing, unreadable or half-written (corrupt) records all read as undefined. */
-export async function readRecord(
-  root: string,
-  metadataDir: string,
-  node: string,
-  onCorrupt?: OnCorrupt,
-): Promise<NodeRecord | undefined> {
-  return readRecordFile(recordPath(root, metadataDir, node), node, onCorrupt);
 }
 
 export async function writeRecord(root: string, metadataDir: string, rec: NodeRecord): Promise<void> {
@@ -58,6 +52,7 @@ export async function readAllRecords(
   }
   const nodes = names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => n.slice(0, -5));
   const out = new Map<string, NodeRecord>();
+  const outside = insideChecker(root);
   for (const node of nodes) {
     const file = join(dir, `${node}.json`);
     let text: string;
@@ -68,7 +63,11 @@ export async function readAllRecords(
       continue;
     }
     const rec = checkedRecord(text, file, node, onCorrupt);
-    if (rec) out.set(node, rec);
+    // A record is input (a cloned repository ships them): one whose output leads outside the
+    // project would have aivp delete, copy or upload a file that is not the project's.
+    const bad = rec?.outputs.map((o) => [o.path, outside(o.path)] as const).find(([, why]) => why);
+    if (bad) onCorrupt?.(file, `output \`${bad[0]}\` ${OUTSIDE[bad[1]!]}`);
+    else if (rec) out.set(node, rec);
   }
   return out;
 }
@@ -83,6 +82,12 @@ export function serializeRecord(rec: NodeRecord): string {
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }
 
+const OUTSIDE: Record<Outside, string> = {
+  absolute: 'is an absolute path',
+  outside: 'leads outside the project folder',
+  symlink: 'leads outside the project folder through a symbolic link',
+};
+
 /** Parses a record, or undefined when the text is not a usable record. */
 export function parseRecord(text: string): NodeRecord | undefined {
   let v: unknown;
@@ -91,26 +96,23 @@ export function parseRecord(text: string): NodeRecord | undefined {
   } catch {
     return undefined;
   }
-  return isRecord(v) ? v : undefined;
-}
-
-async function readRecordFile(file: string, node: string, onCorrupt?: OnCorrupt): Promise<NodeRecord | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    onCorrupt?.(file, (err as Error).message);
-    return undefined;
-  }
-  return checkedRecord(text, file, node, onCorrupt);
+  return isRecord(v) && v.outputs.every((o) => isPlainRelative(o.path)) ? v : undefined;
 }
 
 function checkedRecord(text: string, file: string, node: string, onCorrupt?: OnCorrupt): NodeRecord | undefined {
-  const rec = parseRecord(text);
-  if (!rec) onCorrupt?.(file, 'not a valid aivp record (corrupt or hand-edited JSON)');
-  else if (rec.node !== node) onCorrupt?.(file, `records node "${rec.node}", expected "${node}"`);
-  else return rec;
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    v = undefined;
+  }
+  if (!isRecord(v)) onCorrupt?.(file, 'not a valid aivp record (corrupt or hand-edited JSON)');
+  else if (v.node !== node) onCorrupt?.(file, `records node "${v.node}", expected "${node}"`);
+  else {
+    const odd = v.outputs.find((o) => !isPlainRelative(o.path));
+    if (!odd) return v;
+    onCorrupt?.(file, `output \`${odd.path}\` is not a path aivp writes (relative, no \`..\`)`);
+  }
   return undefined;
 }
 
@@ -122,9 +124,11 @@ function isRecord(v: unknown): v is NodeRecord {
     typeof r.node === 'string' &&
     typeof r.key === 'string' &&
     typeof r.kind === 'string' &&
+    KEY_RE.test(r.key) &&
     Array.isArray(r.outputs) &&
-    r.outputs.every((o) => typeof o === 'object' && o !== null && typeof o.path === 'string' && typeof o.sha256 === 'string') &&
+    r.outputs.every((o) => typeof o === 'object' && o !== null && typeof o.path === 'string' && typeof o.sha256 === 'string' && SHA256_RE.test(o.sha256)) &&
     Array.isArray(r.inputs) &&
+    r.inputs.every((i) => typeof i === 'object' && i !== null && (i.sha256 === undefined || (typeof i.sha256 === 'string' && SHA256_RE.test(i.sha256)))) &&
     typeof r.pick === 'number'
   );
 }

@@ -1,0 +1,62 @@
+// The one rule for paths that must stay in the project folder: relative, not climbing out with
+// `..`, and not leaving through a symbolic link. Paths from the project file and paths read back
+// from disk (records, the content cache) are held to it alike; a cloned repository ships both.
+import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+
+/** Why a path is not inside the project: written absolute, climbing out, or through a link. */
+export type Outside = 'absolute' | 'outside' | 'symlink';
+
+export function within(base: string, p: string): boolean {
+  const rel = relative(base, p);
+  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
+}
+
+function written(root: string, rel: string): Outside | undefined {
+  if (isAbsolute(rel) || /^[A-Za-z]:[\\/]/.test(rel)) return 'absolute';
+  return within(root, resolve(root, rel)) ? undefined : 'outside';
+}
+
+/**
+ * Undefined when `rel` (relative to root) stays inside the project, else why not. Synchronous and
+ * for many paths: the realpath of each folder is taken once, and each file costs one lstat (a file
+ * that is itself a link is followed), so thousands of records are checked in a loop.
+ */
+export function insideChecker(root: string): (rel: string) => Outside | undefined {
+  const realRoot = realpathOfExistingSync(root);
+  const folders = new Map<string, string>();
+  return (rel) => {
+    const why = written(root, rel);
+    if (why) return why;
+    const abs = resolve(root, rel);
+    let realDir = folders.get(dirname(abs));
+    if (realDir === undefined) folders.set(dirname(abs), (realDir = realpathOfExistingSync(dirname(abs))));
+    // A link is followed by what it names, even when that does not exist yet (a write would create it there).
+    let real = join(realDir, basename(abs));
+    try {
+      if (lstatSync(abs).isSymbolicLink()) real = realpathOfExistingSync(resolve(dirname(abs), readlinkSync(abs)));
+    } catch {
+      // Not there: nothing to follow.
+    }
+    return within(realRoot, real) ? undefined : 'symlink';
+  };
+}
+
+/**
+ * A path as aivp itself writes it in a record: relative, `/`-separated, no `.` or `..` segment.
+ * Anything else in a record was not written by aivp.
+ */
+export function isPlainRelative(rel: string): boolean {
+  return rel !== '' && !rel.includes('\\') && !rel.includes('\0') && !isAbsolute(rel) && rel.split('/').every((s) => s !== '' && s !== '.' && s !== '..');
+}
+
+/** The realpath of `p`, or of its deepest existing ancestor joined with the rest. */
+function realpathOfExistingSync(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    const parent = dirname(p);
+    if (parent === p) return p;
+    return join(realpathOfExistingSync(parent), p.slice(parent.length));
+  }
+}
