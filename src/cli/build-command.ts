@@ -5,7 +5,7 @@ import { prepareBuild, providersByNode, type PreparedBuild } from '../engine/bui
 import type { BuildListener, BuildSummary } from '../engine/events.js';
 import { failureTracker, updateFailures } from '../engine/store/failures.js';
 import { acquireBuildLock } from '../engine/store/lock.js';
-import { loadEnv, type Env } from '../env.js';
+import { loadEnv, retryBaseMs, type Env } from '../env.js';
 import { formatDiagnostic, UsageError } from '../errors.js';
 import { loadProject } from '../project/load.js';
 import type { ResolvedProject } from '../project/types.js';
@@ -51,6 +51,7 @@ export async function buildCommand(dir: string, targets: string[], flags: BuildF
   const project = await loadAndWarn(dir, flags.json ? 'events' : 'text');
   const force = flags.force === true ? true : Array.isArray(flags.force) ? flags.force : undefined;
   const env = loadEnv(project.root);
+  retryBaseMs(env);
   const team = flags.draft ? undefined : await openTeamCache(project, env);
   const prepared = await prepareBuild(project, { draft: flags.draft, targets, force, team });
   const unavailable = refuseBeforeSpending(project, prepared, flags, env);
@@ -131,7 +132,7 @@ async function runBuild(
       unavailable,
       signal: controller.signal,
       emit,
-      retryBaseMs: process.env.AIVP_RETRY_BASE_MS ? Number(process.env.AIVP_RETRY_BASE_MS) : undefined,
+      retryBaseMs: retryBaseMs(env),
     });
     await updateFailures(project.root, failures.failed, failures.done);
     return summary;

@@ -1,10 +1,11 @@
 // `gallery` (and, with watch, the live gallery): the storyboard of the project as it stands.
 import { join, resolve } from 'node:path';
-import { prepareBuild } from '../engine/build.js';
+import { prepareBuild, providersByNode } from '../engine/build.js';
 import { readFailures, type Failure } from '../engine/store/failures.js';
 import { acquireBuildLock } from '../engine/store/lock.js';
 import { buildGallery, choosePick, serveGallery, type GalleryServer } from '../gallery/index.js';
 import type { ResolvedProject } from '../project/types.js';
+import { loadEnv, retryBaseMs } from '../env.js';
 import { createProviders, missingCredentials } from '../providers/index.js';
 import { watchProject } from '../watch/watch.js';
 import { loadAndWarn, warnUnusable } from './build-command.js';
@@ -20,6 +21,7 @@ export interface WatchFlags {
 
 export async function watchCommand(dir: string, targets: string[], flags: WatchFlags): Promise<number> {
   const project = await loadAndWarn(dir, flags.json ? 'events' : 'text');
+  retryBaseMs(loadEnv(project.root));
   const release = await acquireBuildLock(project.root);
   const controller = new AbortController();
   const stopListening = onInterrupt(controller);
@@ -45,12 +47,10 @@ export async function watchCommand(dir: string, targets: string[], flags: WatchF
       log,
       providers: createProviders,
       preflight: (prepared, env) => {
-        const stale = prepared.plan.entries.filter((e) => e.status === 'new' || e.status === 'stale');
-        const missing = missingCredentials(env, new Set(stale.map((e) => prepared.graph.nodes.get(e.node)!.provider)));
+        const missing = missingCredentials(env, new Set([...providersByNode(prepared).values()].flatMap((p) => [...p])));
         return missing.length ? missing.join('; ') : undefined;
       },
       signal: controller.signal,
-      retryBaseMs: process.env.AIVP_RETRY_BASE_MS ? Number(process.env.AIVP_RETRY_BASE_MS) : undefined,
       onSettled: async (p, failures) => {
         if (!server) return;
         await writeGallery(p, galleryDir, { draft: flags.draft, failures });

@@ -113,7 +113,19 @@ class Builder {
       this.status.skipped(name, why);
       for (const d of downstream) this.status.skipped(d, `${name} was skipped`);
     }
-    const aborted = abortPromise(signal);
+    const { aborted, dispose } = onAbort(signal);
+    try {
+      await this.loop(signal, aborted);
+    } finally {
+      // Watch passes one signal to every rebuild: a listener left behind per build would pile up.
+      dispose();
+    }
+    if (this.control.draining) return;
+    const reason = this.status.interrupted ? 'interrupted' : 'build stopped after a failure';
+    for (const name of this.schedule.waiting()) this.status.skipped(name, reason);
+  }
+
+  private async loop(signal: AbortSignal, aborted: Promise<void>): Promise<void> {
     while (true) {
       if (signal.aborted) {
         this.status.markInterrupted();
@@ -126,9 +138,6 @@ class Builder {
       // Once aborted, wait for running nodes only (their providers see the signal).
       await Promise.race(signal.aborted ? this.running.values() : [...this.running.values(), aborted, this.slots.freed()]);
     }
-    if (this.control.draining) return;
-    const reason = this.status.interrupted ? 'interrupted' : 'build stopped after a failure';
-    for (const name of this.schedule.waiting()) this.status.skipped(name, reason);
   }
 
   /** Released nodes settle or queue at their provider; then queued nodes start while slots are free. */
@@ -274,9 +283,14 @@ class Builder {
   }
 }
 
-function abortPromise(signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) resolve();
-    else signal.addEventListener('abort', () => resolve(), { once: true });
+/** Resolves on abort; `dispose` removes the listener once the build no longer waits for it. */
+function onAbort(signal: AbortSignal): { aborted: Promise<void>; dispose(): void } {
+  let dispose = () => {};
+  const aborted = new Promise<void>((resolve) => {
+    if (signal.aborted) return resolve();
+    const listener = () => resolve();
+    signal.addEventListener('abort', listener, { once: true });
+    dispose = () => signal.removeEventListener('abort', listener);
   });
+  return { aborted, dispose };
 }

@@ -6,7 +6,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import sharp from 'sharp';
 import type { Env } from '../env.js';
 import { UsageError } from '../errors.js';
-import { falCredentials, MISSING_KEY_MESSAGE } from '../providers/credentials.js';
+import { falKeyPresent, MISSING_KEY_MESSAGE } from '../providers/credentials.js';
 import { toProviderError } from '../providers/fal-errors.js';
 import { falInput } from '../providers/fal-input.js';
 import { assertNotBlocked, downloadBytes, outputRefs } from '../providers/fal-output.js';
@@ -118,9 +118,7 @@ function modelFor(id: string, hasImage: boolean): ModelInfo {
 
 /** Checked after the arguments: a usage error, and nothing is sent. */
 function runtime(ctx: OneOffContext): FalRuntime {
-  if (!falCredentials(ctx.env) && !ctx.env.AIVP_FAL_PROXY_URL) {
-    throw new UsageError(`${MISSING_KEY_MESSAGE} (nothing was sent)`);
-  }
+  if (!falKeyPresent(ctx.env)) throw new UsageError(`${MISSING_KEY_MESSAGE} (nothing was sent)`);
   return createFalRuntime({ env: ctx.env, root: ctx.root, pollIntervalMs: ctx.pollIntervalMs, fetch: ctx.fetch });
 }
 

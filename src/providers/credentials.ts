@@ -1,6 +1,7 @@
 // Which providers the environment can authenticate, without loading any SDK: the CLI checks
 // this before anything is spent.
 import type { Env } from '../env.js';
+import { ProviderError } from './types.js';
 
 export function falCredentials(env: Env): string | undefined {
   if (env.FAL_KEY) return env.FAL_KEY;
@@ -18,6 +19,11 @@ export function falKeyPresent(env: Env): boolean {
 
 export const MISSING_KEY_MESSAGE =
   'FAL_KEY is not set: export FAL_KEY (or FAL_KEY_ID and FAL_KEY_SECRET) or put it in the project .env file';
+
+/** The check every fal call makes first: a clear, non-retryable error naming the key. */
+export function requireFalKey(env: Env): void {
+  if (!falKeyPresent(env)) throw new ProviderError(MISSING_KEY_MESSAGE, { retryable: false });
+}
 
 export interface GoogleSettings {
   vertex: boolean;

@@ -2,14 +2,14 @@
 import { randomInt } from 'node:crypto';
 import type { Env } from '../env.js';
 import { createFalSetup, type FalSetup } from './fal-client.js';
-import { falCredentials, MISSING_KEY_MESSAGE } from './credentials.js';
+import { requireFalKey } from './credentials.js';
 import { toProviderError } from './fal-errors.js';
 import { falInput, type ImageUrls } from './fal-input.js';
 import { assertNotBlocked, downloadBytes, outputRefs, outputSeed } from './fal-output.js';
 import { cancelQuietly, DEFAULT_POLL_MS, runQueued, tolerateTransient } from './fal-queue.js';
 import { createUploader, FAL_OBJECT_LIFETIME, rememberUrls, type LocalImage } from './fal-uploads.js';
 import { sha256Bytes } from '../media/hash.js';
-import { ProviderError, type GenerateContext, type GenerateRequest, type GenerateResult, type Provider } from './types.js';
+import type { GenerateContext, GenerateRequest, GenerateResult, Provider } from './types.js';
 
 export interface FalProviderOptions {
   env: Env;
@@ -37,16 +37,11 @@ export function createFalRuntime(opts: FalProviderOptions): FalRuntime {
 export function createFalProvider(opts: FalProviderOptions): Provider {
   const rt = createFalRuntime(opts);
   const { fal, secrets } = rt.setup;
-  const requireKey = () => {
-    if (!falCredentials(opts.env) && !opts.env.AIVP_FAL_PROXY_URL) {
-      throw new ProviderError(MISSING_KEY_MESSAGE, { retryable: false });
-    }
-  };
 
   return {
     id: 'fal',
     async generate(req: GenerateRequest, ctx: GenerateContext): Promise<GenerateResult> {
-      requireKey();
+      requireFalKey(opts.env);
       try {
         // Models that report no seed back (nano-banana) get one chosen here, so the record holds it.
         // A resumed request was sent with an earlier choice, unknown now.
@@ -75,7 +70,7 @@ export function createFalProvider(opts: FalProviderOptions): Provider {
       }
     },
     async cancel(model, requestId) {
-      requireKey();
+      requireFalKey(opts.env);
       try {
         await cancelQuietly(fal, model.id, requestId);
       } catch (err) {

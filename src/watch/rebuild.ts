@@ -6,7 +6,7 @@ import { prepareBuild } from '../engine/build.js';
 import { BuildControl } from '../engine/control.js';
 import { executeBuild } from '../engine/execute.js';
 import { ProviderSlots } from '../engine/slots.js';
-import { loadEnv } from '../env.js';
+import { loadEnv, retryBaseMs } from '../env.js';
 import type { ResolvedProject } from '../project/types.js';
 import { openTeamCache } from '../remote/index.js';
 import type { WatchLedger } from './ledger.js';
@@ -109,7 +109,7 @@ export class Rebuilds {
       },
       control,
       slots: this.slots,
-      retryBaseMs: opts.retryBaseMs,
+      retryBaseMs: opts.retryBaseMs ?? retryBaseMs(env),
     }).then(
       async (summary) => {
         ledger.spentUsd += summary.spentUsd;

@@ -27,6 +27,7 @@ export interface WatchOptions {
   signal: AbortSignal;
   /** Trailing debounce: a burst of saves gives one re-plan. At least 60 ms (files.ts). */
   debounceMs?: number;
+  /** Base of the retry backoff; default: AIVP_RETRY_BASE_MS of the environment and `.env` at each rebuild. */
   retryBaseMs?: number;
   /** A reason not to start a rebuild (missing credentials, ...), checked before anything is spent. */
   preflight?(prepared: PreparedBuild, env: Env): string | undefined;

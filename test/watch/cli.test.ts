@@ -161,6 +161,38 @@ describe('aivp watch against the fake fal (binary)', () => {
     expect((await w.interrupt()).code).toBe(130);
   });
 
+  it("checks the keys of fallback models' providers too: nothing is sent without them", async () => {
+    fake = await startFakeFal();
+    cleanups.push(() => fake.close());
+    const dir = await tempDir('aivp-watch-fal-', 'aivp: 1\nshots:\n  s: { prompt: "p", model: fal-ai/flux/dev, size: square, fallback: [gemini-2.5-flash-image] }\n');
+    const w = await startWatchCli(dir, [], cleanEnv(fake.env()));
+    expect(w.stderr()).toContain('Google models need GEMINI_API_KEY');
+    expect(w.stderr()).toContain('nothing was generated');
+    expect(fake.requests).toHaveLength(0);
+    expect((await w.interrupt()).code).toBe(130);
+  });
+
+  it('takes AIVP_RETRY_BASE_MS from .env, and refuses one that is not a number', async () => {
+    fake = await startFakeFal();
+    cleanups.push(() => fake.close());
+    fake.fail({ on: 'submit', status: 503, times: 1 });
+    const dir = await tempDir('aivp-watch-fal-', 'aivp: 1\nshots:\n  s: { prompt: "p", model: fal-ai/flux/dev, size: square }\n');
+    const dotenv = (base: string) => [...Object.entries(fake.env()), ['AIVP_RETRY_BASE_MS', base]].map(([k, v]) => `${k}=${v}`).join('\n');
+    await writeFile(join(dir, '.env'), dotenv('3'));
+    const w = await startWatchCli(dir, [], cleanEnv());
+    const retry = w.events().find((e) => e.type === 'node:retry');
+    // The default base is 1000 ms: a delay this short comes from the .env value.
+    expect(retry?.delayMs).toBeLessThan(100);
+    expect(w.builds()[0].summary).toMatchObject({ built: 1 });
+    expect((await w.interrupt()).code).toBe(130);
+
+    await writeFile(join(dir, '.env'), dotenv('soon'));
+    const { done } = startCli(['-C', dir, 'watch'], { env: cleanEnv() });
+    const bad = await done;
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('AIVP_RETRY_BASE_MS must be a number of milliseconds (like 1000), not `soon`');
+  });
+
   it('re-edit while queued at fal: the queued request is cancelled and the new one submitted', async () => {
     // Each job waits a few status polls in the queue: long enough to edit again while queued.
     fake = await startFakeFal({ queueSteps: 6 });

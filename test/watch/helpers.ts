@@ -10,6 +10,8 @@ export interface WatchRun {
   logs: string[];
   /** `build:done` events so far. */
   builds(): Extract<BuildEvent, { type: 'build:done' }>[];
+  /** The signal the watch was given. */
+  signal: AbortSignal;
   /** Aborts the watch and waits for it to return. */
   stop(): Promise<void>;
   done: Promise<void>;
@@ -51,6 +53,7 @@ export async function startWatch(dir: string, provider: Provider, opts: { target
     logs,
     builds,
     done,
+    signal: controller.signal,
     stop: async () => {
       controller.abort();
       await done;

@@ -2,6 +2,7 @@
 // debouncing, self-writes, supersede (queued: cancel; running: into the cache only), bad edits.
 import { existsSync } from 'node:fs';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { getEventListeners } from 'node:events';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -266,6 +267,27 @@ describe('watch: provider concurrency across rebuilds', () => {
     await until(() => p.calls.some((c) => c.prompt === 'a harbour v2'), 'v2 submitted once v1 landed');
     await until(() => w.builds().length === 3, 'the rebuild with v2');
     expect((await readJson(join(dir, 'metadata/s3.json'))).prompt).toBe('a harbour v2');
+  });
+});
+
+describe('watch: many edits', () => {
+  it('leaves no abort listener behind per rebuild (no MaxListenersExceededWarning after a dozen edits)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const dir = await project();
+      const w = await watch(dir, scriptedProvider());
+      const before = getEventListeners(w.signal, 'abort').length;
+      for (let i = 1; i <= 13; i++) {
+        await edit(dir, i === 1 ? 'a harbour' : `a harbour v${i - 1}`, `a harbour v${i}`);
+        await until(() => w.builds().length === i + 1, `rebuild ${i}`);
+      }
+      expect(getEventListeners(w.signal, 'abort').length).toBe(before);
+      expect(warnings).not.toContain('MaxListenersExceededWarning');
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });
 
