@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { formatDiagnostic, UsageError } from '../errors.js';
+import { redact } from '../redact.js';
 
 // Command modules load on demand: `aivp plan` never pays for the SDKs, sharp or chokidar.
 const builds = () => import('./build-command.js');
@@ -161,10 +162,10 @@ async function run(fn: () => Promise<number>): Promise<void> {
 function report(err: unknown): number {
   if (err instanceof UsageError) {
     for (const d of err.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-    if (err.message) process.stderr.write(`aivp: ${err.message}\n`);
+    if (err.message) process.stderr.write(`aivp: ${redact(err.message)}\n`);
     return 2;
   }
-  process.stderr.write(`aivp: ${(err as Error).message ?? String(err)}\n`);
+  process.stderr.write(`aivp: ${redact((err as Error).message ?? String(err))}\n`);
   if (process.env.AIVP_DEBUG) process.stderr.write(`${(err as Error).stack}\n`);
   return 1;
 }

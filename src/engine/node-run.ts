@@ -3,6 +3,7 @@
 // outputs in place first, the record last.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { keyParams } from '../graph/keys.js';
 import type { GraphNode } from '../graph/types.js';
 import { canConvertTo, convertImage } from '../media/convert.js';
 import { mediaTypeOf } from '../media/media-types.js';
@@ -163,7 +164,7 @@ async function keep(ctx: NodeRunContext, node: GraphNode, assessed: Assessment, 
     provider: lookupModel(model, kind)!.info.provider,
     model,
     prompt: spec.prompt,
-    params: JSON.parse(JSON.stringify(paramsOf(node))),
+    params: JSON.parse(JSON.stringify(keyParams(node))),
     seedRequested: spec.kind === 'segment' ? undefined : spec.seed,
     seed: result.seed ?? (spec.kind === 'segment' ? undefined : spec.seed),
     inputs: assessed.inputs,
@@ -257,13 +258,6 @@ function request(node: GraphNode, info: ModelInfo, images: InputImage[]): Genera
     size: spec.size !== undefined ? resolveSize(spec.size) : undefined, numImages: spec.num_images,
     input: byRole('input')[0], refs: byRole('ref'), mask: byRole('mask')[0], keyframes: [], params: spec.params,
   };
-}
-
-function paramsOf(node: GraphNode) {
-  const spec = node.spec;
-  return spec.kind === 'segment'
-    ? { duration: spec.duration, aspect_ratio: spec.aspect_ratio, params: spec.params }
-    : { size: spec.size, num_images: spec.num_images, params: spec.params };
 }
 
 /** A record written under another `pick` is rewritten to the current one: the take changed, nothing is generated. */

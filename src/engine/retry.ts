@@ -1,6 +1,7 @@
 // Retries with exponential backoff and jitter on retryable provider errors (429, 5xx, network),
 // honouring Retry-After; then the fallback models in order; then the node fails.
 import { setTimeout as sleep } from 'node:timers/promises';
+import { networkErrorCode } from '../providers/transport.js';
 import { ProviderError } from '../providers/types.js';
 
 export interface RetryOptions<T> {
@@ -30,7 +31,7 @@ export async function runWithRetries<T>(opts: RetryOptions<T>): Promise<{ result
         if (opts.signal.aborted) throw err;
         const timedOut = signal.aborted;
         lastError = timedOut ? new Error(`timed out after ${opts.timeoutMs! / 1000} s`) : (err as Error);
-        const retryable = timedOut || (err instanceof ProviderError && err.retryable) || isNetworkError(err);
+        const retryable = timedOut || (err instanceof ProviderError && err.retryable) || networkErrorCode(err) !== undefined;
         if (!retryable || attempt > opts.retries) break;
         const retryAfter = err instanceof ProviderError ? err.retryAfterMs : undefined;
         const backoff = opts.baseMs * 2 ** (attempt - 1);
@@ -41,9 +42,4 @@ export async function runWithRetries<T>(opts: RetryOptions<T>): Promise<{ result
     }
   }
   throw lastError ?? new Error('no model to run');
-}
-
-function isNetworkError(err: unknown): boolean {
-  const code = (err as { code?: string; cause?: { code?: string } })?.cause?.code ?? (err as { code?: string })?.code;
-  return typeof code === 'string' && /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR_\w+)$/.test(code);
 }

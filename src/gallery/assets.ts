@@ -1,9 +1,10 @@
 // Makes the gallery folder self-contained: every file it shows is copied to
 // `media/<sha256>.<ext>` and, when sharp can read it, gets a `thumbs/<sha256>.webp`.
 // Names are content hashes, so a rebuild reuses whatever is already there.
-import { access, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import { writeFileAtomic } from '../engine/store/atomic.js';
 import { sha256Bytes } from '../media/hash.js';
 import { mediaTypeOf } from '../media/media-types.js';
 
@@ -95,12 +96,9 @@ async function makeThumb(bytes: Buffer, dest: string): Promise<boolean> {
   }
 }
 
-/** Content-addressed, so an existing file is already right; temp + rename keeps it whole. */
+/** Content-addressed, so an existing file is already right; an atomic write keeps it whole. */
 async function writeOnce(dest: string, bytes: Buffer): Promise<void> {
-  if (await exists(dest)) return;
-  const tmp = `${dest}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-  await writeFile(tmp, bytes);
-  await rename(tmp, dest);
+  if (!(await exists(dest))) await writeFileAtomic(dest, bytes);
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -47,6 +47,15 @@ export async function probeMedia(bytes: Buffer): Promise<MediaInfo> {
   return { ...info, width: meta.autoOrient.width, height: meta.pageHeight ?? meta.autoOrient.height };
 }
 
+/**
+ * The format the first bytes announce (magic numbers only, no completeness check): 32 bytes are
+ * enough. The one table of signatures, also used to check source images before a build.
+ */
+export function sniffMedia(head: Buffer): Pick<MediaInfo, 'mediaType' | 'ext' | 'kind'> | undefined {
+  const f = detect(head);
+  return f && { mediaType: f.mediaType, ext: f.ext, kind: f.kind };
+}
+
 function detect(b: Buffer): Format | undefined {
   const at = (offset: number, sig: string) => b.length >= offset + sig.length && b.toString('latin1', offset, offset + sig.length) === sig;
   if (at(0, '\x89PNG\r\n\x1a\n')) return PNG;

@@ -2,11 +2,14 @@
 import { open, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, posix, resolve } from 'node:path';
 import type { Outside } from '../inside.js';
+import { sniffMedia } from '../media/probe.js';
 import type { Reporter } from './report.js';
 import type { Path } from './source.js';
 import { closest } from './suggest.js';
 
 export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp']);
+/** What a source image may hold, by the format its bytes announce. */
+const SOURCE_FORMATS = new Set(['png', 'jpg', 'webp', 'bmp']);
 
 export interface PathRules {
   root: string;
@@ -52,13 +55,12 @@ export async function notAnImage(p: string): Promise<string | undefined> {
   const fh = await open(p, 'r');
   let head: Buffer;
   try {
-    const { bytesRead, buffer } = await fh.read(Buffer.alloc(16), 0, 16, 0);
+    const { bytesRead, buffer } = await fh.read(Buffer.alloc(32), 0, 32, 0);
     head = buffer.subarray(0, bytesRead);
   } finally {
     await fh.close();
   }
-  const at = (offset: number, sig: string) => head.toString('latin1', offset, offset + sig.length) === sig;
-  if (at(0, '\x89PNG') || at(0, '\xff\xd8\xff') || (at(0, 'RIFF') && at(8, 'WEBP')) || at(0, 'BM')) return undefined;
+  if (SOURCE_FORMATS.has(sniffMedia(head)?.ext ?? '')) return undefined;
   if (head.length === 0) return 'the file is empty';
   if (/^\s*</.test(head.toString('latin1'))) return 'it holds HTML or XML';
   return 'its content is not PNG, JPEG, WebP or BMP';

@@ -7,6 +7,7 @@ import { routeProvider } from '../providers/models.js';
 import { parseRemoteUrl, REMOTE_URL_HINT, REMOTE_URL_PATTERN } from '../remote/target.js';
 import { applyChain, checkCycles, checkLinks, checkNodeRules, checkUniqueNames, type Entry } from './check.js';
 import { insideChecker } from '../inside.js';
+import { redact } from '../redact.js';
 import { checkInside, checkSourceFile, expandDir, type PathRules } from './files.js';
 import { checkDuration, checkImageInputs, checkKeyframeAspect, checkKeyframes, checkModel } from './models-check.js';
 import { byPosition, createReporter, fieldName, PROJECT_FILE, type Reporter } from './report.js';
@@ -28,7 +29,7 @@ export async function loadProject(dir: string): Promise<ResolvedProject> {
   });
   const { source, problems } = parseSource(text);
   const report = createReporter(source);
-  for (const p of problems) report.errors.push({ file: PROJECT_FILE, line: p.line, col: p.col, message: p.message, ...(p.hint ? { hint: p.hint } : {}) });
+  for (const p of problems) report.errors.push({ file: PROJECT_FILE, line: p.line, col: p.col, message: redact(p.message), ...(p.hint ? { hint: p.hint } : {}) });
   if (problems.some((p) => !p.duplicateKey)) fail(report);
   if (source.data === null || typeof source.data !== 'object' || Array.isArray(source.data)) {
     report.error([], 'the project file must be a mapping that starts with `aivp: 1`');

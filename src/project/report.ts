@@ -1,4 +1,5 @@
 // Collects errors and warnings with positions; the loader throws them all at once.
+import { redact } from '../redact.js';
 import type { Diagnostic } from './types.js';
 import { locate, locateText, type Path, type Source } from './source.js';
 
@@ -30,8 +31,9 @@ export function createReporter(source: Source): Reporter {
   const seen = new Set<string>();
   const add = (list: Diagnostic[], path: Path, message: string, where: Where = {}) => {
     const pos = where.text ? locateText(source, path, where.text) : locate(source, path, where.at ?? 'value');
-    const d: Diagnostic = { file: PROJECT_FILE, line: pos.line, col: pos.col, message, field: fieldName(path) || undefined };
-    if (where.hint) d.hint = where.hint;
+    // Messages quote what the user wrote, which may be a key pasted in the wrong place.
+    const d: Diagnostic = { file: PROJECT_FILE, line: pos.line, col: pos.col, message: redact(message), field: redact(fieldName(path)) || undefined };
+    if (where.hint) d.hint = redact(where.hint);
     const id = `${d.line}:${d.col}:${message}`;
     if (seen.has(id)) return;
     seen.add(id);

@@ -1,4 +1,5 @@
 // Key-like fields: the project file is committed, so credentials belong in the environment or `.env`.
+import { keyShapeIn } from '../redact.js';
 import type { Path } from './source.js';
 
 const ALWAYS = /^(api[_-]?key|apikey|password|passwd|secret|token|credentials?)$/i;
@@ -23,17 +24,11 @@ export function findKeyLikeFields(data: unknown, path: Path = []): Path[] {
   );
 }
 
-/** Keys by their own shape, wherever they were pasted (a prompt, a var): fal `id:secret`, Google `AIza…`. */
-const KEY_VALUES: [string, RegExp][] = [
-  ['a fal key', /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:[0-9a-f]{32}\b/i],
-  ['a Google API key', /\bAIza[0-9A-Za-z_-]{35}\b/],
-];
-
-/** Paths of string values that contain a credential, with what it looks like. */
+/** Paths of string values that contain a credential (a prompt, a var), with what it looks like. */
 export function findKeyValues(data: unknown, path: Path = []): { path: Path; what: string }[] {
   if (typeof data === 'string') {
-    const hit = KEY_VALUES.find(([, re]) => re.test(data));
-    return hit ? [{ path, what: hit[0] }] : [];
+    const what = keyShapeIn(data);
+    return what ? [{ path, what }] : [];
   }
   if (Array.isArray(data)) return data.flatMap((item, i) => findKeyValues(item, [...path, i]));
   if (data === null || typeof data !== 'object') return [];

@@ -2,6 +2,8 @@
 // turns retryable HTTP statuses and network failures into errors the SDK does not retry, so the
 // engine alone owns retries and Retry-After reaches it.
 import { ApiError, ValidationError } from '@fal-ai/client';
+import { redact } from '../redact.js';
+import { isAbort, networkErrorCode, parseRetryAfter } from './transport.js';
 import { ProviderError } from './types.js';
 
 /** A 429/5xx answer or a network failure, raised inside fetch so the SDK passes it straight up. */
@@ -38,20 +40,6 @@ export function transientAwareFetch(base: typeof fetch): typeof fetch {
   };
 }
 
-/** Retry-After as seconds or an HTTP date -> milliseconds from now. */
-export function parseRetryAfter(value: string | null): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-export function isAbort(err: unknown): boolean {
-  const name = (err as { name?: string } | undefined)?.name;
-  return name === 'AbortError' || name === 'TimeoutError';
-}
-
 /** Any error from a fal call -> ProviderError with the secrets scrubbed; aborts are rethrown as is. */
 export function toProviderError(err: unknown, secrets: string[]): unknown {
   if (isAbort(err) || err instanceof ProviderError) return err;
@@ -84,12 +72,6 @@ export function toProviderError(err: unknown, secrets: string[]): unknown {
   return new ProviderError(clean(`fal request failed: ${String(err)}`), { retryable: false });
 }
 
-export function redact(text: string, secrets: string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('***');
-  return out;
-}
-
 /** ['body', 'image_size'] -> 'input.image_size' (fal's pydantic locations start at the body). */
 function fieldPath(loc: Array<string | number>): string {
   const parts = loc.map(String);
@@ -116,6 +98,6 @@ function describeBody(body: unknown): string {
 }
 
 function networkReason(err: unknown): string {
-  const e = err as { message?: string; code?: string; cause?: { code?: string; message?: string } };
-  return e.cause?.code ?? e.code ?? e.cause?.message ?? e.message ?? String(err);
+  const e = err as { message?: string; cause?: { message?: string } };
+  return networkErrorCode(err) ?? e.cause?.message ?? e.message ?? String(err);
 }

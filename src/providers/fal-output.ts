@@ -1,5 +1,6 @@
 // What a fal model returned: output file URLs, the safety flag, and downloading the bytes.
-import { FalTransientError, isAbort } from './fal-errors.js';
+import { FalTransientError } from './fal-errors.js';
+import { isAbort } from './transport.js';
 import { ProviderError } from './types.js';
 
 interface FalFileRef {

@@ -1,8 +1,8 @@
 // `.aivp/uploads.json`: content hash -> fal CDN URL, so each local image is uploaded once and
 // generated outputs are passed downstream by URL instead of being uploaded again.
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { writeFileAtomic } from '../engine/store/atomic.js';
 
 export interface UploadEntry {
   url: string;
@@ -69,7 +69,7 @@ export function rememberUrls(root: string, entries: Record<string, string>, at =
   const next = prev.then(async () => {
     const cache = await readUploads(root);
     for (const [sha, url] of Object.entries(entries)) cache[sha] = { url, uploadedAt: at.toISOString() };
-    await writeAtomic(file, `${JSON.stringify(cache, null, 2)}\n`);
+    await writeFileAtomic(file, `${JSON.stringify(cache, null, 2)}\n`);
   });
   const settled = next.catch(() => undefined);
   writeQueues.set(file, settled);
@@ -105,16 +105,4 @@ export function createUploader(root: string, upload: UploadFn): (img: LocalImage
     );
     return p;
   };
-}
-
-async function writeAtomic(file: string, text: string): Promise<void> {
-  await mkdir(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await writeFile(tmp, text);
-    await rename(tmp, file);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
 }

@@ -1,14 +1,9 @@
 // @google/genai failures -> ProviderError, with every secret scrubbed: the SDK puts the server's
 // JSON body in its messages, and a body (or a URL in it) may carry the key.
 import { ApiError } from '@google/genai';
+import { redact } from '../redact.js';
+import { isAbort, networkErrorCode, parseRetryAfter } from './transport.js';
 import { ProviderError } from './types.js';
-
-/** What an error message may show: secrets and `key=` query values replaced. */
-export function redact(text: string, secrets: string[]): string {
-  let out = text;
-  for (const s of secrets) if (s) out = out.split(s).join('***');
-  return out.replace(/([?&](?:key|api_key|access_token)=)[^&\s"'\\]+/gi, '$1***');
-}
 
 /**
  * A fetch for one generate call that remembers the last Retry-After header, which the SDK's
@@ -63,7 +58,7 @@ export function toProviderError(err: unknown, ctx: ErrorContext): unknown {
     // A 200 whose body is not JSON: a proxy or gateway glitch, worth another try.
     return new ProviderError(`Google API sent a malformed response (not JSON): ${clean(err.message)}`, { retryable: true });
   }
-  const code = networkCode(err);
+  const code = networkErrorCode(err);
   if (code) return new ProviderError(`Google API unreachable (${code})`, { retryable: true });
   const message = err instanceof Error ? err.message : String(err);
   return new ProviderError(`Google API: ${clean(message)}`, { retryable: false });
@@ -83,23 +78,4 @@ function retryDelayMs(body: GoogleErrorBody | undefined): number | undefined {
   const delay = body?.details?.find((d) => d['@type']?.endsWith('google.rpc.RetryInfo'))?.retryDelay;
   const m = delay ? /^(\d+(?:\.\d+)?)s$/.exec(delay) : null;
   return m ? Math.round(Number(m[1]) * 1000) : undefined;
-}
-
-function parseRetryAfter(value: string | null): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
-}
-
-function isAbort(err: unknown): boolean {
-  const name = (err as { name?: string })?.name;
-  return name === 'AbortError' || name === 'TimeoutError';
-}
-
-function networkCode(err: unknown): string | undefined {
-  const e = err as { code?: unknown; cause?: { code?: unknown } };
-  const code = e?.cause?.code ?? e?.code;
-  if (typeof code === 'string' && /^(ECONNRESET|ECONNREFUSED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|UND_ERR_\w+)$/.test(code)) return code;
-  return err instanceof TypeError && err.message === 'fetch failed' ? 'fetch failed' : undefined;
 }

@@ -9,6 +9,7 @@ import type { Failure } from '../engine/store/failures.js';
 import type { Env } from '../env.js';
 import { formatDiagnostic, UsageError } from '../errors.js';
 import { loadProject } from '../project/load.js';
+import { redact } from '../redact.js';
 import type { ResolvedProject } from '../project/types.js';
 import type { Provider, ProviderId } from '../providers/types.js';
 import { watchProjectFiles } from './files.js';
@@ -31,6 +32,8 @@ export interface WatchOptions {
   retryBaseMs?: number;
   /** A reason not to start a rebuild (missing credentials, ...), checked before anything is spent. */
   preflight?(prepared: PreparedBuild, env: Env): string | undefined;
+  /** Each burst of file changes, and those of its paths that counted as edits (not our own writes). */
+  onChanges?(paths: string[], edits: string[]): void;
   /** After each re-plan of a good edit, built or found up to date (gallery refresh, live reload). */
   onSettled?(project: ResolvedProject, failures: Map<string, Failure>): Promise<void>;
 }
@@ -44,7 +47,9 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
 
   const onChanges = async (paths: string[]) => {
     const ours = await Promise.all(paths.map((p) => own.isOwn(p, rebuilds.building)));
-    if (ours.some((o) => !o) && !opts.signal.aborted) cycle.request();
+    const edits = paths.filter((_, i) => !ours[i]);
+    opts.onChanges?.(paths, edits);
+    if (edits.length && !opts.signal.aborted) cycle.request();
   };
 
   await files.ready;
@@ -121,7 +126,7 @@ class Cycle {
       if (!(err instanceof UsageError)) throw err;
       if (quiet) return undefined;
       for (const d of err.diagnostics) this.opts.log(formatDiagnostic(d));
-      if (err.message) this.opts.log(`aivp: ${err.message}`);
+      if (err.message) this.opts.log(`aivp: ${redact(err.message)}`);
       this.opts.log('watch: keeping the last good state; fix the file to resume');
       return undefined;
     }

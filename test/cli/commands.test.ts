@@ -115,7 +115,7 @@ describe('the example project', () => {
     expect((await runCli(['-C', dir, 'gc'])).stdout).toContain('Nothing to remove');
     const rebuild = await runCli(['-C', dir, 'build', '--draft', '--json']);
     expect(events(rebuild.stdout).find((e) => e.type === 'build:done').summary).toMatchObject({ built: 0, failed: 0 });
-  });
+  }, 120_000);
 });
 
 describe('.env', () => {

@@ -140,6 +140,18 @@ describe('reference files and folders', () => {
     expect(r.stderr).toMatch(/aivp\.project\.yaml:3:\d+: source file `refs\/hero\.png` is not an image: it holds HTML or XML/);
   });
 
+  it('a `file:` source is judged by the full signature of its format, as the provider output check does', async () => {
+    // Two letters "BM" are not a BMP, nor "\\x89PNG" without the rest of the PNG signature.
+    for (const bytes of [Buffer.from('BMX race notes, take 2\n'), Buffer.from('\x89PNG but then text', 'latin1')]) {
+      const dir = await project('aivp: 1\nreferences:\n  hero: { file: refs/hero.png }\nshots:\n  s: { prompt: hi, refs: [hero], model: draft }\n', {
+        'refs/hero.png': bytes,
+      });
+      const r = await validate(dir);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('source file `refs/hero.png` is not an image');
+    }
+  });
+
   it('symlinks: one leading out of a reference folder is an error; dangling ones and loops do not crash', async () => {
     const outside = await project(OK, { 'secret.png': await png('outside', 10, 10) });
     const dir = await project(DIR_PROJECT, { 'refs/a.png': await png('a', 20, 20) });
@@ -171,6 +183,23 @@ describe('secrets in the file', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/aivp\.project\.yaml:3:\d+: `api_key` looks like a credential/);
     expect(r.stderr).not.toContain(SECRET);
+  });
+
+  it('a Google key pasted where a list, a name or a field belongs is never echoed', async () => {
+    const KEY = 'AIzaSyA0123456789abcdefghijklmnopqrstuv';
+    const shot = (fields: string) => project(`aivp: 1\nshots:\n  s: { prompt: hi, model: draft, ${fields} }\n`);
+    const results = [
+      await validate(await shot(`fallback: ${KEY}`)), // wrong type: the hint quoted the value
+      await validate(await shot(`refs: [${KEY}]`)), // unknown name
+      await validate(await shot(`input: ${KEY}`)),
+      await validate(await shot(`${KEY}: 1`)), // unknown field
+      await runCli(['-C', await shot('seed: 1'), 'plan', KEY]), // unknown target
+    ];
+    for (const r of results) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('***');
+      expect(r.stderr + r.stdout).not.toContain(KEY.slice(0, 12));
+    }
   });
 
   it('a syntax error on a line holding a secret does not quote the line', async () => {

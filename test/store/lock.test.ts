@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,16 @@ function deadPid(): Promise<number> {
     const p = spawn(process.execPath, ['-e', '']);
     p.once('exit', () => ok(p.pid!));
   });
+}
+
+/** Acquires over the lock in place: the file then names this process with a token of its own, and release removes it. */
+async function expectTakenOver(root: string): Promise<void> {
+  const release = await acquireBuildLock(root);
+  const holder = JSON.parse(await readFile(join(root, LOCK_FILE), 'utf8'));
+  expect(holder).toMatchObject({ pid: process.pid, host: hostname() });
+  expect(holder.token).not.toBe('other');
+  await release();
+  expect(existsSync(join(root, LOCK_FILE))).toBe(false);
 }
 
 describe('build lock', () => {
@@ -52,20 +63,21 @@ describe('build lock', () => {
   it('takes over a lock left by a dead process or a corrupt lock file', async () => {
     const root = await tempDir();
     await fakeHolder(root, await deadPid());
-    await (await acquireBuildLock(root))();
+    await expectTakenOver(root);
+    await mkdir(join(root, '.aivp'), { recursive: true });
     await writeFile(join(root, LOCK_FILE), '{"pid":');
-    await (await acquireBuildLock(root))();
+    await expectTakenOver(root);
   });
 
   it('takes over a leftover lock naming this pid (pids repeat across container runs) or older than the boot', async () => {
     const root = await tempDir();
     await fakeHolder(root, process.pid);
-    await (await acquireBuildLock(root))();
+    await expectTakenOver(root);
     const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)']);
     await new Promise((ok) => holder.once('spawn', ok));
     try {
       await fakeHolder(root, holder.pid!, hostname(), '1970-01-02T00:00:00.000Z');
-      await (await acquireBuildLock(root))();
+      await expectTakenOver(root);
     } finally {
       holder.kill('SIGKILL');
     }

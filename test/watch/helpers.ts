@@ -10,6 +10,8 @@ export interface WatchRun {
   logs: string[];
   /** `build:done` events so far. */
   builds(): Extract<BuildEvent, { type: 'build:done' }>[];
+  /** Each burst of changes the watch saw, and which of its paths were edits. */
+  changes: { paths: string[]; edits: string[] }[];
   /** The signal the watch was given. */
   signal: AbortSignal;
   /** Aborts the watch and waits for it to return. */
@@ -29,12 +31,14 @@ export async function until(cond: () => boolean | Promise<boolean>, what: string
 export async function startWatch(dir: string, provider: Provider, opts: { targets?: string[]; debounceMs?: number } = {}): Promise<WatchRun> {
   const events: BuildEvent[] = [];
   const logs: string[] = [];
+  const changes: WatchRun['changes'] = [];
   const controller = new AbortController();
   const done = watchProject({
     dir,
     targets: opts.targets ?? [],
     emit: (e) => events.push(e),
     log: (l) => logs.push(l),
+    onChanges: (paths, edits) => changes.push({ paths, edits }),
     providers: () => () => provider,
     signal: controller.signal,
     debounceMs: opts.debounceMs ?? 60,
@@ -54,6 +58,7 @@ export async function startWatch(dir: string, provider: Provider, opts: { target
     builds,
     done,
     signal: controller.signal,
+    changes,
     stop: async () => {
       controller.abort();
       await done;

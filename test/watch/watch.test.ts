@@ -110,8 +110,10 @@ describe('watch: what an edit rebuilds', () => {
     const w = await watch(dir, p);
     expect(existsSync(join(dir, 'refs/hero.png'))).toBe(true);
     const logged = w.logs.length;
-    // Long enough for chokidar to report any write of the first build, several debounce periods over.
-    await sleep(600);
+    // The watch saw the build write the watched reference, and judged it its own write.
+    const hero = join(dir, 'refs/hero.png');
+    await until(() => w.changes.some((c) => c.paths.includes(hero)), 'the write of refs/hero.png to be seen');
+    expect(w.changes.flatMap((c) => c.edits)).toEqual([]);
     expect(w.builds()).toHaveLength(1);
     expect(w.events.filter((e) => e.type === 'plan')).toHaveLength(1);
     expect(w.logs.slice(logged)).toEqual([]);
