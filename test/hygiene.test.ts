@@ -66,7 +66,7 @@ describe('one implementation each', () => {
 
   it('the fal key check', () => {
     expect(where(/AIVP_FAL_PROXY_URL\)/)).toEqual(['providers/credentials.ts']);
-    expect(where(/MISSING_KEY_MESSAGE/)).toEqual(['providers/credentials.ts']);
+    expect(where(/falCredentials\(env\) !== undefined/)).toEqual(['providers/credentials.ts']);
   });
 
   it('image magic numbers', () => {
