@@ -7,6 +7,7 @@ import { failureTracker, updateFailures } from '../engine/store/failures.js';
 import { acquireBuildLock } from '../engine/store/lock.js';
 import { loadEnv, retryBaseMs, type Env } from '../env.js';
 import { formatDiagnostic, UsageError } from '../errors.js';
+import { findFfmpeg } from '../film/ffmpeg.js';
 import { loadProject } from '../project/load.js';
 import type { ResolvedProject } from '../project/types.js';
 import { createProviders, missingCredentials } from '../providers/index.js';
@@ -79,9 +80,20 @@ function refuseBeforeSpending(project: ResolvedProject, prepared: PreparedBuild,
     const lines = missing.map((m) => `${m.message} (needed by ${listNodes(m.nodes)})`);
     throw new UsageError(`${lines.join('\n')}\nnothing was generated (preview offline with --draft, or pass --keep-going to build what the keys you have allow)`);
   }
+  refuseWithoutFfmpeg(prepared, env);
   const unavailable = new Map<string, string>();
   for (const m of missing) for (const n of m.nodes) if (!unavailable.has(n)) unavailable.set(n, `missing key: ${m.message}`);
   return unavailable;
+}
+
+/** Draft clips and the film need ffmpeg: without one, the build stops with the install command. */
+function refuseWithoutFfmpeg(prepared: PreparedBuild, env: Env): void {
+  const videoWork = prepared.plan.entries.some((e) => {
+    const node = prepared.graph.nodes.get(e.node)!;
+    return (e.status === 'new' || e.status === 'stale') && (node.kind === 'film' || (node.kind === 'segment' && node.provider === 'draft'));
+  });
+  const ffmpeg = videoWork ? findFfmpeg(env) : undefined;
+  if (ffmpeg && 'missing' in ffmpeg) throw new UsageError(`${ffmpeg.missing}\nnothing was generated`);
 }
 
 export interface MissingKey {

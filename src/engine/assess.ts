@@ -2,7 +2,7 @@
 // hashing files through the stat cache; shared by `plan` (before anything runs) and the executor
 // (again at dispatch, with the real upstream outputs, which gives early cutoff).
 import { stringify } from 'safe-stable-stringify';
-import { computeKey, keyParams, type KeyInput } from '../graph/keys.js';
+import { computeKey, keyParams, seedOf, type KeyInput } from '../graph/keys.js';
 import type { GraphNode } from '../graph/types.js';
 import type { NodeStatus } from './plan-types.js';
 import type { NodeRecord, RecordInput } from './record-types.js';
@@ -28,7 +28,7 @@ export async function assess(
   const key = computeKey(node, inputs as KeyInput[]);
   const record = ws.records.get(node.name);
   const current = record ? await ws.currentHashes(record) : [];
-  const pick = node.spec.kind === 'segment' ? 1 : node.spec.pick;
+  const pick = node.spec.kind === 'segment' || node.spec.kind === 'film' ? 1 : node.spec.pick;
   const edited = record ? record.outputs.some((o, i) => current[i] !== undefined && current[i] !== o.sha256) : false;
 
   if (!force && edited) {
@@ -81,12 +81,11 @@ export function changeReasons(node: GraphNode, record: NodeRecord, inputs: Recor
   const reasons: string[] = [];
   const spec = node.spec;
   if ((record.prompt ?? null) !== (spec.prompt ?? null)) reasons.push('prompt changed');
-  const seed = spec.kind === 'segment' ? undefined : spec.seed;
-  if ((record.seedRequested ?? null) !== (seed ?? null)) reasons.push('seed changed');
+  if ((record.seedRequested ?? null) !== (seedOf(spec) ?? null)) reasons.push('seed changed');
   if (record.provider !== node.provider || record.model !== node.model) {
     if (!node.spec.fallback.includes(record.model) || record.provider !== node.provider) reasons.push('model changed');
   }
-  if (stringify(record.params) !== stringify(keyParams(node))) reasons.push('params changed');
+  if (stringify(record.params) !== stringify(keyParams(node))) reasons.push(spec.kind === 'film' ? 'edit settings changed' : 'params changed');
   const before = new Map(record.inputs.map((i) => [`${i.role}:${i.name}`, i.sha256]));
   const after = new Map(inputs.map((i) => [`${i.role}:${i.name}`, i.sha256]));
   for (const [k, sha] of after) {

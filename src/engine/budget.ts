@@ -10,6 +10,7 @@ import type { PlanEntry } from './plan-types.js';
 /** USD for one generation of `node` on `model`, or undefined when no price is known. */
 export function modelEstimate(project: ResolvedProject, node: GraphNode, model: string): number | undefined {
   const spec = node.spec;
+  if (spec.kind === 'film') return 0;
   const info = lookupModel(model, spec.kind === 'segment' ? 'video' : 'image');
   if (!info) return undefined;
   const size = spec.kind === 'segment' ? undefined : resolveSize(spec.size ?? 'landscape');

@@ -3,14 +3,15 @@
 // outputs in place first, the record last.
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { keyParams } from '../graph/keys.js';
+import { keyParams, seedOf } from '../graph/keys.js';
 import type { GraphNode } from '../graph/types.js';
+import { declaredDuration } from '../project/film.js';
 import { canConvertTo, convertImage } from '../media/convert.js';
 import { mediaTypeOf } from '../media/media-types.js';
 import { probeMedia, type MediaInfo } from '../media/probe.js';
 import { lookupModel, withImages } from '../providers/models.js';
 import { resolveSize } from '../providers/size.js';
-import { ProviderError, type GenerateRequest, type GenerateResult, type InputImage, type ModelInfo, type Provider, type ProviderId } from '../providers/types.js';
+import { ProviderError, type GenerateRequest, type GenerateResult, type FilmEdit, type InputImage, type ModelInfo, type Provider, type ProviderId } from '../providers/types.js';
 import { assess, type Assessment } from './assess.js';
 import { inflightNode, type BuildControl, type InflightNode } from './control.js';
 import type { BuildListener } from './events.js';
@@ -93,7 +94,7 @@ export async function generateNode(ctx: NodeRunContext, node: GraphNode, a: Asse
   const assessed = inputs.some((inp, i) => inp.sha256 !== a.inputs[i].sha256) ? await assess(ws, node, inputs, true) : a;
   await saveHandEdits(ws, node);
 
-  const kind = node.spec.kind === 'segment' ? 'video' : 'image';
+  const kind = node.spec.kind === 'segment' || node.spec.kind === 'film' ? 'video' : 'image';
   const models = [node.model, ...(node.model === 'draft' ? [] : node.spec.fallback)];
   const steer = inflightNode(assessed.key);
   control.inflight.set(node.name, steer);
@@ -147,7 +148,7 @@ async function keep(ctx: NodeRunContext, node: GraphNode, assessed: Assessment, 
   const { ws, control } = ctx;
   const detached = steer.detached;
   steer.state = 'storing';
-  const kind = node.spec.kind === 'segment' ? 'video' : 'image';
+  const kind = node.spec.kind === 'segment' || node.spec.kind === 'film' ? 'video' : 'image';
   const outputs: OutputFile[] = [];
   for (const [i, file] of result.files.entries()) {
     const media = result.media[i];
@@ -165,8 +166,8 @@ async function keep(ctx: NodeRunContext, node: GraphNode, assessed: Assessment, 
     model,
     prompt: spec.prompt,
     params: JSON.parse(JSON.stringify(keyParams(node))),
-    seedRequested: spec.kind === 'segment' ? undefined : spec.seed,
-    seed: result.seed ?? (spec.kind === 'segment' ? undefined : spec.seed),
+    seedRequested: seedOf(spec),
+    seed: result.seed ?? seedOf(spec),
     inputs: assessed.inputs,
     outputs,
     pick: Math.min(pickIndex(node) + 1, outputs.length),
@@ -174,6 +175,7 @@ async function keep(ctx: NodeRunContext, node: GraphNode, assessed: Assessment, 
     costUsd: result.costUsd ?? modelEstimate(ws.project, node, model) ?? 0,
     durationMs: Date.now() - t0,
     createdAt: new Date().toISOString(),
+    ...(node.kind === 'film' ? { draft: node.deps.some((d) => ws.records.get(d)?.provider === 'draft') } : {}),
   };
   // The cache knows this generation before the workspace changes: outputs left by a build killed
   // before its record is written are then recognised (and recorded) by the next build.
@@ -250,8 +252,18 @@ function request(node: GraphNode, info: ModelInfo, images: InputImage[]): Genera
   if (spec.kind === 'segment') {
     return {
       node: node.name, model: info, prompt: spec.prompt, numImages: 1, refs: [], keyframes: byRole('keyframe'),
-      duration: spec.duration, aspectRatio: spec.aspect_ratio, params: spec.params,
+      // A draft clip lasts what the segment's own model would make, so a draft film has the real timings.
+      duration: spec.duration ?? (info.provider === 'draft' ? declaredDuration(spec) : undefined),
+      aspectRatio: spec.aspect_ratio, params: spec.params,
     };
+  }
+  if (spec.kind === 'film') {
+    const audio = byRole('audio')[0];
+    const film: FilmEdit = {
+      clips: byRole('clip'), transition: spec.transition, size: spec.size, fps: spec.fps,
+      audio: audio && spec.audio ? { file: audio, volume: spec.audio.volume } : undefined,
+    };
+    return { node: node.name, model: info, numImages: 1, refs: [], keyframes: [], params: {}, film };
   }
   return {
     node: node.name, model: info, prompt: spec.prompt, seed: spec.seed,

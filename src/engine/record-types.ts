@@ -43,6 +43,8 @@ export interface NodeRecord {
   createdAt: string;
   /** Set when this output was restored from the content cache rather than generated now. */
   restoredAt?: string;
+  /** The film only: true when a clip it was cut from is a draft (an animatic, not the real film). */
+  draft?: boolean;
 }
 
 /** Written before waiting on a provider, so an interrupted build re-attaches instead of paying again. */

@@ -1,7 +1,7 @@
 // ResolvedProject -> Graph: typed nodes, edges from refs/input/mask/keyframes, topological order.
 import { extname, posix } from 'node:path';
 import TinyQueue from 'tinyqueue';
-import type { ImageNode, ProjectNode, ResolvedProject, SegmentNode } from '../project/types.js';
+import type { FilmNode, ImageNode, ProjectNode, ResolvedProject, SegmentNode } from '../project/types.js';
 import { keyframesSent, lookupModel, routeProvider } from '../providers/models.js';
 import type { Graph, GraphNode, InputEdge, InputRole } from './types.js';
 
@@ -16,6 +16,7 @@ export function buildGraph(project: ResolvedProject, opts: GraphOptions = {}): G
   for (const spec of project.nodes) {
     nodes.set(spec.name, toGraphNode(spec, byName, project, opts));
   }
+  for (const film of project.films) nodes.set(film.name, toFilmNode(film));
   const dependents = new Map<string, string[]>([...nodes.keys()].map((k) => [k, []]));
   for (const n of nodes.values()) for (const d of n.deps) dependents.get(d)?.push(n.name);
   return { nodes, order: topoOrder(nodes), dependents };
@@ -29,7 +30,7 @@ function toGraphNode(
 ): GraphNode {
   const source = isSource(spec);
   const model = source ? 'source' : opts.draft ? 'draft' : spec.model;
-  const inputs = spec.kind === 'segment' ? segmentInputs(spec, model, byName) : imageInputs(spec, byName);
+  const inputs = spec.kind === 'segment' ? segmentInputs(spec, byName) : imageInputs(spec, byName);
   return {
     name: spec.name,
     kind: spec.kind,
@@ -42,6 +43,27 @@ function toGraphNode(
     deps: [...new Set(inputs.map((e) => e.node))],
     unsent: unsentKeyframes(spec, inputs),
     outputs: source ? [] : outputPaths(spec, project),
+  };
+}
+
+/** The cut: its clips in order, then its sound track; assembled locally by the film provider. */
+function toFilmNode(spec: FilmNode): GraphNode {
+  const inputs: InputEdge[] = [
+    ...spec.segments.map((s): InputEdge => ({ role: 'clip', node: s.name, label: s.name })),
+    ...(spec.audio ? [{ role: 'audio', node: spec.name, label: 'audio', file: spec.audio.file } as InputEdge] : []),
+  ];
+  return {
+    name: spec.name,
+    kind: 'film',
+    spec,
+    source: false,
+    sourceFiles: [],
+    provider: 'film',
+    model: spec.model,
+    inputs,
+    deps: spec.segments.map((s) => s.name),
+    unsent: [],
+    outputs: [spec.output!],
   };
 }
 
@@ -82,10 +104,13 @@ function imageInputs(spec: ImageNode, byName: Map<string, ProjectNode>): InputEd
   ];
 }
 
-/** Models without last-frame support see one keyframe, chosen by `position`; only it is an input. */
-function segmentInputs(spec: SegmentNode, model: string, byName: Map<string, ProjectNode>): InputEdge[] {
+/**
+ * Models without last-frame support see one keyframe, chosen by `position`; only it is an input.
+ * Decided by the segment's own model even under `--draft`, so a draft shows what that model gets.
+ */
+function segmentInputs(spec: SegmentNode, byName: Map<string, ProjectNode>): InputEdge[] {
   const all = spec.keyframes.flatMap((k) => edgesFor('keyframe', k.name, byName));
-  return keyframesSent(all.length, lookupModel(model, 'video')?.info, spec.position).map((i) => all[i]);
+  return keyframesSent(all.length, lookupModel(spec.model, 'video')?.info, spec.position).map((i) => all[i]);
 }
 
 /** Keyframes written on a segment that its model will not receive (`aivp graph` shows them). */

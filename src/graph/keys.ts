@@ -3,6 +3,7 @@
 // content hash, so an upstream regenerated to identical bytes changes nothing downstream.
 import { createHash } from 'node:crypto';
 import { stringify } from 'safe-stable-stringify';
+import { declaredDuration } from '../project/film.js';
 import type { GraphNode } from './types.js';
 
 export const KEY_VERSION = 1;
@@ -21,7 +22,17 @@ export function keyParams(node: GraphNode): KeyParams {
   if (spec.kind === 'segment') {
     return { duration: spec.duration, aspect_ratio: spec.aspect_ratio, params: spec.params };
   }
+  if (spec.kind === 'film') {
+    // The edit settings; the clips and the sound track enter as inputs, in order.
+    const size = spec.size && `${spec.size.width}x${spec.size.height}`;
+    return { size, params: { transition: spec.transition, fps: spec.fps, ...(spec.audio ? { volume: spec.audio.volume } : {}) } };
+  }
   return { size: spec.size, num_images: spec.num_images, params: spec.params };
+}
+
+/** The seed an image node asks for; segments and the film have none. */
+export function seedOf(spec: GraphNode['spec']): number | undefined {
+  return spec.kind === 'segment' || spec.kind === 'film' ? undefined : spec.seed;
 }
 
 export interface KeyInput {
@@ -38,7 +49,9 @@ export function computeKey(node: GraphNode, inputs: KeyInput[]): string {
     provider: node.provider,
     model: node.model,
     prompt: spec.prompt ?? null,
-    seed: spec.kind === 'segment' ? null : spec.seed ?? null,
+    seed: seedOf(spec) ?? null,
+    // Draft clips became MP4 (they were animated WebP), lasting what the segment's own model makes.
+    ...(node.provider === 'draft' && spec.kind === 'segment' ? { draftVideo: 'mp4', lasts: declaredDuration(spec) } : {}),
     ...keyParams(node),
     inputs: inputs.map((i) => [i.role, i.sha256]),
   });

@@ -1,23 +1,23 @@
 // The dependency graph: one node per project node, edges from refs, input, mask and keyframes.
-import type { NodeKind, ProjectNode } from '../project/types.js';
+import type { FilmNode, NodeKind, ProjectNode } from '../project/types.js';
 import type { ProviderId } from '../providers/types.js';
 
-export type InputRole = 'input' | 'ref' | 'mask' | 'keyframe';
+export type InputRole = 'input' | 'ref' | 'mask' | 'keyframe' | 'clip' | 'audio';
 
-/** One image handed to a node: the picked output of `node`, or one file of a dir reference. */
+/** One image or clip handed to a node: the picked output of `node`, or a file (of a source reference, or the film's sound track). */
 export interface InputEdge {
   role: InputRole;
   node: string;
   /** The name this input is known by in records and messages: `node`, or `dir/<stem>`. */
   label: string;
-  /** For source references: the one source file (relative to root). Absent: the node's picked output. */
+  /** A source file (relative to root) of node `node` (a source reference, or the film itself for its audio). Absent: the node's picked output. */
   file?: string;
 }
 
 export interface GraphNode {
   name: string;
   kind: NodeKind;
-  spec: ProjectNode;
+  spec: ProjectNode | FilmNode;
   /** A source image (file or dir reference without a prompt, or `file:` that exists): hashed, never generated. */
   source: boolean;
   /** Source files relative to root (sources only), in order. */

@@ -1,5 +1,5 @@
-// A draft segment: a looping animated WebP that slowly pushes in while cross-fading from the first
-// keyframe to the last, with a caption band. Browsers play it in an <img>; no video encoder needed.
+// A draft segment's frames: a slow push-in on one keyframe, or a push-in that moves from the
+// first keyframe to the last, with a caption band; src/film/encode.ts makes them an MP4.
 import sharp from 'sharp';
 import { escapeXml } from './card.js';
 import type { RawImage } from './thumbnail.js';
@@ -9,8 +9,9 @@ export interface AnimaticSpec {
   keyframes: Array<string | Buffer | RawImage>;
   width: number;
   height: number;
-  /** Seconds one loop lasts. */
+  /** Seconds the clip lasts. */
   duration: number;
+  fps: number;
   caption?: string;
   signal?: AbortSignal;
 }
@@ -19,7 +20,8 @@ export interface AnimaticSpec {
 const ZOOM = 1.12;
 const FONT = "'DejaVu Sans', 'Liberation Sans', Arial, Helvetica, sans-serif";
 
-export async function renderAnimatic(spec: AnimaticSpec): Promise<Buffer> {
+/** Raw RGB frames, `duration * fps` of them, each width x height x 3 bytes. */
+export async function* animaticFrames(spec: AnimaticSpec): AsyncGenerator<Buffer> {
   const { width: W, height: H } = spec;
   const BW = Math.round(W * ZOOM);
   const BH = Math.round(H * ZOOM);
@@ -28,38 +30,28 @@ export async function renderAnimatic(spec: AnimaticSpec): Promise<Buffer> {
   const last = spec.keyframes.length > 1 ? await load(spec.keyframes[spec.keyframes.length - 1]!, BW, BH) : first;
   const caption = spec.caption ? await captionBand(spec.caption, W, H) : undefined;
 
-  const delay = frameDelays(spec.duration);
-  const n = delay.length;
-  const frameBytes = W * H * 3;
-  const strip = Buffer.alloc(frameBytes * n);
+  const n = frameCount(spec.duration, spec.fps);
   const mix = Buffer.alloc(BW * BH * 3);
   for (let i = 0; i < n; i++) {
     spec.signal?.throwIfAborted();
-    const t = i / (n - 1);
+    const t = n > 1 ? i / (n - 1) : 0;
     const source = last === first ? first : blend(first, last, smoothstep((t - 0.1) / 0.8), mix);
     const zoom = 1 + (ZOOM - 1) * t;
     const cw = Math.min(BW, Math.round(BW / zoom));
     const ch = Math.min(BH, Math.round(BH / zoom));
     const frame = await sharp(source, { raw: { width: BW, height: BH, channels: 3 } })
       .extract({ left: Math.floor((BW - cw) / 2), top: Math.floor((BH - ch) / 2), width: cw, height: ch })
-      .resize(W, H, { fit: 'fill' })
+      .resize(W, H, { fit: 'fill', kernel: 'linear' })
       .raw()
       .toBuffer();
     if (caption) overlay(frame, W, caption);
-    frame.copy(strip, i * frameBytes);
+    yield frame;
   }
-  spec.signal?.throwIfAborted();
-  return sharp(strip, { raw: { width: W, height: H * n, channels: 3, pageHeight: H } })
-    .webp({ quality: 60, effort: 1, loop: 0, delay })
-    .toBuffer();
 }
 
-/** 12 to 24 frames whose delays (ms) add up to the duration. */
-export function frameDelays(durationSeconds: number): number[] {
-  const total = Math.max(1, Math.round(durationSeconds * 1000));
-  const n = Math.min(24, Math.max(12, Math.round(durationSeconds * 4)));
-  const base = Math.floor(total / n);
-  return Array.from({ length: n }, (_, i) => base + (i < total - base * n ? 1 : 0));
+/** Frames of a clip lasting `durationSeconds` (at least one). */
+export function frameCount(durationSeconds: number, fps: number): number {
+  return Math.max(1, Math.round(durationSeconds * fps));
 }
 
 async function load(src: string | Buffer | RawImage, width: number, height: number): Promise<Buffer> {

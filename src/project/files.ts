@@ -5,7 +5,8 @@ import type { Outside } from '../inside.js';
 import { sniffMedia } from '../media/probe.js';
 import type { Reporter } from './report.js';
 import type { Path } from './source.js';
-import { closest } from './suggest.js';
+import { audioFormat, AUDIO_HEAD_BYTES } from '../media/audio.js';
+import { closest, didYouMean } from './suggest.js';
 
 export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp']);
 /** What a source image may hold, by the format its bytes announce. */
@@ -126,4 +127,26 @@ export async function expandDir(rel: string, path: Path, rules: PathRules): Prom
 export async function ensureGitignore(root: string): Promise<void> {
   const file = join(root, '.gitignore');
   if ((await kindOf(file)) === undefined) await writeFile(file, '.aivp/\n.env\n');
+}
+
+/** The film's `audio.file` must exist and be audio. */
+export async function checkAudioFile(rel: string, path: Path, rules: PathRules): Promise<void> {
+  const full = resolve(rules.root, rel);
+  const kind = await kindOf(full);
+  if (kind !== 'file') {
+    const siblings = await readdir(dirname(full)).catch(() => [] as string[]);
+    rules.report.error(path, kind === 'dir' ? `\`${rel}\` is a folder, not an audio file` : `audio file \`${rel}\` not found`, {
+      hint: kind === 'dir' ? undefined : (didYouMean(posix.basename(rel), siblings) ?? `add the file under ${posix.dirname(rel) === '.' ? 'the project folder' : `\`${posix.dirname(rel)}/\``}`),
+    });
+    return;
+  }
+  const fh = await open(full, 'r');
+  try {
+    const { bytesRead, buffer } = await fh.read(Buffer.alloc(AUDIO_HEAD_BYTES), 0, AUDIO_HEAD_BYTES, 0);
+    if (!audioFormat(buffer.subarray(0, bytesRead))) {
+      rules.report.error(path, `\`${rel}\` is not an audio file: ${bytesRead === 0 ? 'it is empty' : 'its content is not MP3, AAC/M4A, WAV, AIFF, FLAC, Ogg or WebM'}`);
+    }
+  } finally {
+    await fh.close();
+  }
 }

@@ -8,6 +8,7 @@ import { parseRemoteUrl, REMOTE_URL_HINT, REMOTE_URL_PATTERN } from '../remote/t
 import { applyChain, checkCycles, checkLinks, checkNodeRules, checkUniqueNames, type Entry } from './check.js';
 import { insideChecker } from '../inside.js';
 import { redact } from '../redact.js';
+import { resolveFilms } from './film.js';
 import { checkInside, checkSourceFile, expandDir, type PathRules } from './files.js';
 import { checkDuration, checkImageInputs, checkKeyframeAspect, checkKeyframes, checkModel } from './models-check.js';
 import { byPosition, createReporter, fieldName, PROJECT_FILE, type Reporter } from './report.js';
@@ -110,6 +111,8 @@ async function resolveProject(root: string, file: string, source: Source, data: 
     checkKeyframeAspect(node, images, raw.path, report);
   }
   warnUnused(entries, vars, report);
+  const name = str(data.name) ?? basename(root);
+  const films = await resolveFilms(source, data, name, entries, rules);
 
   const prices: Record<string, PriceOverride> = {};
   for (const [model, price] of Object.entries(obj(data.prices))) {
@@ -124,7 +127,7 @@ async function resolveProject(root: string, file: string, source: Source, data: 
   return {
     root,
     file,
-    name: str(data.name) ?? basename(root),
+    name,
     vars,
     providers,
     budget: typeof data.budget === 'number' ? data.budget : undefined,
@@ -132,6 +135,7 @@ async function resolveProject(root: string, file: string, source: Source, data: 
     paths,
     cache: resolveCache(obj(data.cache), report),
     nodes: entries.map((e) => e.node),
+    films,
     warnings: [],
   };
 }

@@ -5,7 +5,7 @@ import { posix } from 'node:path';
 import { PROJECT_FILE, type Reporter } from './report.js';
 import { keysOf, locate, type Path, type Source } from './source.js';
 import { didYouMean } from './suggest.js';
-import type { ImageNode, KeyframePosition, NodeKind, NodeRef, ProjectNode, SegmentNode, SourceLoc } from './types.js';
+import type { ImageNode, KeyframePosition, NodeRef, ProjectNode, SegmentNode, SourceLoc } from './types.js';
 import { substitute } from './vars.js';
 
 export type Obj = Record<string, unknown>;
@@ -13,7 +13,7 @@ export type Obj = Record<string, unknown>;
 /** A node as written: where it is and its raw fields. */
 export interface RawNode {
   name: string;
-  kind: NodeKind;
+  kind: ProjectNode['kind'];
   path: Path;
   data: Obj;
 }
@@ -47,7 +47,7 @@ const POSITIONS: KeyframePosition[] = ['first', 'middle', 'last'];
 /** Nodes in file order: references, style, shots, segments. */
 export function collectNodes(source: Source, data: Obj): RawNode[] {
   const nodes: RawNode[] = [];
-  const section = (key: 'references' | 'shots' | 'segments', kind: NodeKind) => {
+  const section = (key: 'references' | 'shots' | 'segments', kind: ProjectNode['kind']) => {
     const map = obj(data[key]);
     // A YAML duplicate key is already an error; list the name once.
     for (const name of new Set(keysOf(source, [key]))) {

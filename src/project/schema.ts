@@ -54,6 +54,12 @@ const PATTERN_WORDS: Record<string, string> = {
   remote: 's3://bucket or s3://bucket/prefix (endpoint and credentials come from the AWS environment)',
 };
 
+/** The film's fields of the same names take other forms. */
+const FILM_PATTERN_WORDS: Record<string, string> = {
+  size: 'WxH, e.g. 1920x1080',
+  transition: 'cut or crossfade, or a mapping like { type: crossfade, duration: 0.5 }',
+};
+
 function pathOf(error: ErrorObject): Path {
   return error.instancePath
     .split('/')
@@ -109,7 +115,7 @@ function reportError(error: ErrorObject, path: Path, report: Reporter): void {
       return; // reported through the inner `pattern` error, which names the key
     case 'pattern':
       if (error.propertyName !== undefined) return reportBadName(error.propertyName, path, report);
-      report.error(path, `\`${name}\` must be ${PATTERN_WORDS[name] ?? `of the form ${String(p.pattern)}`}`);
+      report.error(path, `\`${name}\` must be ${(path[0] === 'film' ? FILM_PATTERN_WORDS : PATTERN_WORDS)[name] ?? `of the form ${String(p.pattern)}`}`);
       return;
     case 'type': {
       const types = Array.isArray(p.type) ? ['string'] : [String(p.type)];

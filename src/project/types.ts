@@ -8,7 +8,7 @@ export interface SourceLoc {
   col: number;
 }
 
-export type NodeKind = 'reference' | 'style' | 'shot' | 'segment';
+export type NodeKind = 'reference' | 'style' | 'shot' | 'segment' | 'film';
 export type KeyframePosition = 'first' | 'middle' | 'last';
 
 /** Where a node's image inputs come from: another node's name, or `dir/<stem>` for one image of a dir reference. */
@@ -17,7 +17,7 @@ export interface NodeRef {
   loc: SourceLoc;
 }
 
-interface NodeCommon {
+export interface NodeCommon {
   name: string;
   kind: NodeKind;
   /** Prompt after `${var}` substitution; undefined when the node has none (upscalers, sources). */
@@ -62,6 +62,24 @@ export interface SegmentNode extends NodeCommon {
 
 export type ProjectNode = ImageNode | SegmentNode;
 
+export type FilmTransition = { type: 'cut' } | { type: 'crossfade'; duration: number };
+
+/**
+ * The cut (SPEC section 7): segment clips assembled into one video. A project has at most one
+ * today, named `film`; the list in ResolvedProject leaves room for more cuts later.
+ */
+export interface FilmNode extends NodeCommon {
+  kind: 'film';
+  /** The clips in order. */
+  segments: NodeRef[];
+  transition: FilmTransition;
+  /** A music or voice track mixed in, trimmed to the film and faded out. Relative to root. */
+  audio?: { file: string; volume: number };
+  /** Pixel size of the film; undefined: the largest clip's size. */
+  size?: { width: number; height: number };
+  fps: number;
+}
+
 export interface PathsConfig {
   references: string;
   keyframes: string;
@@ -98,6 +116,8 @@ export interface ResolvedProject {
   cache: CacheConfig;
   /** In file order: references, style, shots (story order), segments. */
   nodes: ProjectNode[];
+  /** The cuts assembled from the segments (`film:`); empty without one. */
+  films: FilmNode[];
   warnings: Diagnostic[];
 }
 

@@ -1,19 +1,25 @@
 // The offline draft provider: free, no network, deterministic. Images are cards showing the node,
-// the prompt and what went in; segments are animated WebP animatics between the keyframes.
+// the prompt and what went in; segments are H.264 MP4 animatics of their declared duration over
+// exactly the keyframes their model receives (the graph chose them), which needs ffmpeg.
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
-import { renderAnimatic } from '../media/animatic.js';
+import type { Env } from '../env.js';
+import { encodeFrames } from '../film/encode.js';
+import { findFfmpeg } from '../film/ffmpeg.js';
+import { animaticFrames } from '../media/animatic.js';
 import { renderCard, renderCardRaw, thumbHeight, type CardSpec, type CardThumb } from '../media/card.js';
 import { rawThumbnail, type RawImage } from '../media/thumbnail.js';
-import type { GenerateContext, GenerateRequest, GenerateResult, InputImage, Provider } from './types.js';
+import { ProviderError, type GenerateContext, type GenerateRequest, type GenerateResult, type InputImage, type Provider } from './types.js';
 
 const DEFAULT_SIZE = { width: 1024, height: 768 };
+/** Small but real: 640 px wide at 24 fps renders a 5 s clip in about a second. */
 const ANIMATIC_WIDTH = 640;
+const ANIMATIC_FPS = 24;
 const DEFAULT_DURATION = 5;
 /** Thumbnails kept between renders: watch mode redraws the same inputs over and over. */
 const THUMB_CACHE_SIZE = 256;
 
-export function createDraftProvider(): Provider {
+export function createDraftProvider(opts: { env: Env } = { env: process.env }): Provider {
   const thumbs = new Map<string, Promise<RawImage | undefined>>();
 
   const thumbOf = (img: InputImage, height: number): Promise<RawImage | undefined> => {
@@ -70,14 +76,18 @@ export function createDraftProvider(): Provider {
       ? req.keyframes.slice(0, 2).map((k) => k.path)
       : [await renderCardRaw({ width, height, hash: digest(['draft-segment', req.prompt ?? '', seed]), title: req.node, text: req.prompt ?? '', footer: `draft · seed ${seed}`, thumbs: [] })];
     const names = req.keyframes.map((k) => k.name).join(' → ');
-    return renderAnimatic({
+    const found = findFfmpeg(opts.env);
+    if ('missing' in found) throw new ProviderError(found.missing, { retryable: false });
+    const frames = animaticFrames({
       keyframes,
       width,
       height,
       duration: req.duration ?? DEFAULT_DURATION,
+      fps: ANIMATIC_FPS,
       caption: [`DRAFT ${req.node}`, names, req.prompt].filter(Boolean).join(' · '),
       signal,
     });
+    return encodeFrames(found.path, { width, height, fps: ANIMATIC_FPS }, frames, signal);
   };
 
   return {

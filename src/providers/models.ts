@@ -9,6 +9,9 @@ export function modelIds(): string[] {
   return [...BY_ID.keys()];
 }
 
+/** The film's assembler: local and free, never a model a user names. */
+export const FILM_ASSEMBLER: ModelInfo = { id: 'ffmpeg', provider: 'film', task: 'assemble', media: 'video', price: {} };
+
 /** `draft` -> draft; `gemini-`, `imagen-`, `veo-` -> google; `owner/app…` -> fal. */
 export function routeProvider(modelId: string): ProviderId | undefined {
   if (modelId === 'draft') return 'draft';
@@ -25,6 +28,7 @@ export interface ModelLookup {
 
 /** The table row for a model id; unknown ids under a known provider get a generic row. */
 export function lookupModel(modelId: string, media: 'image' | 'video'): ModelLookup | undefined {
+  if (modelId === FILM_ASSEMBLER.id && media === 'video') return { info: FILM_ASSEMBLER, known: true };
   const provider = routeProvider(modelId);
   if (!provider) return undefined;
   if (provider === 'draft') {
@@ -71,7 +75,7 @@ export interface CostInput {
 /** Estimated USD, or undefined when the model has no price (unknown id without an override). */
 export function estimateCost(info: ModelInfo, what: CostInput, override?: Price): number | undefined {
   const price = { ...info.price, ...override };
-  if (info.provider === 'draft') return 0;
+  if (info.provider === 'draft' || info.provider === 'film') return 0;
   if (price.per_second !== undefined && info.media === 'video') {
     return round(price.per_second * (what.durationSeconds ?? info.durations?.[0] ?? 5));
   }

@@ -1,8 +1,8 @@
 // The provider interface: the engine hands a provider one fully resolved generation request and
 // gets bytes back. Providers know nothing about the graph, records or the terminal.
 
-export type ProviderId = 'fal' | 'google' | 'draft';
-export type Task = 't2i' | 'i2i' | 'edit' | 'inpaint' | 'upscale' | 'i2v' | 'flf2v';
+export type ProviderId = 'fal' | 'google' | 'draft' | 'film';
+export type Task = 't2i' | 'i2i' | 'edit' | 'inpaint' | 'upscale' | 'i2v' | 'flf2v' | 'assemble';
 
 /** One row of the model table (src/providers/models.ts). */
 export interface ModelInfo {
@@ -70,6 +70,18 @@ export interface GenerateRequest {
   duration?: number;
   aspectRatio?: string;
   params: Record<string, unknown>;
+  /** The film (task `assemble`): its clips in order and the edit settings. */
+  film?: FilmEdit;
+}
+
+/** What the film provider assembles: clips in order, cut or crossfaded, with an optional sound track. */
+export interface FilmEdit {
+  clips: InputImage[];
+  transition: { type: 'cut' } | { type: 'crossfade'; duration: number };
+  /** Undefined: the largest clip's size. */
+  size?: { width: number; height: number };
+  fps: number;
+  audio?: { file: InputImage; volume: number };
 }
 
 export interface Progress {

@@ -201,6 +201,7 @@ export async function makeFixture(root: string, clip?: { bytes: Buffer; ext: str
     paths: { references: 'references', keyframes: 'keyframes', segments: 'segments', metadata: 'metadata' },
     cache: {},
     nodes: [mentor, places, hero, style, s1, s2, s3, s4, s5, seg1, ...seg2],
+    films: [],
     warnings: [],
   };
   const status = new Map<string, { status: NodeStatus; reasons: string[] }>([

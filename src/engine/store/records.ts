@@ -14,7 +14,7 @@ export const SHA256_RE = /^[0-9a-f]{64}$/;
 export const KEY_RE = /^[0-9A-Za-z_-]+$/;
 
 const FIELD_ORDER: (keyof NodeRecord)[] = [
-  'aivp', 'node', 'kind', 'key', 'provider', 'model', 'prompt', 'params', 'seedRequested', 'seed',
+  'aivp', 'node', 'kind', 'draft', 'key', 'provider', 'model', 'prompt', 'params', 'seedRequested', 'seed',
   'inputs', 'outputs', 'pick', 'requestId', 'costUsd', 'durationMs', 'createdAt', 'restoredAt',
 ];
 
