@@ -4,6 +4,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as draft from './draft.mjs';
+import * as film from './film.mjs';
 import * as hash from './hash.mjs';
 import { builtProject } from './lib/project.mjs';
 import { ensureBuilt, HAVE_TIME, machine, QUICK, removeDir, REPO } from './lib/util.mjs';
@@ -12,7 +13,7 @@ import * as plan from './plan.mjs';
 import * as schedule from './schedule.mjs';
 import * as watch from './watch.mjs';
 
-const BENCHES = { noop, plan, schedule, watch, draft, hash };
+const BENCHES = { noop, plan, schedule, watch, draft, hash, film };
 
 const names = process.argv.slice(2);
 for (const n of names) if (!(n in BENCHES)) throw new Error(`unknown benchmark ${n} (known: ${Object.keys(BENCHES).join(', ')})`);

@@ -70,7 +70,7 @@ export async function cleanCommand(dir: string, o: { yes?: boolean }): Promise<n
   // A build running now would write records and outputs this removes.
   const release = await acquireBuildLock(project.root);
   try {
-    const names = new Set(project.nodes.map((n) => n.name));
+    const names = new Set([...project.nodes, ...project.films].map((n) => n.name));
     const records = await readRecords(project);
     const gone = [...records.values()].filter((r) => !names.has(r.node));
     if (gone.length === 0) {

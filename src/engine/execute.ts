@@ -3,7 +3,7 @@
 // is reported is the BuildStatus's (status.ts), the work on one node (restore or generate, then
 // record) is node-run.ts's. It re-assesses each node at dispatch with the real upstream outputs, so
 // an upstream rebuilt to identical bytes stales nothing (early cutoff).
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { GraphNode } from '../graph/types.js';
 import type { Provider, ProviderId } from '../providers/types.js';
 import { assess, type Assessment } from './assess.js';
@@ -51,7 +51,8 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
   const { ws } = opts.prepared;
   for (const message of ws.problems) opts.emit({ type: 'warning', message });
   // Temp files of writers killed mid-write (kill -9, power loss) are the only trace they leave.
-  await Promise.all(Object.values(ws.project.paths).map((d) => removeStaleTemps(join(ws.root, d))));
+  const outputDirs = new Set([...Object.values(ws.project.paths), ...ws.project.films.map((f) => dirname(f.output!))]);
+  await Promise.all([...outputDirs].map((d) => removeStaleTemps(join(ws.root, d))));
   if (ws.team) startTeamCache(ws.team, opts);
   const builder = new Builder(opts, status);
   await builder.run();

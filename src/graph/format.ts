@@ -6,7 +6,8 @@ export type GraphFormat = 'mermaid' | 'dot' | 'json';
 export function formatGraph(graph: Graph, format: GraphFormat): string {
   const nodes = graph.order.map((n) => graph.nodes.get(n)!);
   const edges: { from: string; to: string; role: string; sent?: false }[] = nodes.flatMap((n) => [
-    ...[...new Set(n.inputs.map((e) => `${e.node}\u0000${e.role}`))].map((k) => {
+    // The film's sound track is a file of the film itself, not an edge.
+    ...[...new Set(n.inputs.filter((e) => e.node !== n.name).map((e) => `${e.node}\u0000${e.role}`))].map((k) => {
       const [from, role] = k.split('\u0000');
       return { from, to: n.name, role };
     }),
@@ -28,7 +29,7 @@ export function formatGraph(graph: Graph, format: GraphFormat): string {
   }
   if (format === 'dot') {
     const lines = ['digraph aivp {', '  rankdir=LR;'];
-    for (const n of nodes) lines.push(`  "${n.name}" [label="${n.name}\\n${n.kind}", shape=${n.kind === 'segment' ? 'box' : 'ellipse'}];`);
+    for (const n of nodes) lines.push(`  "${n.name}" [label="${n.name}\\n${n.kind}", shape=${n.kind === 'film' ? 'doubleoctagon' : n.kind === 'segment' ? 'box' : 'ellipse'}];`);
     for (const e of edges) {
       lines.push(`  "${e.from}" -> "${e.to}" [label="${e.role}${e.sent === false ? ' (not sent)' : ''}"${e.sent === false ? ', style=dashed' : ''}];`);
     }
@@ -39,7 +40,9 @@ export function formatGraph(graph: Graph, format: GraphFormat): string {
   const lines = ['flowchart LR'];
   for (const n of nodes) {
     const label = `${n.name}<br/>${n.kind}`;
-    lines.push(n.kind === 'segment' ? `  ${id(n.name)}[["${label}"]]` : `  ${id(n.name)}("${label}")`);
+    lines.push(
+      n.kind === 'film' ? `  ${id(n.name)}{{"${label}"}}` : n.kind === 'segment' ? `  ${id(n.name)}[["${label}"]]` : `  ${id(n.name)}("${label}")`,
+    );
   }
   for (const e of edges) lines.push(`  ${id(e.from)} ${e.sent === false ? '-.->|keyframe not sent|' : `-->|${e.role}|`} ${id(e.to)}`);
   return lines.join('\n');

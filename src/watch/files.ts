@@ -49,6 +49,7 @@ export function watchProjectFiles(dir: string, debounceMs: number | undefined, o
         if (n.file) want.add(join(dir, n.file));
         if (n.dir) want.add(join(dir, n.dir));
       }
+      for (const f of project.films) if (f.audio) want.add(join(dir, f.audio.file));
       const add = [...want].filter((p) => !watched.has(p));
       const drop = [...watched].filter((p) => !want.has(p));
       if (add.length) watcher.add(add);

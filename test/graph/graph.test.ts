@@ -71,7 +71,9 @@ describe('graph', () => {
   it('routes every generated node to draft under --draft', async () => {
     const g = await graphOf(YAML, true);
     for (const n of g.nodes.values()) if (!n.source) expect([n.provider, n.model]).toEqual(['draft', 'draft']);
-    expect(g.nodes.get('seg')!.inputs.map((e) => e.node)).toEqual(['s1', 's2']);
+    // The draft shows what the real model gets: Veo 3.0 takes one keyframe, the one `position` picks.
+    expect(g.nodes.get('seg')!.inputs.map((e) => e.node)).toEqual(['s2']);
+    expect(g.nodes.get('seg2')!.inputs.map((e) => e.node)).toEqual(['s1', 's2']);
   });
 
   it('selects targets by name or glob with their dependencies', async () => {

@@ -52,7 +52,8 @@ describe('aivp.project.schema.json', () => {
       ['keyframes', 'prompt', 'model', 'duration', 'aspect_ratio', 'position', 'params', 'retries', 'timeout', 'fallback', 'output'].sort(),
     );
     expect(Object.keys(schema.properties).sort()).toEqual(
-      ['aivp', 'name', 'vars', 'defaults', 'providers', 'budget', 'prices', 'paths', 'cache', 'references', 'style', 'shots', 'segments'].sort(),
+      ['aivp', 'name', 'vars', 'defaults', 'providers', 'budget', 'prices', 'paths', 'cache', 'references', 'style', 'shots', 'segments', 'film'].sort(),
     );
+    expect(Object.keys(schema.properties.film.properties).sort()).toEqual(['segments', 'transition', 'audio', 'size', 'fps', 'output'].sort());
   });
 });
