@@ -1,7 +1,8 @@
 // The film's ffmpeg command. Every clip is normalised (scaled and letterboxed to the film size,
 // one frame rate, yuv420p, square pixels, 48 kHz stereo, silence where it has no sound, cut to its
 // own length) before the cut or the crossfades, so clips from different models, sizes and frame
-// rates always give a correct film; `-f concat -c copy` on such clips writes a broken file.
+// rates always give a correct film; `-f concat -c copy` on such clips writes a broken file, so it
+// is only a fast path for clips that already match the film stream for stream.
 import type { FilmEdit } from '../providers/types.js';
 import type { ClipInfo } from './probe.js';
 
@@ -11,6 +12,25 @@ export interface AssemblyPlan {
   duration: number;
   width: number;
   height: number;
+}
+
+/** The coding every clip must have for the `-c copy` fast path (besides the film's size and fps). */
+const COPYABLE = /^h264 yuv420p sar=1:1 tbn=\S+ \| aac 48000 stereo$/;
+
+/**
+ * A concat-demuxer list when the clips can be joined without re-encoding: a cut, no sound track,
+ * and every clip H.264 yuv420p + AAC 48 kHz stereo at the film's size and fps, with one time base.
+ */
+export function copyPlan(edit: FilmEdit, clips: ClipInfo[], list: string, out: string): (AssemblyPlan & { list: string }) | undefined {
+  const { width, height } = filmSize(edit, clips);
+  if (edit.transition.type !== 'cut' || edit.audio) return undefined;
+  const same = clips.every(
+    (c) => COPYABLE.test(c.coding) && c.coding === clips[0]!.coding && c.width === width && c.height === height && c.fps === edit.fps,
+  );
+  if (!same) return undefined;
+  const text = edit.clips.map((c) => `file '${c.path.replace(/'/g, "'\\''")}'\n`).join('');
+  const args = ['-hide_banner', '-nostdin', '-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', out];
+  return { args, list: text, duration: round(clips.reduce((s, c) => s + c.duration, 0)), width, height };
 }
 
 /** x264 preset: `veryfast` encodes a 1080p film several times faster than the default at the same quality (crf 20). */

@@ -14,6 +14,7 @@ export interface FrameFormat {
 
 /** `ultrafast` keeps a 5 s draft clip well under a second to encode; drafts are previews. */
 const DRAFT_CODEC = ['-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '26', '-pix_fmt', 'yuv420p'];
+const SILENT_AUDIO = ['-c:a', 'aac', '-b:a', '32k', '-ar', '48000', '-ac', '2'];
 
 export async function encodeFrames(ffmpeg: string, format: FrameFormat, frames: AsyncIterable<Buffer>, signal?: AbortSignal): Promise<Buffer> {
   const dir = await mkdtemp(join(tmpdir(), 'aivp-draft-'));
@@ -22,7 +23,9 @@ export async function encodeFrames(ffmpeg: string, format: FrameFormat, frames: 
     const args = [
       '-hide_banner', '-nostdin', '-v', 'error', '-y',
       '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${format.width}x${format.height}`, '-r', String(format.fps), '-i', 'pipe:0',
-      ...DRAFT_CODEC, '-movflags', '+faststart', '-f', 'mp4', out,
+      // Silent sound, as every clip of a film has: draft films then join with `-c copy`.
+      '-f', 'lavfi', '-i', 'anullsrc=r=48000:cl=stereo', '-shortest',
+      ...DRAFT_CODEC, ...SILENT_AUDIO, '-movflags', '+faststart', '-f', 'mp4', out,
     ];
     const run = await runFfmpeg(ffmpeg, args, { signal, stdin: Readable.from(frames) });
     if (run.code !== 0) throw new Error(`ffmpeg could not encode the draft clip: ${ffmpegError(run.stderr)}`);

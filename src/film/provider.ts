@@ -1,14 +1,14 @@
 // The film provider: local and free. It receives the clips in order and the edit settings (the
 // engine keeps records, the cache, atomic writes and hand-edit protection as for any node) and
 // returns the assembled MP4.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Env } from '../env.js';
 import { ProviderError, type GenerateContext, type GenerateRequest, type GenerateResult, type Provider } from '../providers/types.js';
-import { assemblyPlan } from './assemble.js';
+import { assemblyPlan, copyPlan } from './assemble.js';
 import { findFfmpeg } from './ffmpeg.js';
-import { probeClip, type ClipInfo } from './probe.js';
+import { ClipError, probeClips } from './probe.js';
 import { ffmpegError, runFfmpeg } from './run.js';
 
 export function createFilmProvider(opts: { env: Env }): Provider {
@@ -20,22 +20,18 @@ export function createFilmProvider(opts: { env: Env }): Provider {
       const found = findFfmpeg(opts.env);
       if ('missing' in found) throw new ProviderError(found.missing, { retryable: false });
       ctx.onProgress({ state: 'running' });
-      const clips: ClipInfo[] = [];
-      for (const clip of edit.clips) {
-        ctx.signal.throwIfAborted();
-        clips.push(
-          await probeClip(found.path, clip.path, ctx.signal).catch((err: Error) => {
-            if (ctx.signal.aborted) throw err;
-            throw new ProviderError(`clip ${clip.name} is not a video ffmpeg can read: ${err.message}`, { retryable: false });
-          }),
-        );
-      }
+      const clips = await probeClips(found.path, edit.clips.map((c) => c.path), ctx.signal).catch((err: Error) => {
+        if (ctx.signal.aborted || !(err instanceof ClipError)) throw err;
+        throw new ProviderError(`clip ${edit.clips[err.index]!.name} is not a video ffmpeg can read: ${err.message}`, { retryable: false });
+      });
       const dir = await mkdtemp(join(tmpdir(), 'aivp-film-'));
       try {
         const out = join(dir, 'film.mp4');
         let plan;
         try {
-          plan = assemblyPlan(edit, clips, out);
+          const fast = copyPlan(edit, clips, join(dir, 'clips.txt'), out);
+          if (fast) await writeFile(join(dir, 'clips.txt'), fast.list);
+          plan = fast ?? assemblyPlan(edit, clips, out);
         } catch (err) {
           throw new ProviderError((err as Error).message, { retryable: false });
         }

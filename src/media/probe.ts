@@ -39,6 +39,7 @@ export async function probeMedia(bytes: Buffer): Promise<MediaInfo> {
   }
   const info: MediaInfo = { mediaType: format.mediaType, ext: format.ext, kind: format.kind };
   if (format === BMP) return { ...info, width: bytes.readInt32LE(18), height: Math.abs(bytes.readInt32LE(22)) };
+  if (format === MP4 || format === MOV) return { ...info, ...isoVideoSize(bytes) };
   if (format.kind === 'video') return info;
   const sharp = await loadSharp();
   const meta = await sharp(bytes).metadata().catch((err: Error) => {
@@ -119,6 +120,28 @@ function isoBoxes(b: Buffer): string | undefined {
   }
   if (pos !== b.length) return 'trailing partial box';
   return moov ? undefined : 'no moov box';
+}
+
+/** Width and height of the first video track (its `tkhd`, 16.16 fixed point), when present. */
+function isoVideoSize(b: Buffer): { width?: number; height?: number } {
+  const walk = (start: number, end: number): { width: number; height: number } | undefined => {
+    for (let pos = start; pos + 8 <= end; ) {
+      const size = b.readUInt32BE(pos);
+      const type = b.toString('latin1', pos + 4, pos + 8);
+      if (size < 8 || pos + size > end) return undefined;
+      if (type === 'moov' || type === 'trak') {
+        const found = walk(pos + 8, pos + size);
+        if (found) return found;
+      } else if (type === 'tkhd' && size >= 92) {
+        const width = b.readUInt32BE(pos + size - 8) / 65536;
+        const height = b.readUInt32BE(pos + size - 4) / 65536;
+        if (width > 0 && height > 0) return { width: Math.round(width), height: Math.round(height) };
+      }
+      pos += size;
+    }
+    return undefined;
+  };
+  return walk(0, b.length) ?? {};
 }
 
 /** Matroska/WebM: the Segment's declared size must fit (live streams leave it unknown: accepted). */

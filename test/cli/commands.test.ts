@@ -79,7 +79,10 @@ describe('the example project', () => {
     expect((await runCli(['-C', dir, 'gallery', '--draft'])).code).toBe(0);
     expect(await readFile(join(dir, '.aivp/gallery/index.html'), 'utf8')).not.toContain('model changed');
 
-    // Drop the last segment from the project: clean removes its record and output.
+    const film = JSON.parse(await readFile(join(dir, 'metadata/film.json'), 'utf8'));
+    expect(film).toMatchObject({ draft: true, outputs: [{ path: 'film/cliff-dreams.mp4', width: 1280, height: 720 }] });
+
+    // Drop the last segment, and the film after it, from the project: clean removes their records and outputs.
     const yaml = await readFile(join(dir, 'aivp.project.yaml'), 'utf8');
     const records = await readdir(join(dir, 'metadata'));
     const victim = JSON.parse(await readFile(join(dir, 'metadata/seg_02.json'), 'utf8'));
@@ -88,8 +91,9 @@ describe('the example project', () => {
     expect((await runCli(['-C', dir, 'clean'])).code).toBe(2);
     const clean = await runCli(['-C', dir, 'clean', '--yes']);
     expect(clean.code).toBe(0);
-    expect(await readdir(join(dir, 'metadata'))).toHaveLength(records.length - 1);
+    expect(await readdir(join(dir, 'metadata'))).toHaveLength(records.length - 2);
     expect(existsSync(join(dir, victim.outputs[0].path))).toBe(false);
+    expect(existsSync(join(dir, 'film/cliff-dreams.mp4'))).toBe(false);
 
     // gc shows what it would remove and removes nothing without --yes (cached images were paid for).
     const blobs = async () => (await readdir(join(dir, '.aivp/cache/blobs'), { recursive: true })).length;
@@ -115,6 +119,7 @@ describe('the example project', () => {
     expect((await runCli(['-C', dir, 'gc'])).stdout).toContain('Nothing to remove');
     const rebuild = await runCli(['-C', dir, 'build', '--draft', '--json']);
     expect(events(rebuild.stdout).find((e) => e.type === 'build:done').summary).toMatchObject({ built: 0, failed: 0 });
+    // Two draft MP4 segments (5 s and 8 s) and a 720p film: slow on a loaded machine.
   }, 120_000);
 });
 
