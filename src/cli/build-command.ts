@@ -2,11 +2,12 @@
 // then run the executor with a renderer subscribed to its events.
 import { budgetRefusal } from '../engine/budget.js';
 import { prepareBuild, providersByNode, type PreparedBuild } from '../engine/build.js';
-import type { BuildListener, BuildSummary } from '../engine/events.js';
+import type { BuildEvent, BuildListener, BuildSummary } from '../engine/events.js';
 import { failureTracker, updateFailures } from '../engine/store/failures.js';
 import { acquireBuildLock } from '../engine/store/lock.js';
 import { loadEnv, retryBaseMs, type Env } from '../env.js';
-import { formatDiagnostic, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
+import { isNoop, saveFastPath } from '../fastpath/save.js';
 import { findFfmpeg } from '../film/ffmpeg.js';
 import { loadProject } from '../project/load.js';
 import type { ResolvedProject } from '../project/types.js';
@@ -16,6 +17,7 @@ import { formatPlan } from './format.js';
 import { onInterrupt } from './interrupt.js';
 import { jsonRenderer } from './render/json.js';
 import { plainRenderer } from './render/plain.js';
+import { printWarnings, type WarningOutput } from './warnings.js';
 
 export interface PlanFlags {
   draft?: boolean;
@@ -58,9 +60,13 @@ export async function buildCommand(dir: string, targets: string[], flags: BuildF
   const unavailable = refuseBeforeSpending(project, prepared, flags, env);
   const release = await acquireBuildLock(project.root);
   try {
-    const summary = await runBuild(project, prepared, flags, env, unavailable);
+    const events: BuildEvent[] = [];
+    const summary = await runBuild(project, prepared, flags, env, unavailable, (e) => events.push(e));
     // Like `make -k`: what could not be built (a failure, or a missing key) makes the build incomplete.
-    return summary.interrupted ? 130 : summary.failed || unavailable.size ? 1 : 0;
+    const code = summary.interrupted ? 130 : summary.failed || unavailable.size ? 1 : 0;
+    // The next identical run with nothing changed is answered without loading the project.
+    if (code === 0 && isNoop(summary) && !force) await saveFastPath(prepared, process.argv.slice(2), project.warnings, events);
+    return code;
   } finally {
     await release();
   }
@@ -120,6 +126,7 @@ function listNodes(nodes: string[]): string {
 
 async function runBuild(
   project: ResolvedProject, prepared: PreparedBuild, flags: BuildFlags, env: Env, unavailable: Map<string, string>,
+  record: BuildListener,
 ): Promise<BuildSummary> {
   const controller = new AbortController();
   const stopListening = onInterrupt(controller);
@@ -129,12 +136,13 @@ async function runBuild(
       ? (await import('./render/listr.js')).listrRenderer(prepared.plan)
       : plainRenderer();
   const { executeBuild } = await import('../engine/execute.js');
-  render({ type: 'plan', entries: prepared.plan.entries, estimateUsd: prepared.plan.estimateUsd });
   const failures = failureTracker();
   const emit: BuildListener = (e) => {
     failures.see(e);
+    record(e);
     render(e);
   };
+  emit({ type: 'plan', entries: prepared.plan.entries, estimateUsd: prepared.plan.estimateUsd });
   try {
     const summary = await executeBuild({
       prepared,
@@ -158,14 +166,8 @@ export function warnUnusable(problems: string[]): void {
   for (const p of problems) process.stderr.write(`warning: ${p}\n`);
 }
 
-/** Where a command's validation warnings go: stderr lines, NDJSON events on stdout (--json), or its own output. */
-export type WarningOutput = 'text' | 'events' | 'none';
-
 export async function loadAndWarn(dir: string, out: WarningOutput = 'text'): Promise<ResolvedProject> {
   const project = await loadProject(dir);
-  for (const w of project.warnings) {
-    if (out === 'text') process.stderr.write(`${formatDiagnostic({ ...w, message: `warning: ${w.message}` })}\n`);
-    else if (out === 'events') jsonRenderer()({ type: 'warning', ...w });
-  }
+  printWarnings(project.warnings, out);
   return project;
 }
