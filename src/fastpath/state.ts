@@ -52,13 +52,15 @@ export function racy(st: StatStamp, takenAtNs: bigint): boolean {
 
 const SECRET = /KEY|SECRET|TOKEN|PASSWORD|CREDENTIAL/;
 const RELEVANT = /^(AIVP_|FAL_|GEMINI_|GOOGLE_|GCP_|GCE_|OPENAI_|IMAGEROUTER_|STABILITY_|AWS_|FFMPEG_PATH$|NO_COLOR$|CI$)/;
+/** Variables that change how aivp runs, never what a no-op build answers. */
+const ANSWER_NEUTRAL = new Set(['AIVP_FASTPATH', 'AIVP_DEBUG']);
 
 /**
  * The environment as far as it can change a build: values where harmless, presence for secrets.
  * (`.env` is stamped with the other files.)
  */
 export function envDigest(env: NodeJS.ProcessEnv): string {
-  const parts = Object.keys(env).filter((k) => RELEVANT.test(k)).sort()
+  const parts = Object.keys(env).filter((k) => RELEVANT.test(k) && !ANSWER_NEUTRAL.has(k)).sort()
     .map((k) => (SECRET.test(k) ? `${k}?` : `${k}=${env[k]}`));
   return createHash('sha256').update(parts.join('\n')).digest('hex');
 }
