@@ -194,8 +194,9 @@ describe('aivp watch against the fake fal (binary)', () => {
   });
 
   it('re-edit while queued at fal: the queued request is cancelled and the new one submitted', async () => {
-    // Each job waits a few status polls in the queue: long enough to edit again while queued.
-    fake = await startFakeFal({ queueSteps: 6 });
+    // Each job waits in the queue for 50 status steps (about a second on the status stream): long
+    // enough to edit again while queued.
+    fake = await startFakeFal({ queueSteps: 50 });
     cleanups.push(() => fake.close());
     const dir = await tempDir('aivp-watch-fal-', PROJECT.replace(/  s[12]:.*\n/g, ''));
     const w = await startWatchCli(dir, [], cleanEnv(fake.env()));
