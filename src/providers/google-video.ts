@@ -22,14 +22,8 @@ export interface VeoOptions {
 const MAX_RETRIES = 5;
 
 export async function generateVeoVideo(call: GoogleCall, req: GenerateRequest, ctx: GenerateContext, opts: VeoOptions): Promise<GenerateResult> {
-  let op: GenerateVideosOperation;
-  if (ctx.resume) {
-    op = new GenerateVideosOperation();
-    op.name = ctx.resume;
-    op = await poll(call, op, ctx, opts);
-  } else {
-    op = await submit(call, req, ctx, opts);
-  }
+  let op = ctx.resume ? await reattach(call, ctx.resume, ctx, opts) : undefined;
+  op ??= await submit(call, req, ctx, opts);
   while (!op.done) {
     await sleep(opts.pollIntervalMs, undefined, { signal: ctx.signal });
     op = await poll(call, op, ctx, opts);
@@ -51,6 +45,25 @@ export async function generateVeoVideo(call: GoogleCall, req: GenerateRequest, c
   // Vertex AI returns the bytes inline; the Gemini API a file to download.
   const bytes = video.video.videoBytes ? Buffer.from(video.video.videoBytes, 'base64') : await download(call, video, ctx, opts);
   return { files: [{ bytes }], requestId: op.name, seed: opts.vertex ? req.seed : undefined };
+}
+
+/**
+ * The operation an interrupted build left, or undefined when there is nothing to wait for: one
+ * that ended in error, or that Google no longer knows, is forgotten and submitted afresh (the
+ * new name replaces it in the in-flight record), as fal's path does.
+ */
+async function reattach(call: GoogleCall, name: string, ctx: GenerateContext, opts: VeoOptions): Promise<GenerateVideosOperation | undefined> {
+  const saved = new GenerateVideosOperation();
+  saved.name = name;
+  try {
+    const op = await poll(call, saved, ctx, opts);
+    if (!op.done || !op.error) return op;
+    ctx.onProgress({ state: 'running', log: `operation ${name} had failed; submitting afresh` });
+  } catch (err) {
+    if (!(err instanceof ProviderError && err.status === 404)) throw err;
+    ctx.onProgress({ state: 'running', log: `operation ${name} is unknown to Google; submitting afresh` });
+  }
+  return undefined;
 }
 
 async function download(call: GoogleCall, file: GeneratedVideo, ctx: GenerateContext, opts: VeoOptions): Promise<Buffer> {

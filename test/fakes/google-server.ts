@@ -66,7 +66,8 @@ export async function startFakeGoogle(opts: Partial<FakeGoogleBehaviour> & { ima
   }).png().toBuffer();
   const behaviour: FakeGoogleBehaviour = { image: 'ok', pollsUntilDone: 2, operation: 'ok', ...opts };
   const requests: RecordedRequest[] = [];
-  const polls = new Map<string, number>();
+  /** Polls so far and the outcome of each operation, fixed when it was submitted (as a real one is). */
+  const polls = new Map<string, { n: number; outcome: FakeGoogleBehaviour['operation'] }>();
   let failed = 0;
   let nextOp = 1;
 
@@ -96,18 +97,18 @@ export async function startFakeGoogle(opts: Partial<FakeGoogleBehaviour> & { ima
     m = /^\/v1beta\/models\/([^/:]+):predictLongRunning$/.exec(rec.path);
     if (m && rec.method === 'POST') {
       const name = `models/${m[1]}/operations/op${nextOp++}`;
-      polls.set(name, 0);
+      polls.set(name, { n: 0, outcome: behaviour.operation });
       return json(res, 200, { name });
     }
 
     m = /^\/v1beta\/(models\/[^/]+\/operations\/[^/]+)$/.exec(rec.path);
     if (m && rec.method === 'GET') {
       const name = m[1];
-      const n = polls.get(name);
-      if (n === undefined) return json(res, 404, { error: { code: 404, message: `Operation ${name} not found`, status: 'NOT_FOUND' } });
-      polls.set(name, n + 1);
-      if (n + 1 < behaviour.pollsUntilDone) return json(res, 200, { name, metadata: { progressPercent: Math.round((100 * (n + 1)) / behaviour.pollsUntilDone) } });
-      return json(res, 200, doneOperation(name, behaviour.operation));
+      const op = polls.get(name);
+      if (op === undefined) return json(res, 404, { error: { code: 404, message: `Operation ${name} not found`, status: 'NOT_FOUND' } });
+      const n = ++op.n;
+      if (n < behaviour.pollsUntilDone) return json(res, 200, { name, metadata: { progressPercent: Math.round((100 * n) / behaviour.pollsUntilDone) } });
+      return json(res, 200, doneOperation(name, op.outcome));
     }
 
     m = /^\/v1beta\/files\/([a-z0-9]+):download$/.exec(rec.path);

@@ -1,9 +1,10 @@
 // Faults injected at the fake Gemini API, through @google/genai and the built CLI.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGoogle, type FakeGoogle } from '../fakes/google-server.js';
-import { project, readJson, removeProjects } from '../integration/helpers.js';
+import { startCli } from '../cli/helpers.js';
+import { fakeEnv, project, readJson, removeProjects, until } from '../integration/helpers.js';
 import { buildWith, expectOneNodeError } from './helpers.js';
 
 let google: FakeGoogle;
@@ -128,6 +129,42 @@ describe('Veo', () => {
     const o = await buildWith(dir, undefined, google);
     expectOneNodeError(o, 'clip', /could not be processed/);
     expect(o.recorded).toEqual(['k1']);
+  });
+
+  it('a failed operation is forgotten: the next build submits afresh instead of polling the dead one', async () => {
+    const dir = await veo();
+    google.behaviour.operation = 'error';
+    const failed = await buildWith(dir, undefined, google);
+    expectOneNodeError(failed, 'clip', /could not be processed/);
+    expect(google.count(':predictLongRunning')).toBe(1);
+
+    google.behaviour.operation = 'ok';
+    for (const args of [[], ['--force', 'clip']]) {
+      const again = await buildWith(dir, undefined, google, args);
+      expect(again.code, again.stderr).toBe(0);
+      expect(again.recorded).toEqual(['clip', 'k1']);
+    }
+    expect(google.count(':predictLongRunning')).toBe(3);
+    expect((await readJson(join(dir, 'metadata/clip.json'))).requestId).toMatch(/operations\/op3$/);
+    expect(existsSync(join(dir, '.aivp/inflight')) ? readdirSync(join(dir, '.aivp/inflight')).filter((n) => n.endsWith('.json')) : []).toEqual([]);
+  });
+
+  it('an operation Google no longer knows (404) is submitted afresh', async () => {
+    const dir = await veo();
+    google.behaviour.pollsUntilDone = 1_000_000;
+    const { child, done } = startCli(['-C', dir, 'build', '--json'], { env: fakeEnv(undefined, google) });
+    await until(() => google.count('/operations/') >= 1, 30_000, 'the operation polled');
+    child.kill('SIGKILL');
+    await done;
+    expect(readdirSync(join(dir, '.aivp/inflight')).filter((n) => n.endsWith('.json'))).toHaveLength(1);
+
+    // A fresh server knows no operation: the recorded one answers 404.
+    await google.close();
+    google = await startFakeGoogle({ pollsUntilDone: 2 });
+    const again = await buildWith(dir, undefined, google);
+    expect(again.code, JSON.stringify(again.failed)).toBe(0);
+    expect(google.count(':predictLongRunning')).toBe(1);
+    expect(google.requests.filter((r) => r.path.endsWith('/operations/op1') && r.method === 'GET').length).toBeGreaterThan(0);
   });
 
   it('a video filtered by safety checks is one clear node error with the reason', async () => {
