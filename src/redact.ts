@@ -2,10 +2,11 @@
 // before it is printed or kept. It hides the secrets in use and anything shaped like a key, so a
 // key pasted into the wrong field is never echoed back.
 
-/** Keys by their own shape, wherever they were pasted: fal `id:secret`, Google `AIza…`. */
+/** Keys by their own shape, wherever they were pasted: fal `id:secret`, Google `AIza…`, OpenAI and Stability `sk-…`. */
 const KEY_SHAPES: { what: string; re: RegExp }[] = [
   { what: 'a fal key', re: /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}:[0-9a-f]{32}\b/gi },
   { what: 'a Google API key', re: /\bAIza[0-9A-Za-z_-]{35}\b/g },
+  { what: 'an OpenAI or Stability key', re: /\bsk-(?:proj-|svcacct-|admin-)?[0-9A-Za-z_-]{20,}/g },
 ];
 
 /** `secrets`: values to hide wherever they appear (the keys a provider was given). */

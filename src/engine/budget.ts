@@ -2,7 +2,7 @@
 // ask. A node's estimate is its worst case over its model and fallbacks (any of them may run), and
 // a model without a price is unknown, never $0: under a budget it is refused before anything is sent.
 import type { GraphNode } from '../graph/types.js';
-import { estimateCost, lookupModel } from '../providers/models.js';
+import { canonicalModel, estimateCost, lookupModel } from '../providers/models.js';
 import { resolveSize } from '../providers/size.js';
 import type { ResolvedProject } from '../project/types.js';
 import type { PlanEntry } from './plan-types.js';
@@ -22,7 +22,7 @@ export function modelEstimate(project: ResolvedProject, node: GraphNode, model: 
       numImages: spec.kind === 'segment' ? 1 : spec.num_images,
       durationSeconds: spec.kind === 'segment' ? spec.duration : undefined,
     },
-    project.prices[model],
+    project.prices[canonicalModel(model)],
   );
 }
 

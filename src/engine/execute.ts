@@ -38,7 +38,7 @@ export interface ExecuteOptions {
   unavailable?: Map<string, string>;
 }
 
-const DEFAULT_CONCURRENCY: Record<ProviderId, number> = { fal: 4, google: 2, draft: 4, film: 1 };
+const DEFAULT_CONCURRENCY: Record<ProviderId, number> = { fal: 4, google: 2, openai: 2, imagerouter: 2, stability: 2, draft: 4, film: 1 };
 
 /** A finished node's picked output: its sha256, and its path relative to root. */
 interface Picked {

@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { stringify } from 'safe-stable-stringify';
 import { declaredDuration } from '../project/film.js';
+import { canonicalModel } from '../providers/models.js';
 import type { GraphNode } from './types.js';
 
 export const KEY_VERSION = 1;
@@ -47,7 +48,7 @@ export function computeKey(node: GraphNode, inputs: KeyInput[]): string {
     v: KEY_VERSION,
     kind: node.kind,
     provider: node.provider,
-    model: node.model,
+    model: canonicalModel(node.model),
     prompt: spec.prompt ?? null,
     seed: seedOf(spec) ?? null,
     // Draft clips became MP4 (they were animated WebP), lasting what the segment's own model makes.

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
-import { routeProvider } from '../providers/models.js';
+import { canonicalModel, routeProvider } from '../providers/models.js';
 import { parseRemoteUrl, REMOTE_URL_HINT, REMOTE_URL_PATTERN } from '../remote/target.js';
 import { applyChain, checkCycles, checkLinks, checkNodeRules, checkUniqueNames, type Entry } from './check.js';
 import { insideChecker } from '../inside.js';
@@ -19,7 +19,7 @@ import { parseSource, type Path, type Source } from './source.js';
 import type { CacheConfig, ImageNode, PathsConfig, PriceOverride, ProviderSettings, ResolvedProject } from './types.js';
 
 const DEFAULT_PATHS: PathsConfig = { references: 'references', keyframes: 'keyframes', segments: 'segments', metadata: 'metadata' };
-const PROVIDERS = ['fal', 'google', 'draft'] as const;
+const PROVIDERS = ['fal', 'google', 'openai', 'imagerouter', 'stability', 'draft'] as const;
 
 export async function loadProject(dir: string): Promise<ResolvedProject> {
   const root = resolve(dir);
@@ -117,7 +117,7 @@ async function resolveProject(root: string, file: string, source: Source, data: 
   const prices: Record<string, PriceOverride> = {};
   for (const [model, price] of Object.entries(obj(data.prices))) {
     if (!routeProvider(model)) report.warn(['prices', model], `price for \`${model}\`, which no provider serves`, { at: 'key' });
-    prices[model] = obj(price) as PriceOverride;
+    prices[canonicalModel(model)] = obj(price) as PriceOverride;
   }
   const providers: Record<string, ProviderSettings> = {};
   for (const id of PROVIDERS) {

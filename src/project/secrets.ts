@@ -6,7 +6,7 @@ const ALWAYS = /^(api[_-]?key|apikey|password|passwd|secret|token|credentials?)$
 const SUFFIX = /[_-](token|secret|password|passwd|credentials?)$/i;
 const KEY_SUFFIX = /[_-]key$/i;
 /** `*_key` names that are credentials whatever their value. */
-const CREDENTIAL_KEY = /^(api|access|secret|private|auth|client|service|account|session|bearer|master|fal|gemini|google|openai|replicate|vertex)[_-]?key$/i;
+const CREDENTIAL_KEY = /^(api|access|secret|private|auth|client|service|account|session|bearer|master|fal|gemini|google|openai|imagerouter|stability|replicate|vertex)[_-]?key$/i;
 /** A value that looks like a credential: long, no spaces, letters and digits. */
 const CREDENTIAL_VALUE = /^(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9_\-:.\/+=]{16,}$/;
 

@@ -111,6 +111,7 @@ export interface ResolvedProject {
   vars: Record<string, string>;
   providers: Record<string, ProviderSettings>;
   budget?: number;
+  /** Price overrides by canonical model id (`canonicalModel`). */
   prices: Record<string, PriceOverride>;
   paths: PathsConfig;
   cache: CacheConfig;

@@ -50,3 +50,37 @@ export function googleCredentialsPresent(env: Env): boolean {
   const s = googleSettings(env);
   return s.vertex ? Boolean(s.project) : Boolean(s.apiKey);
 }
+
+/** Key and base URL of a provider speaking OpenAI's image API (OpenAI itself, ImageRouter) or Stability's. */
+export interface KeyedSettings {
+  apiKey?: string;
+  baseUrl: string;
+}
+
+type KeyedProvider = 'openai' | 'imagerouter' | 'stability';
+
+const KEYED: Record<KeyedProvider, { key: string; baseUrlVar: string; baseUrl: string; label: string }> = {
+  openai: { key: 'OPENAI_API_KEY', baseUrlVar: 'OPENAI_BASE_URL', baseUrl: 'https://api.openai.com/v1', label: 'OpenAI models' },
+  imagerouter: { key: 'IMAGEROUTER_API_KEY', baseUrlVar: 'IMAGEROUTER_BASE_URL', baseUrl: 'https://api.imagerouter.io/v1/openai', label: 'ImageRouter models' },
+  stability: { key: 'STABILITY_API_KEY', baseUrlVar: 'STABILITY_BASE_URL', baseUrl: 'https://api.stability.ai', label: 'Stability models' },
+};
+
+export function keyedSettings(env: Env, provider: KeyedProvider): KeyedSettings {
+  const k = KEYED[provider];
+  return { apiKey: env[k.key]?.trim() || undefined, baseUrl: env[k.baseUrlVar]?.trim() || k.baseUrl };
+}
+
+/** The missing-key message for a keyed provider: the one sentence `plan`, `build` and the provider itself say. */
+export function missingKeyMessage(provider: KeyedProvider): string {
+  const k = KEYED[provider];
+  return `${k.label} need ${k.key}: set it in the environment or in a .env file in the project folder`;
+}
+
+/** The key of a keyed provider, or a clear, non-retryable error naming it. */
+export function requireKey(env: Env, provider: KeyedProvider): KeyedSettings & { apiKey: string } {
+  const s = keyedSettings(env, provider);
+  if (!s.apiKey) throw new ProviderError(missingKeyMessage(provider), { retryable: false });
+  return { ...s, apiKey: s.apiKey };
+}
+
+export const KEYED_PROVIDERS = Object.keys(KEYED) as KeyedProvider[];

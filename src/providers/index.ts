@@ -1,7 +1,7 @@
 // The provider set of one build. Each provider's module (and SDK) loads on its first request, so
-// a draft or no-op build never pays for @fal-ai/client or @google/genai, and needs no key.
+// a draft or no-op build never pays for @fal-ai/client, @google/genai or openai, and needs no key.
 import type { Env } from '../env.js';
-import { falKeyPresent, googleCredentialsPresent } from './credentials.js';
+import { falKeyPresent, googleCredentialsPresent, KEYED_PROVIDERS, keyedSettings, missingKeyMessage } from './credentials.js';
 import type { Provider, ProviderId } from './types.js';
 
 async function load(id: ProviderId, env: Env, root: string): Promise<Provider> {
@@ -39,6 +39,9 @@ export function missingCredentials(env: Env, needed: Set<string>): string[] {
     missing.push(
       'Google models need GEMINI_API_KEY or GOOGLE_API_KEY (or GOOGLE_GENAI_USE_VERTEXAI=true with GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION): set them in the environment or in a .env file',
     );
+  }
+  for (const id of KEYED_PROVIDERS) {
+    if (needed.has(id) && !keyedSettings(env, id).apiKey) missing.push(missingKeyMessage(id));
   }
   return missing;
 }

@@ -5,10 +5,24 @@ import type { ModelInfo } from './types.js';
 const NANO_RATIOS = ['21:9', '16:9', '3:2', '4:3', '5:4', '1:1', '4:5', '3:4', '2:3', '9:16'];
 const GEMINI_RATIOS = ['21:9', '16:9', '4:3', '3:2', '1:1', '2:3', '3:4', '4:5', '5:4', '9:16'];
 const VIDEO_RATIOS = ['16:9', '9:16'];
+const STABILITY_RATIOS = ['21:9', '16:9', '3:2', '5:4', '1:1', '4:5', '2:3', '9:16', '9:21'];
+const GPT_IMAGE_SIZES = ['1024x1024', '1536x1024', '1024x1536'];
 
 const fluxT2i = (id: string, perMp: number, editVariant?: string): ModelInfo => ({
   id, provider: 'fal', task: 't2i', media: 'image', size: 'image_size', seed: true, numImages: true,
   editVariant, price: { per_megapixel: perMp },
+});
+
+/** OpenAI image models: text to image through images.generate, with images through images.edit (up to 16). */
+const openai = (id: string, provider: 'openai' | 'imagerouter', fields: Partial<ModelInfo>, perImage: number): ModelInfo => ({
+  id, provider, task: 'edit', media: 'image', size: 'pixels', pixelSizes: GPT_IMAGE_SIZES, imageListField: 'image', maxRefs: 16,
+  numImages: true,
+  price: { per_image: perImage }, ...fields,
+});
+
+const stability = (id: string, fields: Partial<ModelInfo>, perImage: number): ModelInfo => ({
+  id, provider: 'stability', task: 't2i', media: 'image', size: 'aspect_ratio', aspectRatios: STABILITY_RATIOS,
+  seed: true, price: { per_image: perImage }, ...fields,
 });
 
 const kling = (id: string, fields: Partial<ModelInfo>, perSecond: number): ModelInfo => ({
@@ -148,6 +162,23 @@ export const MODELS: ModelInfo[] = [
     lastFrameField: 'lastFrame', durations: [4, 6, 8], durationFormat: 'number', aspectRatios: VIDEO_RATIOS,
     price: { per_second: 0.15 },
   },
+  // OpenAI (prices at medium quality, 1024x1024; larger sizes and high quality cost more)
+  openai('gpt-image-1', 'openai', {}, 0.042),
+  openai('gpt-image-1-mini', 'openai', {}, 0.011),
+  openai('gpt-image-1.5', 'openai', {}, 0.034),
+  openai('gpt-image-2', 'openai', { pixelSizes: undefined }, 0.042),
+  openai('dall-e-3', 'openai', { task: 't2i', pixelSizes: ['1024x1024', '1792x1024', '1024x1792'], imageListField: undefined, maxRefs: 0 }, 0.04),
+  openai('dall-e-2', 'openai', { pixelSizes: ['256x256', '512x512', '1024x1024'], maxRefs: 1 }, 0.02),
+  // ImageRouter: the same OpenAI image API in front of many vendors' models
+  openai('openai/gpt-image-1', 'imagerouter', {}, 0.042),
+  openai('google/gemini-2.5-flash-image', 'imagerouter', { pixelSizes: undefined }, 0.039),
+  openai('test/test', 'imagerouter', { pixelSizes: undefined }, 0),
+  // Stability AI Stable Image v2beta (sd3 models also image to image with `input`)
+  stability('ultra', {}, 0.08),
+  stability('core', {}, 0.03),
+  stability('sd3.5-large', { task: 'i2i', imageField: 'image', maxRefs: 0 }, 0.065),
+  stability('sd3.5-large-turbo', { task: 'i2i', imageField: 'image', maxRefs: 0 }, 0.04),
+  stability('sd3.5-medium', { task: 'i2i', imageField: 'image', maxRefs: 0 }, 0.035),
   // The built-in offline renderer: free, takes anything.
   {
     id: 'draft', provider: 'draft', task: 'edit', media: 'image', size: 'none', maxRefs: 64, seed: true,

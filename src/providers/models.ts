@@ -1,23 +1,56 @@
-// Model id -> provider routing and model-table lookup, with generic rows for unknown ids.
+// Model id -> provider routing (`<provider>:` prefix or the id's shape) and model-table lookup, with
+// generic rows for unknown ids.
 import { MODELS } from './model-table.js';
 import type { ModelInfo, Price, ProviderId } from './types.js';
 
-const BY_ID = new Map(MODELS.map((m) => [m.id, m]));
+/** Rows by `provider:id`: the same id may be served by two providers (ImageRouter resells OpenAI's). */
+const BY_KEY = new Map(MODELS.map((m) => [`${m.provider}:${m.id}`, m]));
 
-/** Every id in the model table, for "did you mean" hints. */
+/** Every id in the model table as a user writes it, for "did you mean" hints. */
 export function modelIds(): string[] {
-  return [...BY_ID.keys()];
+  return MODELS.map((m) => canonicalModel(`${m.provider}:${m.id}`));
 }
 
 /** The film's assembler: local and free, never a model a user names. */
 export const FILM_ASSEMBLER: ModelInfo = { id: 'ffmpeg', provider: 'film', task: 'assemble', media: 'video', price: {} };
 
-/** `draft` -> draft; `gemini-`, `imagen-`, `veo-` -> google; `owner/app…` -> fal. */
-export function routeProvider(modelId: string): ProviderId | undefined {
-  if (modelId === 'draft') return 'draft';
-  if (/^(gemini|imagen|veo)-/.test(modelId)) return 'google';
-  if (/^[\w.-]+\/[\w.-]+/.test(modelId)) return 'fal';
+export interface ModelRoute {
+  provider: ProviderId;
+  /** The id the provider is sent (the written id without its `<provider>:` prefix). */
+  name: string;
+}
+
+const PREFIX = /^(fal|google|openai|imagerouter|stability):(.+)$/;
+
+/** Which provider an unprefixed id's shape names: `gemini-`, `imagen-`, `veo-` Google; `gpt-image-`, `dall-e-` OpenAI; `owner/app…` fal. */
+function byShape(id: string): ProviderId | undefined {
+  if (id === 'draft') return 'draft';
+  if (/^(gemini|imagen|veo)-/.test(id)) return 'google';
+  if (/^(gpt-image-|dall-e-)/.test(id)) return 'openai';
+  if (/^[\w.-]+\/[\w.-]+/.test(id)) return 'fal';
   return undefined;
+}
+
+/** An explicit `<provider>:` prefix always wins, so no id is ambiguous; otherwise the id's shape routes it. */
+export function routeModel(modelId: string): ModelRoute | undefined {
+  const m = PREFIX.exec(modelId);
+  if (m) return { provider: m[1] as ProviderId, name: m[2] };
+  const provider = byShape(modelId);
+  return provider ? { provider, name: modelId } : undefined;
+}
+
+export function routeProvider(modelId: string): ProviderId | undefined {
+  return routeModel(modelId)?.provider;
+}
+
+/**
+ * The one spelling of a model: the prefix dropped where the shape routes the same way, so
+ * `fal:fal-ai/flux/dev` and `fal-ai/flux/dev` share a key, a record and a price.
+ */
+export function canonicalModel(modelId: string): string {
+  const r = routeModel(modelId);
+  if (!r) return modelId;
+  return byShape(r.name) === r.provider ? r.name : `${r.provider}:${r.name}`;
 }
 
 export interface ModelLookup {
@@ -29,30 +62,37 @@ export interface ModelLookup {
 /** The table row for a model id; unknown ids under a known provider get a generic row. */
 export function lookupModel(modelId: string, media: 'image' | 'video'): ModelLookup | undefined {
   if (modelId === FILM_ASSEMBLER.id && media === 'video') return { info: FILM_ASSEMBLER, known: true };
-  const provider = routeProvider(modelId);
-  if (!provider) return undefined;
+  const route = routeModel(modelId);
+  if (!route) return undefined;
+  const { provider, name } = route;
   if (provider === 'draft') {
-    const info: ModelInfo = { ...BY_ID.get('draft')!, media, task: media === 'video' ? 'flf2v' : 'edit' };
+    const info: ModelInfo = { ...BY_KEY.get('draft:draft')!, media, task: media === 'video' ? 'flf2v' : 'edit' };
     return { info, known: true };
   }
-  const row = BY_ID.get(modelId);
+  const row = BY_KEY.get(`${provider}:${name}`);
   if (row) return { info: row, known: true };
-  const generic: ModelInfo = media === 'video'
-    ? { id: modelId, provider, task: 'i2v', media, size: 'none', imageField: 'image_url', price: {} }
-    : { id: modelId, provider, task: 't2i', media, size: provider === 'fal' ? 'image_size' : 'aspect_ratio',
-        imageField: 'image_url', seed: true, numImages: true, price: {} };
-  return { info: generic, known: false };
+  return { info: genericRow(provider, name, media), known: false };
+}
+
+function genericRow(provider: ProviderId, id: string, media: 'image' | 'video'): ModelInfo {
+  if (media === 'video') return { id, provider, task: 'i2v', media, size: 'none', imageField: 'image_url', price: {} };
+  if (provider === 'openai' || provider === 'imagerouter') {
+    return { id, provider, task: 'edit', media, size: 'pixels', imageListField: 'image', maxRefs: 16, numImages: true, price: {} };
+  }
+  const size = provider === 'fal' ? 'image_size' : 'aspect_ratio';
+  return { id, provider, task: 't2i', media, size, imageField: 'image_url', seed: true, numImages: true, price: {} };
 }
 
 /** The row that will serve a request with `images` input/reference images: a text-to-image model switches to its edit variant. */
 export function withImages(info: ModelInfo, images: number): ModelInfo {
   if (images === 0 || !info.editVariant || takesImages(info)) return info;
-  return BY_ID.get(info.editVariant) ?? info;
+  return BY_KEY.get(`${info.provider}:${info.editVariant}`) ?? info;
 }
 
-/** Whether input or reference images reach the model at all (Google and draft take them inline). */
+/** Whether input or reference images reach the model at all (Google and draft take them inline, others through a field). */
 export function takesImages(info: ModelInfo): boolean {
-  return info.provider !== 'fal' || info.imageField !== undefined || info.imageListField !== undefined;
+  if (info.provider === 'google' || info.provider === 'draft') return true;
+  return info.imageField !== undefined || info.imageListField !== undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 // The provider interface: the engine hands a provider one fully resolved generation request and
 // gets bytes back. Providers know nothing about the graph, records or the terminal.
 
-export type ProviderId = 'fal' | 'google' | 'draft' | 'film';
+export type ProviderId = 'fal' | 'google' | 'openai' | 'imagerouter' | 'stability' | 'draft' | 'film';
 export type Task = 't2i' | 'i2i' | 'edit' | 'inpaint' | 'upscale' | 'i2v' | 'flf2v' | 'assemble';
 
 /** One row of the model table (src/providers/models.ts). */
@@ -11,8 +11,10 @@ export interface ModelInfo {
   task: Task;
   /** 'video' for i2v/flf2v. */
   media: 'image' | 'video';
-  /** How `size` reaches the model: fal `image_size`, an `aspect_ratio` string, or not at all. */
-  size?: 'image_size' | 'aspect_ratio' | 'none';
+  /** How `size` reaches the model: fal `image_size`, an `aspect_ratio` string, a `WxH` string (OpenAI), or not at all. */
+  size?: 'image_size' | 'aspect_ratio' | 'pixels' | 'none';
+  /** `WxH` sizes the model accepts when size maps to pixels; absent means any. */
+  pixelSizes?: string[];
   /** Aspect ratios the model accepts when size maps to aspect_ratio. */
   aspectRatios?: string[];
   /** Input field for the main input image (`input`, or the first keyframe of a segment). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MODELS } from '../../src/providers/model-table.js';
-import { estimateCost, lookupModel, routeProvider, takesImages, withImages } from '../../src/providers/models.js';
+import { canonicalModel, estimateCost, lookupModel, modelIds, routeModel, routeProvider, takesImages, withImages } from '../../src/providers/models.js';
 import { nearestAspectRatio, resolveSize } from '../../src/providers/size.js';
 
 describe('model routing and table', () => {
@@ -11,13 +11,43 @@ describe('model routing and table', () => {
     expect(routeProvider('veo-3.0-generate-001')).toBe('google');
     expect(routeProvider('imagen-4.0')).toBe('google');
     expect(routeProvider('draft')).toBe('draft');
-    expect(routeProvider('dall-e-3')).toBeUndefined();
+    expect(routeProvider('gpt-image-1')).toBe('openai');
+    expect(routeProvider('dall-e-3')).toBe('openai');
+    expect(routeProvider('midjourney-v7')).toBeUndefined();
   });
 
-  it('has one row per id, each routed to its own provider', () => {
-    const ids = MODELS.map((m) => m.id);
+  it('routes an explicit <provider>: prefix, whatever the rest looks like, and sends the id without it', () => {
+    expect(routeModel('fal:fal-ai/flux/dev')).toEqual({ provider: 'fal', name: 'fal-ai/flux/dev' });
+    expect(routeModel('google:veo-3.0-generate-001')).toEqual({ provider: 'google', name: 'veo-3.0-generate-001' });
+    expect(routeModel('openai:my-finetune')).toEqual({ provider: 'openai', name: 'my-finetune' });
+    // ImageRouter's ids look like fal's: only the prefix routes them there.
+    expect(routeModel('imagerouter:openai/gpt-image-1')).toEqual({ provider: 'imagerouter', name: 'openai/gpt-image-1' });
+    expect(routeProvider('openai/gpt-image-1')).toBe('fal');
+    expect(routeModel('stability:ultra')).toEqual({ provider: 'stability', name: 'ultra' });
+    expect(routeProvider('replicate:foo')).toBeUndefined();
+    expect(routeProvider('stability:')).toBeUndefined();
+    const prefixed = lookupModel('fal:fal-ai/flux/dev', 'image')!;
+    expect(prefixed).toEqual(lookupModel('fal-ai/flux/dev', 'image'));
+    expect(lookupModel('imagerouter:openai/gpt-image-1', 'image')!.info).toMatchObject({ provider: 'imagerouter', id: 'openai/gpt-image-1' });
+    expect(lookupModel('openai:gpt-image-1', 'image')!.info.provider).toBe('openai');
+  });
+
+  it('spells each model one way, so a prefix the shape implies changes no key or price', () => {
+    expect(canonicalModel('fal:fal-ai/flux/dev')).toBe('fal-ai/flux/dev');
+    expect(canonicalModel('openai:gpt-image-1')).toBe('gpt-image-1');
+    expect(canonicalModel('google:gemini-2.5-flash-image')).toBe('gemini-2.5-flash-image');
+    expect(canonicalModel('openai:custom')).toBe('openai:custom');
+    expect(canonicalModel('imagerouter:openai/gpt-image-1')).toBe('imagerouter:openai/gpt-image-1');
+    expect(canonicalModel('stability:core')).toBe('stability:core');
+    expect(canonicalModel('draft')).toBe('draft');
+  });
+
+  it('has one row per provider and id, each routed to its own provider as users write it', () => {
+    const ids = modelIds();
     expect(new Set(ids).size).toBe(ids.length);
-    for (const m of MODELS) expect(routeProvider(m.id)).toBe(m.provider);
+    expect(ids).toContain('imagerouter:openai/gpt-image-1');
+    expect(ids).toContain('stability:sd3.5-large');
+    for (const m of MODELS.filter((r) => r.provider !== 'draft')) expect(lookupModel(canonicalModel(`${m.provider}:${m.id}`), m.media)?.info).toBe(m);
     for (const m of MODELS.filter((r) => r.editVariant)) expect(takesImages(lookupModel(m.editVariant!, 'image')!.info)).toBe(true);
   });
 
