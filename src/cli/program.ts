@@ -125,20 +125,20 @@ program
 
 program
   .command('generate')
-  .description('one-off image generation on fal (prints {"images":[{url,width,height}]})')
+  .description('one-off image generation, routed by model id like a build (prints {"images":[{url,width,height}]})')
   .requiredOption('-p, --prompt <text>', 'text description')
   .option('-m, --model <id>', 'model id', 'fal-ai/nano-banana-pro')
   .option('--image-url <url>', 'input image URL for image-to-image')
-  .option('--file, --image <path>', 'local input image (uploaded)')
-  .option('--size <size>', 'square, portrait or landscape', 'landscape')
+  .option('--file, --image <path>', 'local input image (uploaded to fal; sent inline to other providers)')
+  .option('--size <size>', 'square, portrait, landscape, WxH or W:H', 'landscape')
   .option('--num-images <n>', 'number of images', positiveInt, 1)
   .option('--seed <n>', 'random seed', wholeNumber)
-  .option('-o, --output <path>', 'save to this path (several images: name_1.ext, name_2.ext, ...)')
+  .option('-o, --output <path>', 'save to this path (several images: name_1.ext, name_2.ext, ...); providers that answer bytes save to ./aivp-<time>.<ext> without it')
   .action(async (o) => run(async () => (await oneoffs()).generateCommand(dir(), o)));
 
 program
   .command('edit')
-  .description('one-off image edit on fal (style transfer, inpainting, background removal)')
+  .description('one-off image edit, routed by model id (style transfer, inpainting, background removal)')
   .requiredOption('-p, --prompt <text>', 'what to change')
   .option('--image-url <url>', 'image URL to edit')
   .option('--file, --image <path>', 'local image to edit (uploaded)')

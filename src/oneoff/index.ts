@@ -1,8 +1,9 @@
-// The one-off commands of the seed scripts (`aivp generate`, `edit`, `upload`): one fal call,
-// JSON out, optional local copies. Same uploads cache and error messages as builds.
+// The one-off commands of the seed scripts (`aivp generate`, `edit`, `upload`): one call, JSON out,
+// optional local copies. fal models keep the seed scripts' URLs and uploads cache; every other
+// provider is routed by model id exactly as a build routes it (routed.ts).
 import { constants } from 'node:fs';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
+import { dirname } from 'node:path';
 import sharp from 'sharp';
 import type { Env } from '../env.js';
 import { UsageError } from '../errors.js';
@@ -14,9 +15,13 @@ import { runQueued, tolerateTransient } from '../providers/fal-queue.js';
 import { rememberUrls } from '../providers/fal-uploads.js';
 import { sha256Bytes } from '../media/hash.js';
 import { createFalRuntime, type FalRuntime } from '../providers/fal.js';
-import { lookupModel, takesImages, withImages } from '../providers/models.js';
+import { lookupModel, ROUTING_HINT, takesImages, withImages } from '../providers/models.js';
 import { resolveSize } from '../providers/size.js';
 import type { ModelInfo, Progress } from '../providers/types.js';
+import { numbered } from './paths.js';
+import { runRouted, type RoutedContext } from './routed.js';
+
+export { numbered };
 import { mediaTypeOf } from '../media/media-types.js';
 
 export interface OneOffContext {
@@ -26,6 +31,8 @@ export interface OneOffContext {
   signal?: AbortSignal;
   onProgress?(p: Progress): void;
   pollIntervalMs?: number;
+  /** Where images from providers that answer bytes are saved without --output (default: the current folder). */
+  cwd?: string;
   fetch?: typeof fetch;
 }
 
@@ -54,6 +61,8 @@ export interface EditOptions {
 
 export interface OneOffImage {
   url: string;
+  /** The saved file, for providers that answer bytes rather than URLs. */
+  path?: string;
   width?: number;
   height?: number;
 }
@@ -71,6 +80,10 @@ export async function runGenerate(o: GenerateOptions, ctx: OneOffContext): Promi
   const hasImage = o.imageUrl !== undefined || o.file !== undefined;
   const model = modelFor(o.model ?? DEFAULT_GENERATE_MODEL, hasImage);
   await checkReadable(o.file);
+  if (model.provider !== 'fal') {
+    localOnly(model, o.imageUrl);
+    return runRouted({ model, prompt: o.prompt, size, numImages: o.numImages ?? 1, seed: o.seed, file: o.file, output: o.output }, routed(ctx));
+  }
   return runOnce(model, ctx, o.output, async (rt) => falInput(
     { model, prompt: o.prompt, seed: o.seed, size, numImages: o.numImages ?? 1, params: {} },
     { input: await imageUrl(rt, o.imageUrl, o.file), refs: [], keyframes: [] },
@@ -83,6 +96,10 @@ export async function runEdit(o: EditOptions, ctx: OneOffContext): Promise<OneOf
   const isUrl = o.mask !== undefined && /^(https?|data):/.test(o.mask);
   await checkReadable(o.file);
   await checkReadable(isUrl ? undefined : o.mask);
+  if (model.provider !== 'fal') {
+    localOnly(model, isUrl ? o.mask : o.imageUrl);
+    return runRouted({ model, prompt: o.prompt, numImages: 1, file: o.file, mask: o.mask, output: o.output }, routed(ctx));
+  }
   return runOnce(model, ctx, o.output, async (rt) => {
     return falInput(
       { model, prompt: o.prompt, numImages: 1, params: {} },
@@ -107,13 +124,24 @@ export async function runUpload(file: string, ctx: OneOffContext): Promise<strin
   }
 }
 
-/** An image-taking variant (`…/edit`) when a text-to-image model is given an input image. */
+/** Routed like a build; an image-taking variant (`…/edit`) when a text-to-image model is given an input image. */
 function modelFor(id: string, hasImage: boolean): ModelInfo {
   const info = lookupModel(id, 'image')?.info;
-  if (!info) throw new UsageError(`unknown model "${id}": fal model ids look like owner/app (e.g. ${DEFAULT_GENERATE_MODEL})`);
-  if (info.provider !== 'fal') throw new UsageError(`"${id}" is not a fal model: the one-off commands call fal.ai`);
+  if (!info) throw new UsageError(`unknown model "${id}": no provider serves it (${ROUTING_HINT})`);
+  if (info.media !== 'image') throw new UsageError(`"${id}" makes videos: generate and edit make images`);
   const served = withImages(info, hasImage ? 1 : 0);
-  return !hasImage || takesImages(served) ? served : { ...served, imageField: 'image_url' };
+  if (!hasImage || takesImages(served)) return served;
+  if (info.provider === 'fal') return { ...served, imageField: 'image_url' };
+  throw new UsageError(`"${id}" takes no input image: use an image-to-image or edit model`);
+}
+
+/** Providers other than fal are handed local files, not URLs. */
+function localOnly(model: ModelInfo, url: string | undefined): void {
+  if (url !== undefined) throw new UsageError(`${model.provider} models take local images: use --file (and a local --mask), not a URL`);
+}
+
+function routed(ctx: OneOffContext): RoutedContext {
+  return { env: ctx.env, root: ctx.root, cwd: ctx.cwd ?? process.cwd(), signal: ctx.signal ?? new AbortController().signal, onProgress: ctx.onProgress };
 }
 
 /** Checked after the arguments: a usage error, and nothing is sent. */
@@ -176,13 +204,6 @@ async function uploadFile(rt: FalRuntime, file: string): Promise<string> {
     throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   return rt.urlOf({ path: file, sha256: sha256Bytes(bytes), mediaType: mediaTypeOf(file) });
-}
-
-/** out.png -> out.png for one image; out_1.png, out_2.png, … for several. */
-export function numbered(output: string, index: number, count: number): string {
-  if (count <= 1) return output;
-  const ext = extname(output);
-  return join(dirname(output), `${basename(output, ext)}_${index + 1}${ext}`);
 }
 
 async function save(path: string, bytes: Buffer): Promise<void> {

@@ -1,12 +1,11 @@
 // Model ids: routed by a provider, known to the model table, and making the right kind of media.
-import { keyframesSent, lookupModel, modelIds, routeProvider, takesImages, withImages } from '../providers/models.js';
+import { keyframesSent, lookupModel, modelIds, routeProvider, ROUTING_HINT, takesImages, withImages } from '../providers/models.js';
 import { resolveSize, type ResolvedSize } from '../providers/size.js';
 import type { Reporter } from './report.js';
 import type { Path } from './source.js';
 import { didYouMean } from './suggest.js';
 import type { ImageNode, SegmentNode } from './types.js';
 
-const ROUTING_HINT = 'fal ids look like `owner/app` (e.g. `fal-ai/flux/dev`); Google ids start with `gemini-` or `veo-`, OpenAI ids with `gpt-image-` or `dall-e-`; any id may be written `<provider>:<model>` (fal, google, openai, imagerouter, stability); `draft` is the offline renderer';
 
 export function checkModel(id: string, media: 'image' | 'video', path: Path, report: Reporter): void {
   // A typo of a known id is the likeliest cause of both an unrouted and an unknown id.

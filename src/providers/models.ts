@@ -20,6 +20,9 @@ export interface ModelRoute {
   name: string;
 }
 
+/** How ids route, for errors about one that does not. */
+export const ROUTING_HINT = 'fal ids look like `owner/app` (e.g. `fal-ai/flux/dev`); Google ids start with `gemini-` or `veo-`, OpenAI ids with `gpt-image-` or `dall-e-`; any id may be written `<provider>:<model>` (fal, google, openai, imagerouter, stability); `draft` is the offline renderer';
+
 const PREFIX = /^(fal|google|openai|imagerouter|stability):(.+)$/;
 
 /** Which provider an unprefixed id's shape names: `gemini-`, `imagen-`, `veo-` Google; `gpt-image-`, `dall-e-` OpenAI; `owner/app…` fal. */
