@@ -155,7 +155,7 @@ export function applyChain(entries: Entry[]): void {
   for (const e of entries) {
     if (e.node.kind !== 'shot') continue;
     if (previous && !e.node.input) {
-      e.node.input = { name: previous.name, loc: e.node.loc };
+      e.node.input = { name: previous.name };
       e.chained = true;
     }
     previous = e.node;

@@ -4,8 +4,8 @@ import { posix } from 'node:path';
 import { lookupModel } from '../providers/models.js';
 import type { Entry } from './check.js';
 import { checkAudioFile, checkInside, type PathRules } from './files.js';
-import { loc, normalizeRel, obj, str, type Obj } from './resolve.js';
-import type { Path, Source } from './source.js';
+import { normalizeRel, obj, str, type Obj } from './resolve.js';
+import type { Path } from './source.js';
 import { didYouMean } from './suggest.js';
 import type { FilmNode, FilmTransition, NodeRef, SegmentNode } from './types.js';
 
@@ -23,7 +23,7 @@ export function declaredDuration(seg: SegmentNode): number {
   return seg.duration ?? lookupModel(seg.model, 'video')?.info.durations?.[0] ?? DEFAULT_CLIP_SECONDS;
 }
 
-export async function resolveFilms(source: Source, data: Obj, projectName: string, entries: Entry[], rules: PathRules): Promise<FilmNode[]> {
+export async function resolveFilms(data: Obj, projectName: string, entries: Entry[], rules: PathRules): Promise<FilmNode[]> {
   if (data.film === undefined || data.film === null) return [];
   const d = obj(data.film);
   const path: Path = ['film'];
@@ -50,11 +50,11 @@ export async function resolveFilms(source: Source, data: Obj, projectName: strin
         report.error(at, `segment \`${name}\` is listed twice in \`film.segments\``, { hint: 'a clip appears once in the cut; remove the repeat' });
       } else {
         seen.add(name);
-        refs.push({ name, loc: loc(source, at) });
+        refs.push({ name });
       }
     });
   } else {
-    refs = [...segments.keys()].map((name) => ({ name, loc: loc(source, path, 'key') }));
+    refs = [...segments.keys()].map((name) => ({ name }));
     if (refs.length === 0) report.error(path, 'the film has no segments to cut: add some under `segments:`', { at: 'key' });
   }
 
@@ -104,7 +104,6 @@ export async function resolveFilms(source: Source, data: Obj, projectName: strin
       retries: 0,
       fallback: [],
       output: normalizeRel(output ?? posix.join('film', `${safeFileName(projectName)}.mp4`)),
-      loc: loc(source, path, 'key'),
       segments: refs,
       transition,
       audio,

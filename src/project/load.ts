@@ -14,7 +14,7 @@ import { checkDuration, checkImageInputs, checkKeyframeAspect, checkKeyframes, c
 import { byPosition, createReporter, fieldName, PROJECT_FILE, type Reporter } from './report.js';
 import { collectNodes, normalizeRel, obj, resolveNode, str, type Obj, type ResolveContext } from './resolve.js';
 import { checkSchema } from './schema.js';
-import { findKeyLikeFields, findKeyValues, KEY_MESSAGE_HINT } from './secrets.js';
+import { findKeys, KEY_MESSAGE_HINT } from './secrets.js';
 import { parseSource, type Path, type Source } from './source.js';
 import type { CacheConfig, ImageNode, PathsConfig, PriceOverride, ProviderSettings, ResolvedProject } from './types.js';
 
@@ -54,15 +54,15 @@ function fail(report: Reporter): never {
 /** Key-like fields and the format version; returns the fields the schema must not report again. */
 function checkFormat(data: Obj, report: Reporter): Set<string> {
   const skip = new Set<string>();
-  for (const path of findKeyLikeFields(data)) {
+  const keys = findKeys(data);
+  for (const path of keys.fields) {
     skip.add(fieldName(path));
     report.error(path, `\`${String(path[path.length - 1])}\` looks like a credential: API keys are not accepted in the project file (it is committed)`, {
       at: 'key',
       hint: KEY_MESSAGE_HINT,
     });
   }
-  for (const { path, what } of findKeyValues(data)) {
-    if (skip.has(fieldName(path))) continue;
+  for (const { path, what } of keys.values) {
     report.error(path, `\`${fieldName(path.slice(-1))}\` contains what looks like ${what}: keys are not accepted in the project file (it is committed)`, {
       hint: KEY_MESSAGE_HINT,
     });
@@ -112,7 +112,7 @@ async function resolveProject(root: string, file: string, source: Source, data: 
   }
   warnUnused(entries, vars, report);
   const name = str(data.name) ?? basename(root);
-  const films = await resolveFilms(source, data, name, entries, rules);
+  const films = await resolveFilms(data, name, entries, rules);
 
   const prices: Record<string, PriceOverride> = {};
   for (const [model, price] of Object.entries(obj(data.prices))) {

@@ -2,10 +2,10 @@
 // Tolerates wrongly typed fields (treated as absent) so the checks after it still run and every
 // problem is reported at once; the schema reports the type errors themselves.
 import { posix } from 'node:path';
-import { PROJECT_FILE, type Reporter } from './report.js';
-import { keysOf, locate, type Path, type Source } from './source.js';
+import type { Reporter } from './report.js';
+import { keysOf, type Path, type Source } from './source.js';
 import { didYouMean } from './suggest.js';
-import type { ImageNode, KeyframePosition, NodeRef, ProjectNode, SegmentNode, SourceLoc } from './types.js';
+import type { ImageNode, KeyframePosition, NodeRef, ProjectNode, SegmentNode } from './types.js';
 import { substitute } from './vars.js';
 
 export type Obj = Record<string, unknown>;
@@ -66,15 +66,12 @@ export function normalizeRel(p: string): string {
   return posix.normalize(p.replace(/\\/g, '/')).replace(/^\.\//, '').replace(/\/$/, '');
 }
 
-export function loc(source: Source, path: Path, at: 'key' | 'value' = 'value'): SourceLoc {
-  return { file: PROJECT_FILE, ...locate(source, path, at) };
-}
 
 export function resolveNode(raw: RawNode, ctx: ResolveContext): ProjectNode {
   const d = raw.data;
   const defaults = raw.kind === 'segment' ? ctx.videoDefaults : ctx.imageDefaults;
   const pick = <T>(read: (v: unknown) => T | undefined, key: string): T | undefined => read(d[key]) ?? read(defaults[key]);
-  const ref = (name: string, path: Path): NodeRef => ({ name, loc: loc(ctx.source, path) });
+  const ref = (name: string): NodeRef => ({ name });
   const prompt = resolvePrompt(raw, ctx);
   const output = str(d.output);
   const common = {
@@ -86,7 +83,6 @@ export function resolveNode(raw: RawNode, ctx: ResolveContext): ProjectNode {
     timeout: pick(num, 'timeout'),
     fallback: pick(strList, 'fallback') ?? [],
     output: output === undefined ? undefined : normalizeRel(output),
-    loc: loc(ctx.source, raw.path, 'key'),
   };
   if (raw.kind === 'segment') {
     const position = pick(str, 'position') as KeyframePosition | undefined;
@@ -94,9 +90,7 @@ export function resolveNode(raw: RawNode, ctx: ResolveContext): ProjectNode {
       ...common,
       kind: 'segment',
       model: pick(str, 'model') ?? BUILTIN_DEFAULTS.videoModel,
-      keyframes: (Array.isArray(d.keyframes) ? d.keyframes : []).flatMap((k, i) =>
-        typeof k === 'string' ? [ref(k, [...raw.path, 'keyframes', i])] : [],
-      ),
+      keyframes: (Array.isArray(d.keyframes) ? d.keyframes : []).flatMap((k) => (typeof k === 'string' ? [ref(k)] : [])),
       duration: pick(num, 'duration'),
       aspect_ratio: pick(str, 'aspect_ratio'),
       position: position && POSITIONS.includes(position) ? position : BUILTIN_DEFAULTS.position,
@@ -115,9 +109,9 @@ export function resolveNode(raw: RawNode, ctx: ResolveContext): ProjectNode {
     seed: pick(int, 'seed'),
     num_images: pick(count, 'num_images') ?? BUILTIN_DEFAULTS.numImages,
     pick: pick(count, 'pick') ?? BUILTIN_DEFAULTS.pick,
-    refs: (Array.isArray(d.refs) ? d.refs : []).flatMap((r, i) => (typeof r === 'string' ? [ref(r, [...raw.path, 'refs', i])] : [])),
-    input: input === undefined ? undefined : ref(input, [...raw.path, 'input']),
-    mask: mask === undefined ? undefined : ref(mask, [...raw.path, 'mask']),
+    refs: (Array.isArray(d.refs) ? d.refs : []).flatMap((r) => (typeof r === 'string' ? [ref(r)] : [])),
+    input: input === undefined ? undefined : ref(input),
+    mask: mask === undefined ? undefined : ref(mask),
   };
   if (raw.kind === 'reference' && file !== undefined) node.file = normalizeRel(file);
   if (raw.kind === 'reference' && dir !== undefined) node.dir = normalizeRel(dir);

@@ -15,24 +15,40 @@ export function isKeyLike(name: string, value: unknown): boolean {
   return KEY_SUFFIX.test(name) && typeof value === 'string' && CREDENTIAL_VALUE.test(value);
 }
 
-/** Paths of every key-like field anywhere in the document. */
-export function findKeyLikeFields(data: unknown, path: Path = []): Path[] {
-  if (Array.isArray(data)) return data.flatMap((item, i) => findKeyLikeFields(item, [...path, i]));
-  if (data === null || typeof data !== 'object') return [];
-  return Object.entries(data).flatMap(([key, value]) =>
-    isKeyLike(key, value) ? [[...path, key]] : findKeyLikeFields(value, [...path, key]),
-  );
+export interface KeyFindings {
+  /** Key-like fields (`api_key: …`) anywhere in the document. */
+  fields: Path[];
+  /** String values that contain a credential (a prompt, a var), with what it looks like; not those under a key-like field. */
+  values: { path: Path; what: string }[];
 }
 
-/** Paths of string values that contain a credential (a prompt, a var), with what it looks like. */
-export function findKeyValues(data: unknown, path: Path = []): { path: Path; what: string }[] {
-  if (typeof data === 'string') {
-    const what = keyShapeIn(data);
-    return what ? [{ path, what }] : [];
+/** One pass over the document for both kinds of pasted credential. */
+export function findKeys(data: unknown): KeyFindings {
+  const found: KeyFindings = { fields: [], values: [] };
+  walk(data, [], (path, key, value) => {
+    if (key !== undefined && isKeyLike(String(key), value)) {
+      found.fields.push([...path]);
+      return true;
+    }
+    const what = typeof value === 'string' ? keyShapeIn(value) : undefined;
+    if (what) found.values.push({ path: [...path], what });
+    return false;
+  });
+  return found;
+}
+
+/**
+ * Every value with its path, depth first; `visit` returning true skips what is below. One path
+ * array is reused (copied only for a hit): a 10,000-shot file has some 100,000 values.
+ */
+function walk(value: unknown, path: Path, visit: (path: Path, key: string | number | undefined, value: unknown) => boolean): void {
+  if (visit(path, path[path.length - 1], value) || value === null || typeof value !== 'object') return;
+  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
+  for (const [k, v] of entries) {
+    path.push(k);
+    walk(v, path, visit);
+    path.pop();
   }
-  if (Array.isArray(data)) return data.flatMap((item, i) => findKeyValues(item, [...path, i]));
-  if (data === null || typeof data !== 'object') return [];
-  return Object.entries(data).flatMap(([key, value]) => findKeyValues(value, [...path, key]));
 }
 
-export const KEY_MESSAGE_HINT = 'set FAL_KEY, GEMINI_API_KEY or GOOGLE_API_KEY in the environment or in a `.env` file next to the project';
+export const KEY_MESSAGE_HINT = 'set the provider key (FAL_KEY, GEMINI_API_KEY, OPENAI_API_KEY, IMAGEROUTER_API_KEY, STABILITY_API_KEY) in the environment or in a `.env` file next to the project';

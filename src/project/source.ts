@@ -1,5 +1,11 @@
 // The project file as parsed YAML, kept with source positions so every message points at a line.
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document, type Node, type Pair, type YAMLMap } from 'yaml';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
+import { createRequire } from 'node:module';
+import type { Document, LineCounter, Node, Pair, YAMLMap } from 'yaml';
+
+/** The yaml library loads only when a position or a full parse is needed: importing it costs as much as reading a 1,000-shot file. */
+let yamlLib: typeof import('yaml') | undefined;
+const yaml = (): typeof import('yaml') => (yamlLib ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 
 export type Path = (string | number)[];
 
@@ -10,9 +16,10 @@ export interface Position {
 
 export interface Source {
   text: string;
-  doc: Document.Parsed;
-  lines: LineCounter;
-  /** Plain data (toJS); duplicate keys keep the last value. */
+  /** The yaml library's document and line index, parsed on first use: only positions need them. */
+  readonly doc: Document.Parsed;
+  readonly lines: LineCounter;
+  /** Plain data; duplicate keys keep the last value. */
   data: unknown;
 }
 
@@ -22,11 +29,50 @@ export interface SyntaxProblem extends Position {
   duplicateKey: boolean;
 }
 
+/**
+ * The common case (a file without errors) is read by js-yaml, several times faster than the yaml
+ * library; the yaml library parses it only when a message needs a position, and reads every file
+ * js-yaml might read differently or refuses (duplicate keys, tabs, aliases, directives, tags…).
+ */
 export function parseSource(text: string): { source: Source; problems: SyntaxProblem[] } {
+  const data = quickLoad(text);
+  if (data !== undefined) {
+    let parsed: { doc: Document.Parsed; lines: LineCounter } | undefined;
+    const full = () => (parsed ??= parseDocumentOf(text));
+    return { source: { text, data, get doc() { return full().doc; }, get lines() { return full().lines; } }, problems: [] };
+  }
+  return parseFully(text);
+}
+
+/**
+ * Aliases (expanded copies in the yaml library, shared objects in js-yaml), complex keys, `%`
+ * directives, tags, and scalars the two libraries resolve differently (`0b1`, `+.5`, `-0`). A false
+ * alarm (a `*` in a prompt) only costs the slower parse.
+ */
+const QUICK_UNSAFE = /(^|[\s[{,])([*!]|-0+(\.0*)?([eE]\S*)?([\s,\]}]|$))|^\s*\?(\s|$)|^%|0b[01]|\+\.|\u0000|\uFFFD/m;
+
+function quickLoad(text: string): unknown {
+  if (QUICK_UNSAFE.test(text)) return undefined;
+  try {
+    // js-yaml refuses duplicate keys, tabs as indentation and several documents: the full parse reports them.
+    const data = loadYaml(text, { schema: CORE_SCHEMA });
+    return data === undefined ? null : data;
+  } catch {
+    return undefined;
+  }
+}
+
+function parseDocumentOf(text: string): { doc: Document.Parsed; lines: LineCounter } {
+  const { LineCounter, parseDocument } = yaml();
   const lines = new LineCounter();
   // prettyErrors off: its messages quote the source line, which could hold a secret.
   // yaml's own duplicate-key check compares every pair with every other (quadratic at 10,000 shots).
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: false, prettyErrors: false });
+  return { doc, lines };
+}
+
+function parseFully(text: string): { source: Source; problems: SyntaxProblem[] } {
+  const { doc, lines } = parseDocumentOf(text);
   // A tab used as indentation throws the parser off the structure: every other syntax error it
   // reports then is a consequence of the tab, so only the tab is reported, with the fix.
   const tabs = doc.errors.filter((e) => e.code === 'TAB_AS_INDENT');
@@ -36,7 +82,7 @@ export function parseSource(text: string): { source: Source; problems: SyntaxPro
     ...(e.code === 'TAB_AS_INDENT' ? { hint: 'indent with spaces only (YAML does not allow tabs there)' } : {}),
     duplicateKey: false,
   }));
-  visit(doc, {
+  yaml().visit(doc, {
     Map(_, map) {
       const seen = new Set<string>();
       for (const p of map.items) {
@@ -68,7 +114,7 @@ export function parseSource(text: string): { source: Source; problems: SyntaxPro
 }
 
 function keyText(key: unknown): string | undefined {
-  if (isScalar(key)) return String(key.value);
+  if (yaml().isScalar(key)) return String(key.value);
   return typeof key === 'string' ? key : undefined;
 }
 
@@ -94,13 +140,13 @@ function walk(source: Source, path: Path): { node?: Node; key?: Node; offset: nu
   let key: Node | undefined;
   let offset = node?.range?.[0] ?? 0;
   for (const step of path) {
-    if (isMap(node)) {
+    if (yaml().isMap(node)) {
       const pair = pairOf(node, String(step));
       if (!pair) return { offset };
-      key = isScalar(pair.key) ? pair.key : undefined;
+      key = yaml().isScalar(pair.key) ? pair.key : undefined;
       offset = key?.range?.[0] ?? offset;
       node = (pair.value as Node | null) ?? undefined;
-    } else if (isSeq(node) && typeof step === 'number' && node.items[step]) {
+    } else if (yaml().isSeq(node) && typeof step === 'number' && node.items[step]) {
       key = undefined;
       node = node.items[step] as Node;
       offset = node.range?.[0] ?? offset;
@@ -116,7 +162,7 @@ export function locate(source: Source, path: Path, at: 'key' | 'value' = 'value'
   const { node, key, offset } = walk(source, path);
   let pos = offset;
   if (at === 'key' && key?.range) pos = key.range[0];
-  else if (at === 'value' && node?.range && !(isScalar(node) && node.value === null)) pos = node.range[0];
+  else if (at === 'value' && node?.range && !(yaml().isScalar(node) && node.value === null)) pos = node.range[0];
   return source.lines.linePos(pos);
 }
 
@@ -130,9 +176,13 @@ export function locateText(source: Source, path: Path, needle: string): Position
   return locate(source, path);
 }
 
-/** Keys of the map at `path` in file order (plain objects reorder integer-like keys). */
+/** Keys of the map at `path` in file order (plain objects put integer-like keys first, so those need the document). */
 export function keysOf(source: Source, path: Path): string[] {
+  const value = path.reduce<unknown>((v, step) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[step] : undefined), source.data);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
+  const keys = Object.keys(value);
+  if (!keys.some((k) => /^(0|[1-9]\d*)$/.test(k))) return keys;
   const { node } = walk(source, path);
-  if (!isMap(node)) return [];
+  if (!yaml().isMap(node)) return [];
   return node.items.map((p) => keyText(p.key)).filter((k): k is string => k !== undefined);
 }

@@ -1,20 +1,12 @@
 // The project model: what `loadProject()` returns after parsing, validation, `${var}`
 // substitution and defaults. Every other module works from these types, never from raw YAML.
 
-/** A position in the project file, 1-based, for messages. */
-export interface SourceLoc {
-  file: string;
-  line: number;
-  col: number;
-}
-
 export type NodeKind = 'reference' | 'style' | 'shot' | 'segment' | 'film';
 export type KeyframePosition = 'first' | 'middle' | 'last';
 
 /** Where a node's image inputs come from: another node's name, or `dir/<stem>` for one image of a dir reference. */
 export interface NodeRef {
   name: string;
-  loc: SourceLoc;
 }
 
 export interface NodeCommon {
@@ -32,7 +24,6 @@ export interface NodeCommon {
   fallback: string[];
   /** Output path relative to the project root, without extension; undefined means the layout default. */
   output?: string;
-  loc: SourceLoc;
 }
 
 export interface ImageNode extends NodeCommon {

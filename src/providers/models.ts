@@ -34,12 +34,17 @@ function byShape(id: string): ProviderId | undefined {
   return undefined;
 }
 
+/** Routes by id, asked several times per node: a 10,000-shot project names a handful of models. */
+const routes = new Map<string, ModelRoute | undefined>();
+
 /** An explicit `<provider>:` prefix always wins, so no id is ambiguous; otherwise the id's shape routes it. */
 export function routeModel(modelId: string): ModelRoute | undefined {
+  if (routes.has(modelId)) return routes.get(modelId);
   const m = PREFIX.exec(modelId);
-  if (m) return { provider: m[1] as ProviderId, name: m[2] };
-  const provider = byShape(modelId);
-  return provider ? { provider, name: modelId } : undefined;
+  const provider = m ? (m[1] as ProviderId) : byShape(modelId);
+  const route = provider ? Object.freeze({ provider, name: m ? m[2] : modelId }) : undefined;
+  routes.set(modelId, route);
+  return route;
 }
 
 export function routeProvider(modelId: string): ProviderId | undefined {

@@ -21,10 +21,9 @@ export interface Fixture {
 
 export const TRICKY_PROMPT = 'Close-up <b>bold</b> & "quoted" <script>alert(1)</script> hero';
 
-const loc = { file: 'aivp.project.yaml', line: 1, col: 1 };
 
 function image(name: string, kind: ImageNode['kind'], extra: Partial<ImageNode> = {}): ImageNode {
-  return { name, kind, vars: [], model: 'fal-ai/flux/dev', params: {}, retries: 2, fallback: [], loc, num_images: 1, pick: 1, refs: [], ...extra };
+  return { name, kind, vars: [], model: 'fal-ai/flux/dev', params: {}, retries: 2, fallback: [], num_images: 1, pick: 1, refs: [], ...extra };
 }
 
 function segment(name: string, keyframes: string[], extra: Partial<SegmentNode> = {}): SegmentNode {
@@ -36,14 +35,13 @@ function segment(name: string, keyframes: string[], extra: Partial<SegmentNode> 
     params: {},
     retries: 2,
     fallback: [],
-    loc,
-    keyframes: keyframes.map((k) => ({ name: k, loc })),
+    keyframes: keyframes.map((k) => ({ name: k })),
     position: 'first',
     ...extra,
   };
 }
 
-const ref = (name: string) => ({ name, loc });
+const ref = (name: string) => ({ name });
 
 async function png(root: string, rel: string, hue: number, width = 320, height = 180): Promise<OutputFile> {
   const bytes = await sharp({ create: { width, height, channels: 3, background: hsl(hue) } }).png().toBuffer();

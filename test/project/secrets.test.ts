@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findKeyLikeFields, isKeyLike } from '../../src/project/secrets.js';
+import { findKeys, isKeyLike } from '../../src/project/secrets.js';
 
 describe('key-like fields', () => {
   it.each([
@@ -17,6 +17,19 @@ describe('key-like fields', () => {
 
   it('finds them at any depth, in lists too', () => {
     const data = { aivp: 1, shots: { a: { params: { nested: [{ secret: 'x' }] } } }, api_key: 'y' };
-    expect(findKeyLikeFields(data)).toEqual([['shots', 'a', 'params', 'nested', 0, 'secret'], ['api_key']]);
+    expect(findKeys(data).fields).toEqual([['shots', 'a', 'params', 'nested', 0, 'secret'], ['api_key']]);
+  });
+
+  it('finds keys pasted into values, once: not again under a key-like field', () => {
+    const openai = `sk-proj-${'a1B2'.repeat(8)}`;
+    const google = `AIza${'x'.repeat(35)}`;
+    const data = { shots: { a: { prompt: `castle ${openai}` }, b: { refs: ['x', google] } }, token: google };
+    expect(findKeys(data)).toEqual({
+      fields: [['token']],
+      values: [
+        { path: ['shots', 'a', 'prompt'], what: 'an OpenAI or Stability key' },
+        { path: ['shots', 'b', 'refs', 1], what: 'a Google API key' },
+      ],
+    });
   });
 });
