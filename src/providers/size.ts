@@ -66,3 +66,21 @@ export function nearestAspectRatio(width: number, height: number, allowed: strin
   }
   return best;
 }
+
+/**
+ * The closest of `allowed` `WxH` sizes to width/height (for models that take a size enum, like
+ * OpenAI's): the nearest aspect ratio first, then, among sizes of that ratio, the nearest area.
+ */
+export function nearestPixelSize(width: number, height: number, allowed: string[]): string {
+  const dims = (s: string) => s.split('x').map(Number) as [number, number];
+  const distance = (s: string): [number, number] => {
+    const [w, h] = dims(s);
+    return [Math.abs(Math.log(w / h / (width / height))), Math.abs(Math.log((w * h) / (width * height)))];
+  };
+  const EPS = 1e-9;
+  return allowed.reduce((best, s) => {
+    const [r, a] = distance(s);
+    const [br, ba] = distance(best);
+    return r < br - EPS || (Math.abs(r - br) <= EPS && a < ba) ? s : best;
+  });
+}

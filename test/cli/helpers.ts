@@ -15,7 +15,7 @@ export interface CliResult {
 /** Environment without any provider key, so a test can never spend money by accident. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', CI: '1', ...extra };
-  for (const k of ['FAL_KEY', 'FAL_KEY_ID', 'FAL_KEY_SECRET', 'GEMINI_API_KEY', 'GOOGLE_API_KEY', 'GOOGLE_GENAI_USE_VERTEXAI']) {
+  for (const k of ['FAL_KEY', 'FAL_KEY_ID', 'FAL_KEY_SECRET', 'GEMINI_API_KEY', 'GOOGLE_API_KEY', 'GOOGLE_GENAI_USE_VERTEXAI', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'IMAGEROUTER_API_KEY', 'IMAGEROUTER_BASE_URL']) {
     if (!(k in extra)) delete env[k];
   }
   return env;
