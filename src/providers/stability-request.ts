@@ -53,7 +53,7 @@ const ACCEPTED_INPUT: Record<string, string> = { 'image/png': 'png', 'image/jpeg
 export async function imagePart(img: InputImage): Promise<{ blob: Blob; filename: string }> {
   const bytes = await readFile(img.path);
   if (ACCEPTED_INPUT[img.mediaType]) return { blob: new Blob([bytes], { type: img.mediaType }), filename: `input.${ACCEPTED_INPUT[img.mediaType]}` };
-  return { blob: new Blob([await convertImage(bytes, 'png')], { type: 'image/png' }), filename: 'input.png' };
+  return { blob: new Blob([new Uint8Array(await convertImage(bytes, 'png'))], { type: 'image/png' }), filename: 'input.png' };
 }
 
 export interface FormOptions {

@@ -140,7 +140,7 @@ async function parseMultipart(req: IncomingMessage, rec: FakeStabilityRequest): 
   const type = String(req.headers['content-type'] ?? '');
   if (!type.startsWith('multipart/form-data')) return;
   const body = await readBody(req);
-  const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': type }, body }).formData();
+  const form = await new Request('http://fake/', { method: 'POST', headers: { 'content-type': type }, body: new Uint8Array(body) }).formData();
   for (const [name, value] of form) {
     if (typeof value === 'string') rec.fields[name] = value;
     else rec.files[name] = { filename: value.name, type: value.type, bytes: Buffer.from(await value.arrayBuffer()) };

@@ -211,8 +211,7 @@ describe('Stability faults', () => {
 
   it('a rejected key is a clear, non-retryable error', async () => {
     const p = provider({ STABILITY_API_KEY: 'sk-wrongwrongwrongwrongwrong' });
-    const err = await p.generate(request('stability:core', { prompt: 'p' }), context()).catch((e: ProviderError) => e);
-    expect(err).toBeInstanceOf(ProviderError);
+    const err = await failure(p.generate(request('stability:core', { prompt: 'p' }), context()));
     expect([err.retryable, err.status]).toEqual([false, 401]);
     expect(err.message).toMatch(/^STABILITY_API_KEY rejected \(Stability answered HTTP 401 \(unauthorized\): authorization: invalid or missing API key\)/);
   });
