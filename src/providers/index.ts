@@ -8,6 +8,7 @@ async function load(id: ProviderId, env: Env, root: string): Promise<Provider> {
   if (id === 'fal') return (await import('./fal.js')).createFalProvider({ env, root });
   if (id === 'google') return (await import('./google.js')).createGoogleProvider({ env });
   if (id === 'openai' || id === 'imagerouter') return (await import('./openai.js')).createOpenAIProvider({ env, provider: id });
+  if (id === 'stability') return (await import('./stability.js')).createStabilityProvider({ env });
   if (id === 'film') return (await import('../film/provider.js')).createFilmProvider({ env });
   return (await import('./draft.js')).createDraftProvider({ env });
 }

@@ -5,7 +5,8 @@ import type { ModelInfo } from './types.js';
 const NANO_RATIOS = ['21:9', '16:9', '3:2', '4:3', '5:4', '1:1', '4:5', '3:4', '2:3', '9:16'];
 const GEMINI_RATIOS = ['21:9', '16:9', '4:3', '3:2', '1:1', '2:3', '3:4', '4:5', '5:4', '9:16'];
 const VIDEO_RATIOS = ['16:9', '9:16'];
-const STABILITY_RATIOS = ['21:9', '16:9', '3:2', '5:4', '1:1', '4:5', '2:3', '9:16', '9:21'];
+/** Stable Image v2beta's aspect_ratio values (also for stability ids the table does not list). */
+export const STABILITY_RATIOS = ['21:9', '16:9', '3:2', '5:4', '1:1', '4:5', '2:3', '9:16', '9:21'];
 const GPT_IMAGE_SIZES = ['1024x1024', '1536x1024', '1024x1536'];
 
 const fluxT2i = (id: string, perMp: number, editVariant?: string): ModelInfo => ({
