@@ -7,13 +7,14 @@ import { ProviderError } from './types.js';
 
 /**
  * A fetch for one generate call that remembers the last Retry-After header, which the SDK's
- * ApiError drops.
+ * ApiError drops, and that the call's signal cancels: the SDK does not pass it to Vertex
+ * operation polls.
  */
-export function retryAfterTap(): { fetch: typeof fetch; retryAfterMs(): number | undefined } {
+export function retryAfterTap(signal: AbortSignal): { fetch: typeof fetch; retryAfterMs(): number | undefined } {
   let last: number | undefined;
   return {
     fetch: async (input, init) => {
-      const res = await fetch(input, init);
+      const res = await fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal });
       if (!res.ok) last = parseRetryAfter(res.headers.get('retry-after'));
       return res;
     },
@@ -54,6 +55,8 @@ export function toProviderError(err: unknown, ctx: ErrorContext): unknown {
     }
     return new ProviderError(`${label}: ${detail}`, { retryable: false, status });
   }
+  const token = ctx.vertex ? tokenFailure(err, clean) : undefined;
+  if (token) return token;
   if (err instanceof SyntaxError) {
     // A 200 whose body is not JSON: a proxy or gateway glitch, worth another try.
     return new ProviderError(`Google API sent a malformed response (not JSON): ${clean(err.message)}`, { retryable: true });
@@ -62,6 +65,24 @@ export function toProviderError(err: unknown, ctx: ErrorContext): unknown {
   if (code) return new ProviderError(`Google API unreachable (${code})`, { retryable: true });
   const message = err instanceof Error ? err.message : String(err);
   return new ProviderError(`Google API: ${clean(message)}`, { retryable: false });
+}
+
+/**
+ * google-auth-library's token requests (STS, OAuth, metadata server) fail with gaxios-shaped
+ * errors, which carry the request config; the SDK's own failures are ApiErrors.
+ */
+function tokenFailure(err: unknown, clean: (s: string) => string): ProviderError | undefined {
+  const e = err as { status?: unknown; config?: unknown; message?: unknown } | undefined;
+  if (!e || e.config === undefined || err instanceof ApiError) return undefined;
+  const code = networkErrorCode(err);
+  if (code) return new ProviderError(`Google Cloud token endpoint unreachable (${code})`, { retryable: true });
+  if (typeof e.status !== 'number') return undefined;
+  const status = e.status;
+  const detail = clean(String(e.message));
+  if (status === 408 || status === 429 || status >= 500) {
+    return new ProviderError(`Google Cloud token endpoint failed (HTTP ${status}): ${detail}`, { retryable: true, status });
+  }
+  return new ProviderError(`Google Cloud credentials rejected by the token endpoint (HTTP ${status}): ${detail}`, { retryable: false, status });
 }
 
 function parseBody(message: string): GoogleErrorBody | undefined {

@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GenerateVideosOperation, type GenerateVideosConfig, type GeneratedVideo, type Image } from '@google/genai';
+import { probeMedia } from '../media/probe.js';
 import type { GoogleCall } from './google-image.js';
 import { VEO_IMAGE_TYPES, inlineImage } from './google-media.js';
+import { readGcsObject, type GcsAccess } from './google-storage.js';
 import { nearestAspectRatio } from './size.js';
 import { ProviderError, type GenerateContext, type GenerateRequest, type GenerateResult, type InputImage } from './types.js';
 
@@ -14,6 +16,8 @@ export interface VeoOptions {
   pollIntervalMs: number;
   /** Vertex AI accepts seed and generateAudio; the Gemini API rejects them. */
   vertex: boolean;
+  /** Vertex: where results delivered to a bucket (`params.outputGcsUri`) are read. */
+  storage?: GcsAccess;
   /** Maps a failed poll to a ProviderError, so transient ones can be ridden out. */
   toError(err: unknown): unknown;
 }
@@ -42,8 +46,7 @@ export async function generateVeoVideo(call: GoogleCall, req: GenerateRequest, c
   }
 
   ctx.onProgress({ state: 'downloading' });
-  // Vertex AI returns the bytes inline; the Gemini API a file to download.
-  const bytes = video.video.videoBytes ? Buffer.from(video.video.videoBytes, 'base64') : await download(call, video, ctx, opts);
+  const bytes = await videoBytes(call, video, ctx, opts);
   return { files: [{ bytes }], requestId: op.name, seed: opts.vertex ? req.seed : undefined };
 }
 
@@ -66,15 +69,38 @@ async function reattach(call: GoogleCall, name: string, ctx: GenerateContext, op
   return undefined;
 }
 
-async function download(call: GoogleCall, file: GeneratedVideo, ctx: GenerateContext, opts: VeoOptions): Promise<Buffer> {
+/**
+ * Vertex AI returns the bytes inline or, with outputGcsUri, a `gs://` object; the Gemini API a
+ * file to download. A download that is not a whole video (a proxy's page, a cut-off transfer)
+ * is fetched again.
+ */
+async function videoBytes(call: GoogleCall, generated: GeneratedVideo, ctx: GenerateContext, opts: VeoOptions): Promise<Buffer> {
+  const { videoBytes: inline, uri } = generated.video ?? {};
+  if (inline) return asVideo(Buffer.from(inline, 'base64'), 'the inline video');
+  if (uri?.startsWith('gs://')) {
+    const storage = opts.storage;
+    if (!storage) throw new ProviderError(`Veo returned ${uri}, which only Vertex AI credentials can read`, { retryable: false });
+    return persist('download', ctx, opts, async () => asVideo(await readGcsObject(uri, storage, ctx.signal), uri));
+  }
+  return persist('download', ctx, opts, async () => asVideo(await downloadFile(call, generated, ctx), uri ?? 'the video file'));
+}
+
+async function downloadFile(call: GoogleCall, file: GeneratedVideo, ctx: GenerateContext): Promise<Buffer> {
   const tmp = join(tmpdir(), `aivp-veo-${randomUUID()}.mp4`);
   try {
-    await persist('download', ctx, opts, () =>
-      call.ai.files.download({ file, downloadPath: tmp, config: { abortSignal: ctx.signal, httpOptions: call.httpOptions } }));
+    await call.ai.files.download({ file, downloadPath: tmp, config: { abortSignal: ctx.signal, httpOptions: call.httpOptions } });
     return await readFile(tmp);
   } finally {
     await rm(tmp, { force: true });
   }
+}
+
+async function asVideo(bytes: Buffer, from: string): Promise<Buffer> {
+  const media = await probeMedia(bytes).catch((err: Error) => {
+    throw new ProviderError(`${from} is not a whole video: ${err.message}`, { retryable: true });
+  });
+  if (media.kind !== 'video') throw new ProviderError(`${from} is not a video but ${media.mediaType}`, { retryable: true });
+  return bytes;
 }
 
 async function submit(call: GoogleCall, req: GenerateRequest, ctx: GenerateContext, opts: VeoOptions): Promise<GenerateVideosOperation> {

@@ -1,11 +1,11 @@
 // Google provider: Gemini image models (generateContent) and Veo (generateVideos) via @google/genai 2.x.
 import type { Env } from '../env.js';
-import { createGoogleClient } from './google-client.js';
+import { googleSettings } from './credentials.js';
+import { createGoogleClient, type GoogleClient } from './google-client.js';
 import { retryAfterTap, toProviderError } from './google-errors.js';
 import { generateGeminiImage } from './google-image.js';
 import { generateVeoVideo } from './google-video.js';
 import type { Provider } from './types.js';
-
 
 export interface GoogleProviderOptions {
   env: Env;
@@ -22,18 +22,23 @@ function pollInterval(opts: GoogleProviderOptions): number {
 }
 
 export function createGoogleProvider(opts: GoogleProviderOptions): Provider {
-  let client: ReturnType<typeof createGoogleClient> | undefined;
+  const { vertex } = googleSettings(opts.env);
+  let client: Promise<GoogleClient> | undefined;
   return {
     id: 'google',
     async generate(req, ctx) {
-      client ??= createGoogleClient(opts.env);
-      const tap = retryAfterTap();
-      const call = { ai: client.ai, httpOptions: { fetch: tap.fetch } };
-      const { secrets, vertex } = client;
-      const toError = (err: unknown) => toProviderError(err, { secrets, vertex, retryAfterMs: tap.retryAfterMs() });
+      const tap = retryAfterTap(ctx.signal);
+      let c: GoogleClient | undefined;
+      const toError = (err: unknown) => toProviderError(err, { secrets: c?.secrets() ?? [], vertex, retryAfterMs: tap.retryAfterMs() });
       try {
+        // Loading credentials can fail for a reason that passes (a metadata server): not kept.
+        c = await (client ??= createGoogleClient(opts.env).catch((err: unknown) => {
+          client = undefined;
+          throw err;
+        }));
+        const call = { ai: c.ai, httpOptions: { fetch: tap.fetch } };
         return req.model.media === 'video'
-          ? await generateVeoVideo(call, req, ctx, { pollIntervalMs: pollInterval(opts), vertex, toError })
+          ? await generateVeoVideo(call, req, ctx, { pollIntervalMs: pollInterval(opts), vertex, storage: c.storage, toError })
           : await generateGeminiImage(call, req, ctx);
       } catch (err) {
         if (ctx.signal.aborted) throw ctx.signal.reason ?? err;

@@ -137,7 +137,8 @@ export async function startFakeGoogle(opts: Partial<FakeGoogleBehaviour> & { ima
   };
 }
 
-function imageResponse(mode: FakeGoogleBehaviour['image'], png: Buffer): unknown {
+/** A generateContent answer, the same on the Gemini API and Vertex AI. */
+export function imageResponse(mode: FakeGoogleBehaviour['image'], png: Buffer): unknown {
   const usageMetadata = { promptTokenCount: 10, candidatesTokenCount: 1290, totalTokenCount: 1300 };
   switch (mode) {
     case 'blocked':
@@ -189,11 +190,12 @@ function doneOperation(name: string, mode: FakeGoogleBehaviour['operation']): un
   };
 }
 
-function sendError(res: ServerResponse, fail: FakeFailure, key: string): void {
+/** A google.rpc error body; `echo` is the credential an adversarial server repeats back. */
+export function sendError(res: ServerResponse, fail: FakeFailure, echo: string): void {
   const status = STATUS_NAMES[fail.status] ?? 'UNKNOWN';
   const details: unknown[] = [];
   if (fail.retryDelay) details.push({ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: fail.retryDelay });
-  const message = fail.echoKey ? `API key not valid: ${key}. See https://example.test/?key=${key}` : `Fake ${status}`;
+  const message = fail.echoKey ? `API key not valid: ${echo}. See https://example.test/?key=${echo}` : `Fake ${status}`;
   const headers: Record<string, string> = {};
   if (fail.retryAfter !== undefined) headers['retry-after'] = String(fail.retryAfter);
   json(res, fail.status, { error: { code: fail.status, message, status, details } }, headers);
