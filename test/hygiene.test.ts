@@ -36,12 +36,8 @@ describe('no dead code', () => {
 
   it('every runtime dependency is imported by src/', () => {
     const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
-    // Added to main ahead of the code of issues 10-14 (film, providers, import, team cache,
-    // gallery) that is landing in parallel; each leaves this list as its code imports it.
-    const awaitingTheirCode = new Set(['@aws-sdk/client-s3', 'csv-parse', 'sirv', 'ffmpeg-static']);
     const all = [...files.values()].join('\n');
     const unused = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.optionalDependencies ?? {})]
-      .filter((d) => !awaitingTheirCode.has(d))
       .filter((d) => !all.includes(`'${d}'`) && !all.includes(`'${d}/`));
     expect(unused).toEqual([]);
   });
