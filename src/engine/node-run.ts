@@ -157,17 +157,19 @@ async function keep(ctx: NodeRunContext, node: GraphNode, assessed: Assessment, 
     outputs.push({ path, sha256, bytes: file.bytes.length, width: media.width, height: media.height, mediaType: media.mediaType });
   }
   const spec = node.spec;
+  const info = lookupModel(model, kind)!.info;
   const rec: NodeRecord = {
     aivp: 1,
     node: node.name,
     kind: node.kind,
     key: assessed.key,
-    provider: lookupModel(model, kind)!.info.provider,
+    provider: info.provider,
     model,
     prompt: spec.prompt,
     params: JSON.parse(JSON.stringify(keyParams(node))),
     seedRequested: seedOf(spec),
-    seed: result.seed ?? seedOf(spec),
+    // A model that takes no seed (OpenAI, Kling, Veo by API key) was not sent one: none is recorded.
+    seed: result.seed ?? (info.seed ? seedOf(spec) : undefined),
     inputs: assessed.inputs,
     outputs,
     pick: Math.min(pickIndex(node) + 1, outputs.length),

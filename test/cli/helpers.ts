@@ -15,8 +15,9 @@ export interface CliResult {
 /** Environment without any provider key, so a test can never spend money by accident. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', CI: '1', ...extra };
-  for (const k of ['FAL_KEY', 'FAL_KEY_ID', 'FAL_KEY_SECRET', 'GEMINI_API_KEY', 'GOOGLE_API_KEY', 'GOOGLE_GENAI_USE_VERTEXAI', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'IMAGEROUTER_API_KEY', 'IMAGEROUTER_BASE_URL']) {
-    if (!(k in extra)) delete env[k];
+  // Every provider's keys and endpoints, so a developer's real key can never be used by a test.
+  for (const k of Object.keys(env)) {
+    if (/^(FAL_|GEMINI_|GOOGLE_|GCP_|OPENAI_|IMAGEROUTER_|STABILITY_|STORAGE_EMULATOR_HOST$)/.test(k) && !(k in extra)) delete env[k];
   }
   return env;
 }

@@ -19,7 +19,7 @@ defaults:
 references:
   mentor: { file: refs/mentor.png }
 shots:
-  t2i: { prompt: "A lighthouse at dusk", params: { quality: low } }
+  t2i: { prompt: "A lighthouse at dusk", seed: 7, params: { quality: low } }
   edit: { prompt: "The mentor at the lighthouse door", model: "openai:gpt-image-1", refs: [t2i, mentor] }
   routed: { prompt: "Same scene, watercolor", model: "imagerouter:openai/gpt-image-1", input: t2i, size: portrait }
 `;
@@ -88,6 +88,8 @@ describe('an OpenAI + ImageRouter project built by the CLI against the fake', ()
     expect(records.t2i).toMatchObject({ provider: 'openai', model: 'gpt-image-1', requestId: 'req_1', outputs: [{ path: 'keyframes/t2i.png', mediaType: 'image/png', width: 64, height: 48 }] });
     expect(records.edit).toMatchObject({ provider: 'openai', model: 'openai:gpt-image-1', requestId: expect.stringMatching(/^req_/) });
     expect(records.routed).toMatchObject({ provider: 'imagerouter', model: 'imagerouter:openai/gpt-image-1', requestId: expect.stringMatching(/^req_/) });
+    // OpenAI takes no seed: the one asked for is kept as asked, but none is recorded as used.
+    expect(records.t2i.seedRequested).toBe(7);
     for (const rec of Object.values(records)) expect(rec.seed, `${rec.node} seed`).toBeUndefined();
 
     const calls = fake.requests.length;
