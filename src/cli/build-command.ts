@@ -33,6 +33,9 @@ export async function planCommand(dir: string, targets: string[], flags: PlanFla
   const { plan, ws } = prepared;
   warnUnusable(ws.problems);
   const missing = missingKeys(prepared, env);
+  // The hashes it had to compute are kept, so the next plan or build reads no file again; the
+  // cache only ever saves work, so a folder it cannot be written to costs nothing but speed.
+  await ws.save().catch(() => undefined);
   if (flags.json) {
     const doc = { entries: plan.entries, estimateUsd: plan.estimateUsd, unpriced: plan.unpriced, missingKeys: missing, warnings: project.warnings };
     process.stdout.write(`${JSON.stringify(doc)}\n`);
