@@ -1,7 +1,7 @@
 // The one rule for paths that must stay in the project folder: relative, not climbing out with
 // `..`, and not leaving through a symbolic link. Paths from the project file and paths read back
 // from disk (records, the content cache) are held to it alike; a cloned repository ships both.
-import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import { readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /** Why a path is not inside the project: written absolute, climbing out, or through a link. */
@@ -19,27 +19,33 @@ function written(root: string, rel: string): Outside | undefined {
 
 /**
  * Undefined when `rel` (relative to root) stays inside the project, else why not. Synchronous and
- * for many paths: the realpath of each folder is taken once, and each file costs one lstat (a file
- * that is itself a link is followed), so thousands of records are checked in a loop.
+ * for many paths: each folder is resolved and listed once (the listing's entry types tell which
+ * files are links), so ten thousand records cost a few folder reads, not ten thousand lstats.
  */
 export function insideChecker(root: string): (rel: string) => Outside | undefined {
   const realRoot = realpathOfExistingSync(root);
-  const folders = new Map<string, string>();
+  const folders = new Map<string, { real: string; links: Set<string> }>();
   return (rel) => {
     const why = written(root, rel);
     if (why) return why;
     const abs = resolve(root, rel);
-    let realDir = folders.get(dirname(abs));
-    if (realDir === undefined) folders.set(dirname(abs), (realDir = realpathOfExistingSync(dirname(abs))));
+    const dir = dirname(abs);
+    let folder = folders.get(dir);
+    if (!folder) folders.set(dir, (folder = { real: realpathOfExistingSync(dir), links: linksIn(dir) }));
     // A link is followed by what it names, even when that does not exist yet (a write would create it there).
-    let real = join(realDir, basename(abs));
-    try {
-      if (lstatSync(abs).isSymbolicLink()) real = realpathOfExistingSync(resolve(dirname(abs), readlinkSync(abs)));
-    } catch {
-      // Not there: nothing to follow.
-    }
+    const name = basename(abs);
+    const real = folder.links.has(name) ? realpathOfExistingSync(resolve(dir, readlinkSync(abs))) : join(folder.real, name);
     return within(realRoot, real) ? undefined : 'symlink';
   };
+}
+
+/** Names of the symbolic links in a folder (none when it does not exist). */
+function linksIn(dir: string): Set<string> {
+  try {
+    return new Set(readdirSync(dir, { withFileTypes: true }).filter((e) => e.isSymbolicLink()).map((e) => e.name));
+  } catch {
+    return new Set();
+  }
 }
 
 /**

@@ -31,6 +31,13 @@ export async function planBuild(ws: Workspace, graph: Graph, opts: PlanOptions):
   const assessments = new Map<string, Assessment>();
   const entries: PlanEntry[] = [];
   const unpriced: Unpriced[] = [];
+  // Source files are the same for the whole plan; thousands of shots share a few references.
+  const sources = new Map<string, Promise<string | undefined>>();
+  const hashSource = (file: string) => {
+    let h = sources.get(file);
+    if (!h) sources.set(file, (h = ws.hash(file)));
+    return h;
+  };
   for (const name of graph.order) {
     if (!opts.selected.has(name)) continue;
     const node = graph.nodes.get(name)!;
@@ -40,7 +47,7 @@ export async function planBuild(ws: Workspace, graph: Graph, opts: PlanOptions):
     };
     entries.push(entry);
     if (node.source) continue;
-    const inputs = await resolveInputs(ws, node, picked);
+    const inputs = await resolveInputs(ws, node, picked, hashSource);
     if ('pending' in inputs) {
       const record = ws.records.get(name);
       entry.status = record ? 'stale' : 'new';
@@ -67,11 +74,12 @@ export async function resolveInputs(
   ws: Workspace,
   node: GraphNode,
   picked: Map<string, string>,
+  hashSource: (file: string) => Promise<string | undefined> = (file) => ws.hash(file),
 ): Promise<RecordInput[] | { pending: string[]; known: RecordInput[] }> {
   const inputs: RecordInput[] = [];
   const pending: string[] = [];
   for (const edge of node.inputs) {
-    const sha256 = edge.file ? await ws.hash(edge.file) : picked.get(edge.node);
+    const sha256 = edge.file ? await hashSource(edge.file) : picked.get(edge.node);
     if (sha256 === undefined) {
       if (edge.file) throw new Error(`source image ${edge.file} of ${edge.node} is missing`);
       pending.push(edge.node);

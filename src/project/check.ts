@@ -72,7 +72,16 @@ export function checkNodeRules({ raw, node }: Entry, report: Reporter): void {
   });
 }
 
-function linksOf({ raw, node, chained }: Entry): Link[] {
+/** Both link checks walk every link: made once per entry. */
+const linkCache = new WeakMap<Entry, Link[]>();
+
+function linksOf(entry: Entry): Link[] {
+  let links = linkCache.get(entry);
+  if (!links) linkCache.set(entry, (links = makeLinks(entry)));
+  return links;
+}
+
+function makeLinks({ raw, node, chained }: Entry): Link[] {
   const link = (role: Role, ref: NodeRef, path: Path, implicit = false): Link => ({ from: node.name, role, ref, path, implicit });
   if (node.kind === 'segment') return node.keyframes.map((r, i) => link('keyframes', r, [...raw.path, 'keyframes', i]));
   return [

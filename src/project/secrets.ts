@@ -43,10 +43,18 @@ export function findKeys(data: unknown): KeyFindings {
  */
 function walk(value: unknown, path: Path, visit: (path: Path, key: string | number | undefined, value: unknown) => boolean): void {
   if (visit(path, path[path.length - 1], value) || value === null || typeof value !== 'object') return;
-  const entries: [string | number, unknown][] = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
-  for (const [k, v] of entries) {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      walk(value[i], path, visit);
+      path.pop();
+    }
+    return;
+  }
+  for (const k in value) {
+    if (!Object.hasOwn(value, k)) continue;
     path.push(k);
-    walk(v, path, visit);
+    walk((value as Record<string, unknown>)[k], path, visit);
     path.pop();
   }
 }
