@@ -3,7 +3,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startFakeFal } from './lib/fake-fal.mjs';
-import { median, ms, QUICK, removeDir, runCli, summaryOf, table, tempDir } from './lib/util.mjs';
+import { median, ms, percentile, QUICK, removeDir, runCli, summaryOf, table, tempDir } from './lib/util.mjs';
 
 export const title = 'Scheduling efficiency';
 
@@ -37,6 +37,7 @@ export async function run() {
         await writeFile(join(dir, 'aivp.project.yaml'), yaml());
         const from = fake.submits.length;
         const fromResults = fake.results.length;
+        const fromUploads = fake.uploads.length;
         const r = await runCli(dir, ['build', '--json'], { env: fake.env() });
         const s = summaryOf(r.stdout);
         if (s.built !== nodes || s.failed) throw new Error(`schedule build: ${JSON.stringify(s)}\n${r.stderr.slice(-1000)}`);
@@ -45,7 +46,14 @@ export async function run() {
         const serverMs = Math.max(...res.map((x) => x.at)) - Math.min(...subs.map((x) => x.at));
         const done = new Map(res.map((x) => [x.id, x.at]));
         const jobSpanMs = median(subs.map((x) => done.get(x.id) - x.at));
-        samples.push({ cliMs: r.wallMs, buildMs: s.durationMs, serverMs, jobSpanMs, maxInFlight: maxInFlight(subs, res) });
+        // A slot's idle time: from a result fetched to the next submit arriving (after the first round).
+        const submitted = subs.map((x) => x.at).sort((a, b) => a - b);
+        const fetched = res.map((x) => x.at).sort((a, b) => a - b);
+        const gaps = submitted.slice(CONCURRENCY).map((t, k) => t - fetched[k]);
+        samples.push({
+          cliMs: r.wallMs, buildMs: s.durationMs, serverMs, jobSpanMs, maxInFlight: maxInFlight(subs, res),
+          gapMs: median(gaps), gapP90Ms: percentile(gaps, 90), uploads: fake.uploads.length - fromUploads,
+        });
       } finally {
         await removeDir(dir);
       }
@@ -54,7 +62,11 @@ export async function run() {
     await fake.close();
   }
   const m = (k) => median(samples.map((s) => s[k]));
-  const data = { nodes, bound, cliMs: m('cliMs'), buildMs: m('buildMs'), serverMs: m('serverMs'), jobSpanMs: m('jobSpanMs'), maxInFlight: Math.max(...samples.map((s) => s.maxInFlight)) };
+  const data = {
+    nodes, bound, cliMs: m('cliMs'), buildMs: m('buildMs'), serverMs: m('serverMs'), jobSpanMs: m('jobSpanMs'), gapMs: m('gapMs'), gapP90Ms: m('gapP90Ms'),
+    uploads: Math.max(...samples.map((s) => s.uploads)), maxInFlight: Math.max(...samples.map((s) => s.maxInFlight)),
+  };
+  const ratio = data.buildMs / bound;
   const r = (x) => (x / bound).toFixed(3);
   const markdown = [
     `${nodes} nodes in ${CHAINS} chains of ${DEPTH} (\`input\` chaining), fal provider concurrency ${CONCURRENCY}, through the real @fal-ai/client to a local fake ` +
@@ -70,11 +82,12 @@ export async function run() {
       ],
     ),
     '',
-    `Target (executor span / lower bound <= 1.15): ${data.buildMs / bound <= 1.15 ? 'met' : 'missed'}. ` +
-    `Where the time goes: a job's median span at the server, submit to result fetched, is ${ms(data.jobSpanMs)} ms against the ${JOB_MS} ms it runs ` +
-      '(the client notices completion at its next status poll); ' +
-      `the executor's span per round of ${CONCURRENCY} is ${ms(data.buildMs / Math.ceil(nodes / CONCURRENCY))} ms when every round were full, so the rest is per-node work between a result and the next submit in that slot ` +
-      '(download, probe, content-cache copy, fsynced writes of output, record, cache key and in-flight files) and rounds left partly empty by the dispatch order.',
+    `Target (executor span / lower bound <= 1.10, stretch 1.05): ${ratio <= 1.05 ? 'met, stretch too' : ratio <= 1.1 ? 'met' : 'missed'} (${ratio.toFixed(3)}). ` +
+      `Where the time goes: a job's median span at the server, submit to result fetched, is ${ms(data.jobSpanMs)} ms against the ${JOB_MS} ms it runs ` +
+      '(completion arrives on the status stream); a slot then stays empty for a median ' + `${ms(data.gapMs)} ms (p90 ${ms(data.gapP90Ms)} ms) ` +
+      'from that result to the next submit (the output download, its probe, the next node\'s assessment and request). ' +
+      `Inputs uploaded: ${data.uploads} (each chained input is passed by the URL fal returned). ` +
+      `Over ${Math.ceil(nodes / CONCURRENCY)} rounds of ${CONCURRENCY} that gap adds about ${ms(data.gapMs * Math.ceil(nodes / CONCURRENCY))} ms to the bound.`,
   ].join('\n');
   return { markdown, data };
 }

@@ -14,6 +14,7 @@ export async function startFakeFal({ jobMs = 500, requestMs = 0 } = {}) {
   const files = new Map();
   const submits = [];
   const results = [];
+  const uploads = [];
   const listeners = new Set();
   let base = '';
 
@@ -66,6 +67,7 @@ export async function startFakeFal({ jobMs = 500, requestMs = 0 } = {}) {
     }
     if (target.hostname === 'rest.fal.ai' && path === 'storage/upload/initiate') {
       const token = randomUUID();
+      uploads.push({ at: Date.now() });
       return json(res, 200, { upload_url: `${base}/upload/${token}`, file_url: `${base}/files/${token}` });
     }
     const up = /^upload\/([^/]+)$/.exec(path);
@@ -97,6 +99,7 @@ export async function startFakeFal({ jobMs = 500, requestMs = 0 } = {}) {
     env: () => ({ FAL_KEY: 'bench-dummy-key', AIVP_FAL_PROXY_URL: `${base}/proxy` }),
     submits,
     results,
+    uploads,
     /** Calls fn on every submit until the returned function is called. */
     onSubmit(fn) {
       listeners.add(fn);

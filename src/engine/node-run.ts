@@ -20,7 +20,7 @@ import { modelEstimate } from './budget.js';
 import type { NodeRecord, OutputFile, RecordInput } from './record-types.js';
 import { runWithRetries } from './retry.js';
 import { writeFileAtomic } from './store/atomic.js';
-import { blobPath, putBlob, putKeyRecord, restoreBlob } from './store/content-cache.js';
+import { blobPath, hasBlob, putBlob, putKeyRecord, restoreBlob } from './store/content-cache.js';
 import { readInflight, removeInflight, writeInflight } from './store/inflight.js';
 import { writeRecord } from './store/records.js';
 import type { Workspace } from './workspace.js';
@@ -87,7 +87,10 @@ export async function generateNode(ctx: NodeRunContext, node: GraphNode, a: Asse
     // Every upstream finished before this node was dispatched, so its picked output is known.
     const rel = edge.file ?? ctx.pickedPath.get(edge.node);
     if (!rel) throw new Error(`input ${edge.node} has no output`);
-    const sha256 = await putBlob(ws.root, join(ws.root, rel));
+    // Usually the content the node was assessed with is cached already (upstream outputs are):
+    // that copy is the snapshot, and nothing is read or copied.
+    const known = a.inputs[i].sha256;
+    const sha256 = known && (await hasBlob(ws.root, known)) ? known : await putBlob(ws.root, join(ws.root, rel));
     inputs.push({ ...a.inputs[i], sha256 });
     images.push({ name: edge.label, path: blobPath(ws.root, sha256), sha256, mediaType: mediaTypeOf(rel) });
   }
