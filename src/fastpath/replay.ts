@@ -39,7 +39,7 @@ export function answerFromFastPath(argv: string[]): boolean {
   if (!run || (!run.json && process.stderr.isTTY && !process.env.CI)) return false;
   const found = savedAnswer(run.dir, argv);
   if (process.env.AIVP_DEBUG) {
-    process.stderr.write(`aivp: no-op fast path: ${typeof found === 'string' ? found : 'nothing changed, answered from .aivp/noop.json'}\n`);
+    process.stderr.write(`aivp: no-op fast path: ${typeof found === 'string' ? found : 'nothing changed, answered from .aivp/noop.state'}\n`);
   }
   if (typeof found === 'string') return false;
   replay(found, run.json);
@@ -55,15 +55,14 @@ function savedAnswer(dir: string, argv: string[]): FastPathState | string {
     return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no saved state' : 'saved state unreadable';
   }
   if (!state) return 'saved state unreadable';
-  return staleness(state, { aivp: aivpIdentity(...aivpCode()), argv, env: envDigest(process.env) }) ?? state;
+  return staleness(state, dir, { aivp: aivpIdentity(...aivpCode()), argv, env: envDigest(process.env) }) ?? state;
 }
 
 /** What the full path printed, with this run's duration. */
 function replay(state: FastPathState, json: boolean): void {
   printWarnings(state.warnings, json ? 'events' : 'text');
+  (json ? process.stdout : process.stderr).write(state.printed);
   const render = json ? jsonRenderer() : plainRenderer();
-  for (const e of state.events) {
-    render(e.type === 'build:done' ? { ...e, summary: { ...e.summary, durationMs: Math.round(performance.now()) } } : e);
-  }
+  render({ ...state.done, summary: { ...state.done.summary, durationMs: Math.round(performance.now()) } });
   process.exitCode = 0;
 }

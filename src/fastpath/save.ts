@@ -1,8 +1,10 @@
 // Saves the fast path's state after a full build found nothing to do: the stamp of every file and
 // folder the answer depended on, taken after a clock tick from the filesystem itself (so git's
-// racy rule compares like with like), and the events the build reported.
+// racy rule compares like with like), and what the build printed.
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { jsonRenderer } from '../cli/render/json.js';
+import { plainRenderer } from '../cli/render/plain.js';
 import type { PreparedBuild } from '../engine/build.js';
 import type { BuildEvent, BuildSummary } from '../engine/events.js';
 import { writeFileAtomic } from '../engine/store/atomic.js';
@@ -10,7 +12,7 @@ import { LOCK_FILE } from '../engine/store/lock.js';
 import { recordPath } from '../engine/store/records.js';
 import type { Diagnostic } from '../project/types.js';
 import { aivpCode } from './identity.js';
-import { aivpIdentity, envDigest, FAST_PATH_FILE, FAST_PATH_FORMAT, stamp, type FastPathState } from './state.js';
+import { aivpIdentity, envDigest, FAST_PATH_FILE, FAST_PATH_FORMAT, racy, serializeState, stamp, type FastPathState } from './state.js';
 
 /** A build the fast path may answer next time: nothing generated, restored, failed or skipped. */
 export function isNoop(s: BuildSummary): boolean {
@@ -44,8 +46,13 @@ function dependedOn(prepared: PreparedBuild): Set<string> {
   return paths;
 }
 
+/**
+ * Saves the answer of a no-op build, as printed (`json`: the NDJSON events; else the plain lines).
+ * A stamp as new as the moment the stats were taken (git's racy rule) could hide a change made in
+ * the same clock tick: then nothing is saved, and the next build takes the full path.
+ */
 export async function saveFastPath(
-  prepared: PreparedBuild, argv: string[], warnings: Diagnostic[], events: BuildEvent[],
+  prepared: PreparedBuild, argv: string[], json: boolean, warnings: Diagnostic[], events: BuildEvent[],
 ): Promise<void> {
   const root = prepared.ws.root;
   const file = join(root, FAST_PATH_FILE);
@@ -55,19 +62,28 @@ export async function saveFastPath(
   await writeFile(tick, '');
   const takenAtNs = (await stat(tick, { bigint: true })).mtimeNs;
   await rm(tick, { force: true });
-  const stats: Record<string, string> = {};
-  for (const p of dependedOn(prepared)) stats[p] = stamp(p);
+  const stats: [string, string][] = [];
+  for (const p of dependedOn(prepared)) {
+    const st = stamp(p);
+    if (racy(st, takenAtNs)) return void (await rm(file, { force: true }));
+    stats.push([relative(root, p).split(sep).join('/') || '.', st]);
+  }
   // This build holds the lock now; another build holding it later must get the full path's answer.
-  stats[join(root, LOCK_FILE)] = '-';
+  stats.push([LOCK_FILE.split(sep).join('/'), '-']);
+  const done = events.find((e) => e.type === 'build:done');
+  if (!done) return;
+  let printed = '';
+  const render = json ? jsonRenderer((l) => (printed += l)) : plainRenderer((l) => (printed += l));
+  for (const e of events) if (e !== done) render(e);
   const state: FastPathState = {
     format: FAST_PATH_FORMAT,
     aivp: aivpIdentity(...aivpCode()),
     argv,
     env: envDigest(process.env),
     stats,
-    takenAtNs: String(takenAtNs),
     warnings,
-    events,
+    printed,
+    done,
   };
-  await writeFileAtomic(file, JSON.stringify(state));
+  await writeFileAtomic(file, serializeState(state));
 }

@@ -1,17 +1,17 @@
-// The no-op fast path (src/fastpath/): a build with nothing to do is answered from .aivp/noop.json
+// The no-op fast path (src/fastpath/): a build with nothing to do is answered from .aivp/noop.state
 // without loading the project, and its answer always equals the full path's.
 import { appendFile, mkdir, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { racy } from '../../src/fastpath/state.js';
+import { parseState, racy, serializeState, type FastPathState } from '../../src/fastpath/state.js';
 import { project, removeProjects } from '../integration/helpers.js';
 import { cleanEnv, events, runCli } from './helpers.js';
 
 afterAll(removeProjects);
 
 const env = (extra: Record<string, string> = {}) => cleanEnv({ AIVP_DEBUG: '1', ...extra });
-const answered = (stderr: string) => stderr.includes('answered from .aivp/noop.json');
+const answered = (stderr: string) => stderr.includes('answered from .aivp/noop.state');
 
 async function png(r: number, g = 0): Promise<Buffer> {
   return sharp({ create: { width: 16, height: 12, channels: 3, background: { r, g, b: 90 } } }).png().toBuffer();
@@ -75,13 +75,20 @@ describe('no-op fast path', () => {
     const dir = await fixture();
     await build(dir);
     await build(dir);
-    const file = join(dir, '.aivp/noop.json');
+    const file = join(dir, '.aivp/noop.state');
     const good = await readFile(file, 'utf8');
+    const state = parseState(good)!;
+    expect(serializeState(state)).toBe(good);
+    const edited = (fields: Partial<Record<keyof FastPathState, unknown>>) => serializeState({ ...state, ...fields } as FastPathState);
     for (const [bad, why] of [
       ['{"format":1', 'saved state unreadable'],
-      [JSON.stringify({ ...JSON.parse(good), format: 0 }), 'saved state unreadable'],
-      [JSON.stringify({ ...JSON.parse(good), aivp: '0.0.1|old' }), 'aivp changed'],
-      [JSON.stringify({ ...JSON.parse(good), stats: { '/x': 'rm -rf' } }), 'saved state unreadable'],
+      [good.slice(0, good.indexOf('\n') + 20), 'saved state unreadable'],
+      [edited({ format: 0 }), 'saved state unreadable'],
+      [edited({ aivp: '0.0.1|old' }), 'aivp changed'],
+      [edited({ stats: [['x', 'rm -rf']] }), 'saved state unreadable'],
+      [edited({ stats: [['/etc/hostname', '-']] }), 'saved state unreadable'],
+      [edited({ stats: [['../elsewhere', '-']] }), 'saved state unreadable'],
+      [edited({ done: { type: 'node:done' } }), 'saved state unreadable'],
     ] as const) {
       await writeFile(file, bad);
       const r = await build(dir);
@@ -102,6 +109,18 @@ describe('no-op fast path', () => {
     await writeFile(join(dir, '.aivp/lock'), JSON.stringify({ pid: 999999, host: 'elsewhere', startedAt: new Date().toISOString(), token: 't' }));
     const locked = await runCli(['-C', dir, 'build', '--draft', '--json'], { env: env() });
     expect(answered(locked.stderr)).toBe(false);
+  });
+
+  it('saves no state when a file the answer depends on is as new as the stats (racy)', async () => {
+    const dir = await fixture();
+    await build(dir);
+    // A stamp from the future is never older than the moment of the stats.
+    const later = new Date(Date.now() + 3_600_000);
+    await utimes(join(dir, 'refs/mentor.png'), later, later);
+    const r = await build(dir);
+    expect(r.fast).toBe(false);
+    await expect(readFile(join(dir, '.aivp/noop.state'))).rejects.toThrow();
+    expect((await build(dir)).stderr).toContain('no saved state');
   });
 
   it('treats a timestamp not older than the saved stats as racy', () => {
