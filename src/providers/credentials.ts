@@ -85,6 +85,11 @@ export function keyedSettings(env: Env, provider: KeyedProvider): KeyedSettings 
   return { apiKey: env[k.key]?.trim() || undefined, baseUrl: env[k.baseUrlVar]?.trim() || k.baseUrl };
 }
 
+/** The variable holding a keyed provider's key, for messages. */
+export function keyVariable(provider: KeyedProvider): string {
+  return KEYED[provider].key;
+}
+
 /** The missing-key message for a keyed provider: the one sentence `plan`, `build` and the provider itself say. */
 export function missingKeyMessage(provider: KeyedProvider): string {
   const k = KEYED[provider];

@@ -1,6 +1,7 @@
 // OpenAI image models (gpt-image-*, dall-e-*) and ImageRouter's OpenAI-compatible API, through the
 // `openai` SDK 6.x: images.generate for text to image, images.edit for nodes with images.
 import type { Env } from '../env.js';
+import { keyVariable } from './credentials.js';
 import { createOpenAIClient, type OpenAIClient, type OpenAIFlavour } from './openai-client.js';
 import { toProviderError } from './openai-errors.js';
 import { outputFiles } from './openai-output.js';
@@ -11,8 +12,6 @@ export interface OpenAIProviderOptions {
   env: Env;
   provider: OpenAIFlavour;
 }
-
-const KEY_VARS: Record<OpenAIFlavour, string> = { openai: 'OPENAI_API_KEY', imagerouter: 'IMAGEROUTER_API_KEY' };
 
 export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
   let made: OpenAIClient | undefined;
@@ -37,7 +36,7 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
         return { files, requestId: request_id ?? undefined };
       } catch (err) {
         if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
-        throw toProviderError(err, { label, keyVar: KEY_VARS[opts.provider], model, secrets });
+        throw toProviderError(err, { label, keyVar: keyVariable(opts.provider), model, secrets });
       }
     },
   };
