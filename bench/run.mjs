@@ -2,12 +2,14 @@
 // `node bench/run.mjs noop plan …` runs some of them and prints their sections instead.
 // BENCH_QUICK=1 uses smaller sizes and fewer runs.
 import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import * as draft from './draft.mjs';
 import * as film from './film.mjs';
 import * as hash from './hash.mjs';
 import { builtProject } from './lib/project.mjs';
 import { ensureBuilt, HAVE_TIME, machine, QUICK, removeDir, REPO } from './lib/util.mjs';
+import { targetsMarkdown } from './targets.mjs';
 import * as noop from './noop.mjs';
 import * as plan from './plan.mjs';
 import * as schedule from './schedule.mjs';
@@ -22,6 +24,7 @@ const full = names.length === 0;
 
 ensureBuilt();
 const started = Date.now();
+const loadAtStart = loadavg().map((x) => x.toFixed(2)).join(', ');
 const projects = new Map();
 /** Draft-built synthetic projects, shared by the benchmarks of one run. */
 const ctx = {
@@ -35,12 +38,14 @@ const ctx = {
 };
 
 const sections = [];
+const results = {};
 try {
   for (const [i, name] of chosen.entries()) {
     const b = BENCHES[name];
     process.stderr.write(`bench: ${name}\n`);
     const t0 = Date.now();
-    const { markdown } = await b.run(ctx);
+    const { markdown, data } = await b.run(ctx);
+    results[name] = data;
     const section = `## ${i + 1}. ${b.title}\n\n${markdown}\n\n_(${((Date.now() - t0) / 1000).toFixed(0)} s)_\n`;
     sections.push(section);
     if (!full) process.stdout.write(`${section}\n`);
@@ -60,7 +65,12 @@ if (full) {
     `- Node: ${m.node}`,
     `- Date: ${m.date}`,
     `- Mode: ${QUICK ? 'quick (BENCH_QUICK=1: smaller sizes, fewer runs)' : 'full'}; total time ${((Date.now() - started) / 60000).toFixed(1)} min`,
+    `- Load average (1, 5, 15 min) at the start: ${loadAtStart}; at the end: ${loadavg().map((x) => x.toFixed(2)).join(', ')}`,
     `- Peak memory: ${HAVE_TIME ? 'maximum resident set size from /usr/bin/time -f %M' : 'not measured (/usr/bin/time missing)'}`,
+    '',
+    '## Scale targets',
+    '',
+    targetsMarkdown(results),
     '',
     ...sections,
   ].join('\n');

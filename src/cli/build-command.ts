@@ -9,7 +9,6 @@ import { loadEnv, retryBaseMs, type Env } from '../env.js';
 import { UsageError } from '../errors.js';
 import { isNoop, saveFastPath } from '../fastpath/save.js';
 import { findFfmpeg } from '../film/ffmpeg.js';
-import { loadProject } from '../project/load.js';
 import type { ResolvedProject } from '../project/types.js';
 import { createProviders, missingCredentials } from '../providers/index.js';
 import { openTeamCache } from '../remote/index.js';
@@ -17,7 +16,7 @@ import { formatPlan } from './format.js';
 import { onInterrupt } from './interrupt.js';
 import { jsonRenderer } from './render/json.js';
 import { plainRenderer } from './render/plain.js';
-import { printWarnings, type WarningOutput } from './warnings.js';
+import { loadAndWarn } from './load-project.js';
 
 export interface PlanFlags {
   draft?: boolean;
@@ -169,8 +168,3 @@ export function warnUnusable(problems: string[]): void {
   for (const p of problems) process.stderr.write(`warning: ${p}\n`);
 }
 
-export async function loadAndWarn(dir: string, out: WarningOutput = 'text'): Promise<ResolvedProject> {
-  const project = await loadProject(dir);
-  printWarnings(project.warnings, out);
-  return project;
-}

@@ -5,7 +5,7 @@ import { loadEnv } from '../env.js';
 import { UsageError } from '../errors.js';
 import { openTeamCache, type RemoteTeamCache } from '../remote/index.js';
 import { pullOutputs, pushRecords, teamStatus } from '../remote/sync.js';
-import { loadAndWarn } from './build-command.js';
+import { loadAndWarn } from './load-project.js';
 import { formatBytes } from './format.js';
 
 async function open(dir: string): Promise<{ prepared: PreparedBuild; team: RemoteTeamCache }> {

@@ -12,7 +12,7 @@ import { UsageError } from '../errors.js';
 import { ensureGitignore } from '../project/files.js';
 import { installEditorSchema } from '../project/schema.js';
 import type { ResolvedProject } from '../project/types.js';
-import { loadAndWarn } from './build-command.js';
+import { loadAndWarn } from './load-project.js';
 
 const TEMPLATES = fileURLToPath(new URL('../../templates/', import.meta.url));
 
