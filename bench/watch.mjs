@@ -53,7 +53,7 @@ export async function run() {
     'A re-plan reads again only the record files whose stat changed and keeps the stat cache in memory; it still stats every record ' +
       'and output file and checks every output path for links, so its answer is a fresh load\'s. What is left on the path from save to request ' +
       '(profiled with --cpu-prof on the watch process): the 100 ms debounce; the loader re-parsing and checking the whole project file ' +
-      '(about 40-60 ms at 1,000 shots); graph, those stats and the plan (about 40-80 ms); the executor writing one up-to-date event per node ' +
+      '(about 25-30 ms at 1,000 shots, unloaded); graph, those stats and the plan (about 60 ms); the executor writing one up-to-date event per node ' +
       'to `--json` before the edited node starts (about 15 ms). The slowest edit is the first after the initial build: the session reads every record ' +
       'once, and the outputs that build wrote are still being hashed into the stat cache (done after the build reports, so an edit that soon waits for it).',
   ].join('\n');
