@@ -2,6 +2,7 @@
 import { join, resolve } from 'node:path';
 import { prepareBuild, providersByNode } from '../engine/build.js';
 import { readFailures, type Failure } from '../engine/store/failures.js';
+import { WorkspaceState } from '../engine/workspace.js';
 import { acquireBuildLock } from '../engine/store/lock.js';
 import { buildGallery, choosePick, serveGallery, type GalleryServer } from '../gallery/index.js';
 import type { ResolvedProject } from '../project/types.js';
@@ -29,6 +30,8 @@ export async function watchCommand(dir: string, targets: string[], flags: WatchF
   const galleryDir = join(project.root, '.aivp', 'gallery');
   let server: GalleryServer | undefined;
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  // One for the session: the gallery's plan after each rebuild reads only what changed, as watch's do.
+  const state = new WorkspaceState();
   try {
     if (flags.serve !== undefined) {
       await writeGallery(project, galleryDir, { draft: flags.draft });
@@ -52,9 +55,10 @@ export async function watchCommand(dir: string, targets: string[], flags: WatchF
         return missing.length ? missing.join('; ') : undefined;
       },
       signal: controller.signal,
+      state,
       onSettled: async (p, failures) => {
         if (!server) return;
-        await writeGallery(p, galleryDir, { draft: flags.draft, failures });
+        await writeGallery(p, galleryDir, { draft: flags.draft, failures, state });
         server.reload();
       },
     });
@@ -78,9 +82,9 @@ export async function galleryCommand(dir: string, out: string, draft?: boolean):
 export async function writeGallery(
   project: ResolvedProject,
   outDir: string,
-  opts: { draft?: boolean; failures?: Map<string, Failure> } = {},
+  opts: { draft?: boolean; failures?: Map<string, Failure>; state?: WorkspaceState } = {},
 ): Promise<{ indexPath: string; problems: string[] }> {
-  const { plan, ws } = await prepareBuild(project, { draft: opts.draft });
+  const { plan, ws } = await prepareBuild(project, { draft: opts.draft, state: opts.state });
   const status = new Map(plan.entries.map((e) => [e.node, { status: e.status, reasons: e.reasons }]));
   await ws.save();
   // A failure is news only while the node is still not built.

@@ -7,7 +7,7 @@ import { routeProvider } from '../providers/models.js';
 import type { ProviderId } from '../providers/types.js';
 import { planBuild, type BuildPlan } from './plan.js';
 import type { TeamCache } from './team.js';
-import { openWorkspace, type Workspace } from './workspace.js';
+import { openWorkspace, type Workspace, type WorkspaceState } from './workspace.js';
 
 export interface PrepareOptions {
   draft?: boolean;
@@ -16,6 +16,8 @@ export interface PrepareOptions {
   force?: string[] | true;
   /** Consulted for stale nodes after the local content cache; never for a draft build (drafts are free). */
   team?: TeamCache;
+  /** What earlier builds of the session read (watch): only what changed since is read again. */
+  state?: WorkspaceState;
 }
 
 export interface PreparedBuild {
@@ -32,7 +34,7 @@ export async function prepareBuild(project: ResolvedProject, opts: PrepareOption
   const force = opts.force === true
     ? new Set(selected)
     : opts.force?.length ? selectTargets(graph, opts.force, { withDeps: false }) : new Set<string>();
-  const ws = await openWorkspace(project, opts.draft ? undefined : opts.team);
+  const ws = await openWorkspace(project, opts.draft ? undefined : opts.team, opts.state);
   const plan = await planBuild(ws, graph, { selected, force });
   return { graph, ws, selected, force, plan };
 }

@@ -1,13 +1,15 @@
 // The project's build state as the engine sees it: records, the stat cache, the content cache and
 // the team cache when there is one, opened once per build. Every file the engine reads or hashes goes through here.
+// Watch opens one per rebuild from a WorkspaceState, which keeps what the previous opens read.
 import { readdir } from 'node:fs/promises';
 import { dirname, extname, join, posix, relative } from 'node:path';
 import type { GraphNode } from '../graph/types.js';
 import type { ResolvedProject } from '../project/types.js';
 import type { NodeRecord } from './record-types.js';
 import { getKeyRecord } from './store/content-cache.js';
+import { RecordMemo } from './store/record-memo.js';
 import { readAllRecords } from './store/records.js';
-import { openStatCache } from './store/stat-cache.js';
+import { openStatCache, type StatCache } from './store/stat-cache.js';
 import type { TeamCache } from './team.js';
 
 export const MEDIA_EXTENSIONS = ['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp', 'mp4', 'webm', 'mov'];
@@ -32,11 +34,31 @@ export interface Workspace {
   save(): Promise<void>;
 }
 
-export async function openWorkspace(project: ResolvedProject, team?: TeamCache): Promise<Workspace> {
+/**
+ * Kept between the workspaces of one session (watch): the records already read, re-read only where
+ * a record file's stat changed, and the stat cache in memory. Each open still answers exactly as a
+ * fresh one would: every record file and every hashed file is stat'ed again.
+ */
+export class WorkspaceState {
+  readonly records = new RecordMemo();
+  private stat: { root: string; cache: Promise<StatCache> } | undefined;
+
+  statCache(root: string): Promise<StatCache> {
+    if (this.stat?.root !== root) this.stat = { root, cache: openStatCache(root) };
+    return this.stat.cache;
+  }
+}
+
+export async function openWorkspace(project: ResolvedProject, team?: TeamCache, state?: WorkspaceState): Promise<Workspace> {
   const root = project.root;
   const problems: string[] = [];
   const onCorrupt = (file: string, reason: string) => problems.push(`${relative(root, file)}: ${reason}: record ignored, the node is planned without it`);
-  const [records, stat] = await Promise.all([readAllRecords(root, project.paths.metadata, onCorrupt), openStatCache(root)]);
+  const [records, stat] = await Promise.all([
+    state ? state.records.read(root, project.paths.metadata, onCorrupt) : readAllRecords(root, project.paths.metadata, onCorrupt),
+    state ? state.statCache(root) : openStatCache(root),
+  ]);
+  // A kept stat cache counts the whole session: this workspace reports its own share.
+  const hashedBefore = stat.stats.hashedBytes;
   const listings = new Map<string, Promise<Set<string>>>();
   const list = (dir: string): Promise<Set<string>> => {
     let l = listings.get(dir);
@@ -79,7 +101,7 @@ export async function openWorkspace(project: ResolvedProject, team?: TeamCache):
       }
       return found;
     },
-    hashedBytes: () => stat.stats.hashedBytes,
+    hashedBytes: () => stat.stats.hashedBytes - hashedBefore,
     save: () => stat.save(),
   };
 }

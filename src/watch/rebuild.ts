@@ -1,11 +1,13 @@
 // One rebuild at a time: plan the edited project, refuse what must not start (budget, keys),
 // run the build, and supersede in-flight work whose key the next edit changed (cancel if still
-// queued, let it finish into the cache if already running).
+// queued, let it finish into the cache if already running). Every plan starts from what the
+// previous ones read (WorkspaceState): the cost of a re-plan follows the edit, not the project.
 import { budgetRefusal, formatUsd } from '../engine/budget.js';
 import { prepareBuild } from '../engine/build.js';
 import { BuildControl } from '../engine/control.js';
 import { executeBuild } from '../engine/execute.js';
 import { ProviderSlots } from '../engine/slots.js';
+import type { Workspace, WorkspaceState } from '../engine/workspace.js';
 import { loadEnv, retryBaseMs } from '../env.js';
 import type { ResolvedProject } from '../project/types.js';
 import { openTeamCache } from '../remote/index.js';
@@ -20,6 +22,8 @@ interface Running {
 
 export class Rebuilds {
   private current: Running | undefined;
+  /** The latest build with what it does after it ends (keeping hashes), which outlives `current`. */
+  private last: Promise<void> = Promise.resolve();
   // One set of provider slots for the session: superseded requests still running count against concurrency.
   private readonly slots = new ProviderSlots();
   /** Superseded work still finishing into the cache, per build. */
@@ -30,6 +34,8 @@ export class Rebuilds {
     private readonly opts: WatchOptions,
     private readonly ledger: WatchLedger,
     private readonly own: OwnWrites,
+    /** Records and stat cache of the session, shared by every plan and build of it. */
+    private readonly state: WorkspaceState,
   ) {}
 
   /** The running build, if any: resolves when it has ended. */
@@ -48,8 +54,8 @@ export class Rebuilds {
   async supersede(project: ResolvedProject): Promise<void> {
     const { opts } = this;
     if (!this.current || this.current.control.inflight.size === 0) return;
-    const { plan, ws } = await prepareBuild(project, { draft: opts.draft, targets: opts.targets });
-    await ws.save();
+    // The running build saves the stat cache this plan shares when it ends.
+    const { plan } = await prepareBuild(project, { draft: opts.draft, targets: opts.targets, state: this.state });
     const keys = new Map(plan.entries.map((e) => [e.node, e.key]));
     for (const [node, n] of this.current?.control.inflight ?? []) {
       if (keys.get(node) === n.key) continue;
@@ -76,23 +82,26 @@ export class Rebuilds {
     const { opts, ledger } = this;
     const env = loadEnv(this.dir);
     const team = opts.draft ? undefined : await openTeamCache(project, env);
-    const prepared = await prepareBuild(project, { draft: opts.draft, targets: opts.targets, team });
+    const prepared = await prepareBuild(project, { draft: opts.draft, targets: opts.targets, team, state: this.state });
     this.own.expect(prepared.graph);
     ledger.follow(prepared.graph);
     const work = prepared.plan.entries.filter((e) => ['new', 'stale', 'cached'].includes(e.status));
-    await prepared.ws.save();
+    // A build saves the stat cache when it ends: no write before its first request.
     if (work.length === 0) {
+      await prepared.ws.save();
       await this.refresh(project);
       opts.log(ledger.status('up to date'));
       return;
     }
     const refusal = budgetRefusal(prepared.plan, project.budget) ?? opts.preflight?.(prepared, env);
     if (refusal) {
+      await prepared.ws.save();
       opts.log(`watch: ${refusal}; nothing was generated`);
       opts.log(ledger.status('not built'));
       return;
     }
     const control = new BuildControl();
+    const landed: string[] = [];
     const { estimateUsd, unpriced } = prepared.plan;
     const estimate = estimateUsd || unpriced.length ? ` (estimate ${formatUsd(estimateUsd)}${unpriced.length ? ' + unknown' : ''})` : '';
     opts.log(`watch: building ${work.map((e) => e.node).join(', ')}${estimate}`);
@@ -104,7 +113,10 @@ export class Rebuilds {
       signal: opts.signal,
       emit: (e) => {
         ledger.observe(e);
-        if (e.type === 'node:done') this.own.wrote(prepared.ws.records.get(e.node));
+        if (e.type === 'node:done') {
+          this.own.wrote(prepared.ws.records.get(e.node));
+          landed.push(...e.outputs);
+        }
         opts.emit(e);
       },
       control,
@@ -116,6 +128,7 @@ export class Rebuilds {
         if (this.current?.control === control) this.current = undefined;
         await this.refresh(project);
         opts.log(ledger.status(`${summary.built} built, ${summary.cached} from cache${summary.team?.restored ? ` (${summary.team.restored} from team cache)` : ''}${summary.interrupted ? ', interrupted' : ''}`));
+        await this.keepHashes(prepared.ws, landed);
       },
       (err: unknown) => {
         if (this.current?.control === control) this.current = undefined;
@@ -123,11 +136,22 @@ export class Rebuilds {
       },
     ).finally(() => this.countDetached(control));
     this.current = { control, done };
+    this.last = done;
+  }
+
+  /**
+   * The outputs a build wrote are hashed into the stat cache now, not by the next plan: the next
+   * edit's re-plan then reads no file (those written within the racy window stay out, as ever).
+   * A failure here costs only a later re-hash.
+   */
+  private async keepHashes(ws: Workspace, paths: string[]): Promise<void> {
+    await Promise.all(paths.map((p) => ws.hash(p).catch(() => undefined)));
+    await ws.save().catch(() => undefined);
   }
 
   /** Resolves when the running build and every superseded request have landed. */
   async settled(): Promise<void> {
-    await this.current?.done;
+    await this.last;
     await Promise.all(this.detached);
   }
 

@@ -5,6 +5,7 @@
 import { resolve } from 'node:path';
 import type { PreparedBuild } from '../engine/build.js';
 import type { BuildListener } from '../engine/events.js';
+import { WorkspaceState } from '../engine/workspace.js';
 import type { Failure } from '../engine/store/failures.js';
 import type { Env } from '../env.js';
 import { formatDiagnostic, UsageError } from '../errors.js';
@@ -34,6 +35,8 @@ export interface WatchOptions {
   preflight?(prepared: PreparedBuild, env: Env): string | undefined;
   /** Each burst of file changes, and those of its paths that counted as edits (not our own writes). */
   onChanges?(paths: string[], edits: string[]): void;
+  /** What the session keeps between rebuilds (records read, stat cache); pass one to share it (the gallery). */
+  state?: WorkspaceState;
   /** After each re-plan of a good edit, built or found up to date (gallery refresh, live reload). */
   onSettled?(project: ResolvedProject, failures: Map<string, Failure>): Promise<void>;
 }
@@ -42,7 +45,7 @@ export async function watchProject(opts: WatchOptions): Promise<void> {
   const dir = resolve(opts.dir);
   const files = watchProjectFiles(dir, opts.debounceMs, (paths) => void onChanges(paths));
   const own = new OwnWrites(dir, new Set([files.projectFile, files.envFile]));
-  const rebuilds = new Rebuilds(dir, opts, new WatchLedger(), own);
+  const rebuilds = new Rebuilds(dir, opts, new WatchLedger(), own, opts.state ?? new WorkspaceState());
   const cycle = new Cycle(dir, opts, files.follow, rebuilds);
 
   const onChanges = async (paths: string[]) => {

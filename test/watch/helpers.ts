@@ -2,6 +2,7 @@
 // wait for conditions (never for fixed times) with a generous timeout.
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BuildEvent } from '../../src/engine/events.js';
+import type { WorkspaceState } from '../../src/engine/workspace.js';
 import type { Provider } from '../../src/providers/types.js';
 import { watchProject } from '../../src/watch/watch.js';
 
@@ -28,7 +29,7 @@ export async function until(cond: () => boolean | Promise<boolean>, what: string
   }
 }
 
-export async function startWatch(dir: string, provider: Provider, opts: { targets?: string[]; debounceMs?: number } = {}): Promise<WatchRun> {
+export async function startWatch(dir: string, provider: Provider, opts: { targets?: string[]; debounceMs?: number; state?: WorkspaceState } = {}): Promise<WatchRun> {
   const events: BuildEvent[] = [];
   const logs: string[] = [];
   const changes: WatchRun['changes'] = [];
@@ -43,6 +44,7 @@ export async function startWatch(dir: string, provider: Provider, opts: { target
     signal: controller.signal,
     debounceMs: opts.debounceMs ?? 60,
     retryBaseMs: 1,
+    state: opts.state,
   });
   const builds = () => events.filter((e): e is Extract<BuildEvent, { type: 'build:done' }> => e.type === 'build:done');
   let ended: unknown;

@@ -8,6 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { png, readJson, removeProject, scriptedProvider, tempProject } from '../engine/helpers.js';
 import { ProviderError } from '../../src/providers/types.js';
+import { WorkspaceState } from '../../src/engine/workspace.js';
 import { startWatch, until, type WatchRun } from './helpers.js';
 
 const PROJECT = `aivp: 1
@@ -312,5 +313,62 @@ describe('watch: stopping', () => {
     // The record and output of s1 are the last good ones; s2 was never started.
     expect(await readJson(join(dir, 'metadata/s1.json'))).toEqual(before);
     expect(p.calls.filter((c) => c.node === 's2')).toHaveLength(1);
+  });
+});
+
+describe('watch: re-plans from the previous state', () => {
+  const idles = (w: WatchRun) => w.logs.filter((l) => l.includes('waiting for changes')).length;
+  /** Makes a change and waits until watch has re-planned it and gone back to waiting. */
+  const settled = async (w: WatchRun, change: () => Promise<void>) => {
+    const before = idles(w);
+    await change();
+    await until(() => idles(w) > before, 'the re-plan to settle');
+  };
+  /** Saves the project file unchanged. */
+  const resave = (dir: string) => async () => {
+    const file = join(dir, 'aivp.project.yaml');
+    await writeFile(file, await readFile(file, 'utf8'));
+  };
+
+  it('notices a record changed on disk between two rebuilds (same size, in place)', async () => {
+    const dir = await project();
+    const p = scriptedProvider();
+    const w = await watch(dir, p, { state: new WorkspaceState() });
+    // This re-plan reads every record into the session's state.
+    await settled(w, () => edit(dir, 'a harbour', 'a quay'));
+    // Someone else (a git checkout, say) rewrites s1's record: another key of the same length.
+    const file = join(dir, 'metadata', 's1.json');
+    const text = await readFile(file, 'utf8');
+    const rec = JSON.parse(text);
+    const other = `${rec.key[0] === 'a' ? 'b' : 'a'}${rec.key.slice(1)}`;
+    await writeFile(file, text.replace(rec.key, other));
+    expect((await readFile(file, 'utf8')).length).toBe(text.length);
+    p.calls.length = 0;
+    await settled(w, () => edit(dir, 'a quay', 'a pier'));
+    // Seen: the record no longer matches, and the content cache holds the real one (a stale read would say uptodate).
+    const plan = w.events.filter((e) => e.type === 'plan').at(-1)!;
+    const s1 = plan.entries.find((e) => e.node === 's1')!;
+    expect([s1.status, s1.reasons.at(-1)]).toEqual(['cached', 'restored from the cache']);
+    expect(nodes(p.calls)).toEqual(['s3']);
+    expect(JSON.parse(await readFile(file, 'utf8')).key).toBe(rec.key);
+  });
+
+  it('re-reads no record file on a rebuild where none changed, and only the rebuilt one after an edit', async () => {
+    const dir = await project();
+    const p = scriptedProvider();
+    const state = new WorkspaceState();
+    const w = await watch(dir, p, { state });
+    await settled(w, () => edit(dir, 'a harbour', 'a quay'));
+    expect(state.records.filesRead).toBe(4);
+    // The edit's build rewrote s3's record: the next re-plan reads that one file, then none.
+    await settled(w, resave(dir));
+    expect(state.records.filesRead).toBe(5);
+    await settled(w, resave(dir));
+    await settled(w, resave(dir));
+    expect(state.records.filesRead).toBe(5);
+    expect(w.builds()).toHaveLength(2);
+    await settled(w, () => edit(dir, 'a quay', 'a pier'));
+    await settled(w, resave(dir));
+    expect(state.records.filesRead).toBe(6);
   });
 });

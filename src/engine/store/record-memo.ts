@@ -1,0 +1,93 @@
+// The node records as a fresh readAllRecords would give them, re-reading only the record files
+// whose stat changed since the previous read: watch re-plans at every edit, and reading every
+// record of a large project each time costs the project, not the edit.
+import { readFileSync, statSync, type BigIntStats } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { insideChecker } from '../../inside.js';
+import type { NodeRecord } from '../record-types.js';
+import { parseRecord, readAllRecords, type OnCorrupt } from './records.js';
+import { racyWindowNs } from './stat-cache.js';
+
+interface Known {
+  size: bigint;
+  mtimeNs: bigint;
+  ctimeNs: bigint;
+  ino: bigint;
+  rec: NodeRecord;
+}
+
+export class RecordMemo {
+  /** The metadata folder the entries were read from. */
+  private dir = '';
+  private readonly known = new Map<string, Known>();
+  /** Record files read so far (each read and parsed file counts once). */
+  filesRead = 0;
+
+  async read(root: string, metadataDir: string, onCorrupt: OnCorrupt): Promise<Map<string, NodeRecord>> {
+    const dir = resolve(root, metadataDir);
+    if (dir !== this.dir) {
+      this.known.clear();
+      this.dir = dir;
+    }
+    let names: string[];
+    try {
+      names = await readdir(dir);
+    } catch {
+      // Missing or unreadable: the full reader's answer (empty, or its error) is the fresh one.
+      return this.readAll(root, metadataDir, onCorrupt, []);
+    }
+    const nodes = names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => n.slice(0, -5));
+    const out = new Map<string, NodeRecord>();
+    const stats = new Map<string, BigIntStats>();
+    // Taken before any stat: a file changed after it is never trusted by its stat alone.
+    const readAtNs = BigInt(Date.now()) * 1_000_000n;
+    for (const node of nodes) {
+      const file = join(dir, `${node}.json`);
+      let st: BigIntStats | undefined;
+      try {
+        st = statSync(file, { bigint: true, throwIfNoEntry: false });
+      } catch {
+        return this.readAll(root, metadataDir, onCorrupt, nodes);
+      }
+      if (!st) continue;
+      stats.set(node, st);
+      const k = this.known.get(node);
+      if (k && k.size === st.size && k.mtimeNs === st.mtimeNs && k.ctimeNs === st.ctimeNs && k.ino === st.ino) {
+        out.set(node, k.rec);
+        continue;
+      }
+      let rec: NodeRecord | undefined;
+      try {
+        rec = parseRecord(readFileSync(file, 'utf8'));
+      } catch {
+        rec = undefined;
+      }
+      this.filesRead++;
+      // Anything the reader would complain about: let it read, so its warnings are the fresh ones.
+      if (!rec || rec.node !== node) return this.readAll(root, metadataDir, onCorrupt, nodes);
+      out.set(node, rec);
+      this.remember(node, st, rec, readAtNs);
+    }
+    for (const node of this.known.keys()) if (!stats.has(node)) this.known.delete(node);
+    // Links are checked every time: a folder or output turned into a link out rejects the record
+    // even though its file did not change.
+    const outside = insideChecker(root);
+    for (const rec of out.values()) if (rec.outputs.some((o) => outside(o.path))) return this.readAll(root, metadataDir, onCorrupt, nodes);
+    return out;
+  }
+
+  /** Racy-git rule (as the stat cache): a file changed within a timestamp tick of its reading may change again unseen. */
+  private remember(node: string, st: BigIntStats, rec: NodeRecord, readAtNs: bigint): void {
+    const changedNs = st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs;
+    if (changedNs >= readAtNs - racyWindowNs(st.mtimeNs, st.ctimeNs)) this.known.delete(node);
+    else this.known.set(node, { size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs, ino: st.ino, rec });
+  }
+
+  /** The full reader, for the rare folder with a record it rejects; nothing is remembered. */
+  private readAll(root: string, metadataDir: string, onCorrupt: OnCorrupt, nodes: string[]): Promise<Map<string, NodeRecord>> {
+    this.known.clear();
+    this.filesRead += nodes.length;
+    return readAllRecords(root, metadataDir, onCorrupt);
+  }
+}
