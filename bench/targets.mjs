@@ -1,5 +1,5 @@
 // The scale targets (issue 13) in one table, from the data the benchmarks of this run returned.
-import { ms, table } from './lib/util.mjs';
+import { median, ms, QUICK, table } from './lib/util.mjs';
 
 const at = (sizes, shots) => sizes?.find((s) => s.shots === shots);
 
@@ -16,8 +16,9 @@ export function targetsMarkdown(results) {
   add('`plan` after one prompt edit, 10,000 shots', '<= 600 ms', plan10k && `${ms(plan10k.planMs)} ms`, plan10k && plan10k.planMs <= 600);
   const val1k = at(results.plan?.sizes, 1000);
   add('`validate`, 1,000 shots', '<= 250 ms', val1k && `${ms(val1k.validateMs)} ms`, val1k && val1k.validateMs <= 250);
-  const watch = results.watch?.large;
-  add(`watch: save -> first request, ${watch?.shots?.toLocaleString('en-US') ?? '1,000'}-shot project, p50`, '<= 250 ms', watch && `${ms(watch.p50Ms)} ms`, watch && watch.p50Ms <= 250);
+  // The watch series at 1,000 shots (300 in quick mode, which does not count).
+  const watch = !QUICK && results.watch?.large?.length ? median(results.watch.large) : undefined;
+  add('watch: save -> first request, 1,000-shot project, p50', '<= 250 ms', watch && `${ms(watch)} ms`, watch <= 250);
   const sched = results.schedule;
   const ratio = sched && sched.buildMs / sched.bound;
   add('scheduling, 120 nodes in 30 chains of 4, 500 ms, concurrency 8: wall / bound', '<= 1.10 (stretch 1.05)', sched && ratio.toFixed(3), sched && ratio <= 1.1);
