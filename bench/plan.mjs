@@ -1,5 +1,6 @@
 // 2. `aivp plan` on the no-op projects after one prompt edit, and `aivp validate` on the same files.
 import { editPrompt, SCENE } from './lib/project.mjs';
+import { profileCli, profileMarkdown } from './lib/profile.mjs';
 import { ms, QUICK, runCli, sample, table, timed } from './lib/util.mjs';
 import { sizes } from './noop.mjs';
 
@@ -39,6 +40,9 @@ export async function run(ctx) {
         return r;
       }, { runs: shots >= 10000 ? 3 : runs });
       data.sizes.push({ shots, planMs: s.wallMs, rssMb: s.rssMb, validateMs: validate.wallMs });
+      // Where the time goes, for the targets' sizes: plan at the largest, validate at 1,000.
+      if (shots === sizes().at(-1)) data.planProfile = { shots, profile: await profileCli(dir, ['plan', '--draft', '--json'], { top: 10 }) };
+      if (shots === 1000) data.validateProfile = { shots, profile: await profileCli(dir, ['validate'], { top: 10 }) };
       rows.push([
         shots.toLocaleString('en-US'), ms(s.wallMs), ms(validate.wallMs), ms(node.wallMs), ms((s.wallMs - node.wallMs) / shots), s.rssMb?.toFixed(0) ?? 'n/a',
       ]);
@@ -55,7 +59,15 @@ export async function run(ctx) {
     verdict('Target: `plan` after one prompt edit at 10,000 shots in at most 0.6 s', data.sizes.find((x) => x.shots === 10000)?.planMs, 600),
     verdict('Target: `validate` at 1,000 shots in at most 0.25 s', data.sizes.find((x) => x.shots === 1000)?.validateMs, 250),
     'Both read the whole project file (js-yaml; the yaml library only for messages), check it against the schema and resolve every node; ' +
-      '`plan` then reads one record per node and stats every output (hashing none: the stat cache is warm).',
+      '`plan` then reads one record per node and stats every output (hashing none: the stat cache is warm). ' +
+      'Where a target is missed, the profiles below say why: file system calls (one read per record and one stat per output), the garbage ' +
+      'collector, and, for `validate`, Node start-up and module loading, which no per-shot work can remove.',
+    ...[data.planProfile && ['plan', data.planProfile], data.validateProfile && ['validate', data.validateProfile]].filter(Boolean).flatMap(([what, { shots, profile }]) => [
+      '',
+      `Profile of one \`aivp ${what}\` of ${shots.toLocaleString('en-US')} shots (\`node --cpu-prof\`):`,
+      '',
+      profileMarkdown(profile),
+    ]),
   ].join('\n');
   return { markdown, data };
 }
