@@ -6,11 +6,11 @@ import { ms, QUICK, ratio, runCli, sample, summaryOf, table, timed } from './lib
 
 // What the full path costs, for the column that shows it beside the fast path.
 const FULL =
-  'The full path (`AIVP_FASTPATH=off`, also what any run with a changed file takes) parses the YAML with source ' +
-  'positions, validates and resolves it, reads one JSON record per node and stats every input and output; the fast ' +
+  'The full path (`AIVP_FASTPATH=off`, also what any run with a changed file takes) reads the YAML (js-yaml; source ' +
+  'positions only for messages), validates and resolves it, reads one JSON record per node and stats every input and output; the fast ' +
   'path replays the answer the last full no-op saved (`.aivp/noop.state`) after one stat per file it depended on, ' +
   'before the CLI framework, yaml, ajv, the engine or any SDK is imported. Its floor is Node start-up plus those stats ' +
-  'and the NDJSON it prints (one event per node).';
+  '(one per record and one per output: make stats only targets and prerequisites) and the NDJSON it prints (one event per node).';
 
 export const title = 'No-op build';
 

@@ -30,15 +30,20 @@ function suggestModel(id: string, media: 'image' | 'video'): string | undefined 
   return tail ? `did you mean \`${tail}\`?` : didYouMean(id, ids);
 }
 
+/** Models of the same provider that do take images, for the hint. */
+const IMAGE_MODELS: Partial<Record<string, string>> = {
+  fal: 'use an image-to-image or edit model, e.g. `fal-ai/nano-banana-pro/edit` or `fal-ai/flux/dev/image-to-image`',
+  openai: 'use `gpt-image-1`, which takes up to 16 images',
+  stability: 'the sd3 models take an `input` (e.g. `stability:sd3.5-large`); no Stability model takes `refs`',
+};
+
 /** Input and reference images a node's model would never see: a warning, since the build would silently ignore them. */
 export function checkImageInputs(model: string, images: number, path: Path, report: Reporter): void {
   const found = lookupModel(model, 'image');
   if (!found || images === 0) return;
   const info = withImages(found.info, images);
   if (!takesImages(info)) {
-    report.warn(path, `model \`${model}\` takes no input or reference images: they are not sent`, {
-      hint: 'use an image-to-image or edit model, e.g. `fal-ai/nano-banana-pro/edit` or `fal-ai/flux/dev/image-to-image`',
-    });
+    report.warn(path, `model \`${model}\` takes no input or reference images: they are not sent`, { hint: IMAGE_MODELS[info.provider] ?? IMAGE_MODELS.fal });
   } else if (info.maxRefs !== undefined && images > info.maxRefs + (info.imageListField ? 0 : 1)) {
     report.warn(path, `model \`${info.id}\` takes at most ${info.maxRefs} reference image(s); this node has ${images} input and reference images`);
   }
