@@ -1,7 +1,7 @@
 // Local images as Google wants them inline: base64 in a type the model accepts, letterboxed when
 // the model needs a fixed input size.
-import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
+import { acceptedImage } from './input-image.js';
 import type { InputImage } from './types.js';
 
 export interface InlineImage {
@@ -14,10 +14,10 @@ export const GEMINI_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'ima
 export const VEO_IMAGE_TYPES = ['image/png', 'image/jpeg'];
 
 export async function inlineImage(img: InputImage, accepted: string[], fit?: { width: number; height: number }): Promise<InlineImage> {
-  if (!fit && accepted.includes(img.mediaType)) {
-    return { data: (await readFile(img.path)).toString('base64'), mimeType: img.mediaType };
+  if (!fit) {
+    const { bytes, mediaType } = await acceptedImage(img, accepted);
+    return { data: bytes.toString('base64'), mimeType: mediaType };
   }
-  let pipeline = sharp(img.path);
-  if (fit) pipeline = pipeline.resize(fit.width, fit.height, { fit: 'contain', background: '#000' });
-  return { data: (await pipeline.png().toBuffer()).toString('base64'), mimeType: 'image/png' };
+  const letterboxed = await sharp(img.path).resize(fit.width, fit.height, { fit: 'contain', background: '#000' }).png().toBuffer();
+  return { data: letterboxed.toString('base64'), mimeType: 'image/png' };
 }

@@ -1,9 +1,8 @@
 // One aivp request -> the OpenAI image call that serves it: images.generate for text to image,
 // images.edit (multipart) when the node has an input, references or a mask.
-import { readFile } from 'node:fs/promises';
 import { toFile, type Uploadable } from 'openai';
 import type { ImageEditParamsNonStreaming, ImageGenerateParamsNonStreaming } from 'openai/resources/images';
-import { convertImage } from '../media/convert.js';
+import { acceptedImage } from './input-image.js';
 import { nearestPixelSize } from './size.js';
 import { ProviderError, type GenerateRequest, type InputImage } from './types.js';
 
@@ -12,7 +11,8 @@ export type ImageCall =
   | { kind: 'edit'; body: ImageEditParamsNonStreaming };
 
 /** What images.edit takes as is; anything else is re-encoded as PNG. */
-const EDIT_TYPES: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
+const EDIT_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
+const EXTENSIONS: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp' };
 /** The edit endpoint's limit (and the table's `maxRefs` for GPT image models). */
 const MAX_IMAGES = 16;
 
@@ -35,7 +35,7 @@ export async function imageCall(req: GenerateRequest): Promise<ImageCall> {
   const body = {
     ...common,
     image: await Promise.all(images.map((img) => upload(img, EDIT_TYPES))),
-    ...(req.mask ? { mask: await upload(req.mask, { 'image/png': 'png' }) } : {}),
+    ...(req.mask ? { mask: await upload(req.mask, ['image/png']) } : {}),
   };
   return { kind: 'edit', body: body as ImageEditParamsNonStreaming };
 }
@@ -51,14 +51,8 @@ export function sizeOf(req: GenerateRequest): string | undefined {
   return allowed?.length ? nearestPixelSize(width, height, allowed) : `${width}x${height}`;
 }
 
-async function upload(img: InputImage, accepted: Record<string, string>): Promise<Uploadable> {
-  let bytes: Buffer = await readFile(img.path);
-  let ext = accepted[img.mediaType];
-  let type = img.mediaType;
-  if (!ext) {
-    bytes = await convertImage(bytes, 'png');
-    [ext, type] = ['png', 'image/png'];
-  }
+async function upload(img: InputImage, accepted: string[]): Promise<Uploadable> {
+  const { bytes, mediaType } = await acceptedImage(img, accepted);
   // The node name may be `dir/stem`: a file name has no slashes.
-  return toFile(bytes, `${img.name.replace(/[^\w.-]+/g, '_')}.${ext}`, { type });
+  return toFile(bytes, `${img.name.replace(/[^\w.-]+/g, '_')}.${EXTENSIONS[mediaType]}`, { type: mediaType });
 }

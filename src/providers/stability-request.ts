@@ -1,7 +1,6 @@
 // One Stable Image v2beta call: the endpoint a model id goes to, the checks Stability would only
 // make after the upload, and the multipart form (PROVIDERS.md, "Stability AI").
-import { readFile } from 'node:fs/promises';
-import { convertImage } from '../media/convert.js';
+import { acceptedImage } from './input-image.js';
 import { STABILITY_RATIOS } from './model-table.js';
 import { nearestAspectRatio } from './size.js';
 import { ProviderError, type GenerateRequest, type InputImage } from './types.js';
@@ -51,9 +50,8 @@ const ACCEPTED_INPUT: Record<string, string> = { 'image/png': 'png', 'image/jpeg
 
 /** The input image as a form part, in a format Stability takes (PNG, JPEG, WebP; others become PNG). */
 export async function imagePart(img: InputImage): Promise<{ blob: Blob; filename: string }> {
-  const bytes = await readFile(img.path);
-  if (ACCEPTED_INPUT[img.mediaType]) return { blob: new Blob([bytes], { type: img.mediaType }), filename: `input.${ACCEPTED_INPUT[img.mediaType]}` };
-  return { blob: new Blob([new Uint8Array(await convertImage(bytes, 'png'))], { type: 'image/png' }), filename: 'input.png' };
+  const { bytes, mediaType } = await acceptedImage(img, Object.keys(ACCEPTED_INPUT));
+  return { blob: new Blob([new Uint8Array(bytes)], { type: mediaType }), filename: `input.${ACCEPTED_INPUT[mediaType]}` };
 }
 
 export interface FormOptions {
