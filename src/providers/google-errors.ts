@@ -2,7 +2,7 @@
 // JSON body in its messages, and a body (or a URL in it) may carry the key.
 import { ApiError } from '@google/genai';
 import { redact } from '../redact.js';
-import { isAbort, networkErrorCode, parseRetryAfter } from './transport.js';
+import { isAbort, isTransientStatus, networkErrorCode, parseRetryAfter } from './transport.js';
 import { ProviderError } from './types.js';
 
 /**
@@ -49,7 +49,7 @@ export function toProviderError(err: unknown, ctx: ErrorContext): unknown {
       const who = ctx.vertex ? 'Google Cloud credentials rejected' : 'Google API key rejected';
       return new ProviderError(`${who} (${label}): ${detail}`, { retryable: false, status });
     }
-    if (status === 429 || status === 408 || status >= 500) {
+    if (isTransientStatus(status)) {
       const retryAfterMs = retryDelayMs(body) ?? ctx.retryAfterMs;
       return new ProviderError(`${label}: ${detail}`, { retryable: true, status, retryAfterMs });
     }
@@ -79,7 +79,7 @@ function tokenFailure(err: unknown, clean: (s: string) => string): ProviderError
   if (typeof e.status !== 'number') return undefined;
   const status = e.status;
   const detail = clean(String(e.message));
-  if (status === 408 || status === 429 || status >= 500) {
+  if (isTransientStatus(status)) {
     return new ProviderError(`Google Cloud token endpoint failed (HTTP ${status}): ${detail}`, { retryable: true, status });
   }
   return new ProviderError(`Google Cloud credentials rejected by the token endpoint (HTTP ${status}): ${detail}`, { retryable: false, status });

@@ -1,7 +1,7 @@
 // Veo results written to a bucket (config.outputGcsUri): files.download cannot read `gs://`, so
 // the object is read from the Cloud Storage JSON API with the Vertex credentials' bearer token.
 import { redact } from '../redact.js';
-import { parseRetryAfter } from './transport.js';
+import { isTransientStatus, parseRetryAfter } from './transport.js';
 import { ProviderError } from './types.js';
 
 export interface GcsAccess {
@@ -24,7 +24,7 @@ export async function readGcsObject(uri: string, access: GcsAccess, signal: Abor
   if (status === 401 || status === 403) {
     throw new ProviderError(`Google Cloud credentials rejected (${what}): ${detail}`, { retryable: false, status });
   }
-  const retryable = status === 408 || status === 429 || status >= 500;
+  const retryable = isTransientStatus(status);
   const retryAfterMs = retryable ? parseRetryAfter(res.headers.get('retry-after')) : undefined;
   throw new ProviderError(`${what}: ${detail}`, { retryable, status, retryAfterMs });
 }

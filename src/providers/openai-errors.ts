@@ -2,7 +2,7 @@
 // error message, and a gateway may echo the key it was sent.
 import { APIConnectionError, APIError } from 'openai';
 import { redact } from '../redact.js';
-import { isAbort, networkErrorCode, parseRetryAfter } from './transport.js';
+import { isAbort, isTransientStatus, networkErrorCode, parseRetryAfter } from './transport.js';
 import { ProviderError } from './types.js';
 
 export interface ErrorContext {
@@ -38,7 +38,7 @@ export function toProviderError(err: unknown, ctx: ErrorContext): unknown {
     if (code === 'insufficient_quota') {
       return new ProviderError(`${ctx.label} account out of quota (${label}): ${detail}`, { retryable: false, status });
     }
-    if (status === 429 || status === 408 || status >= 500) {
+    if (isTransientStatus(status)) {
       return new ProviderError(`${label}: ${detail}`, { retryable: true, status, retryAfterMs: retryAfterMs(err.headers) });
     }
     return new ProviderError(`${label}: ${detail}`, { retryable: false, status });

@@ -3,7 +3,7 @@
 // server or a gateway in front of it may echo the request's Authorization header.
 import { keyVariable } from './credentials.js';
 import { redact } from '../redact.js';
-import { isAbort, networkErrorCode, parseRetryAfter } from './transport.js';
+import { isAbort, isTransientStatus, networkErrorCode, parseRetryAfter } from './transport.js';
 import { ProviderError } from './types.js';
 
 const MAX_DETAIL = 500;
@@ -25,7 +25,7 @@ export async function httpError(res: Response, secrets: string[]): Promise<Provi
   if (status === 401 || status === 403) {
     return new ProviderError(`${keyVariable('stability')} rejected (${label}${said}): check the key in the environment or .env`, { retryable: false, status });
   }
-  if (status === 408 || status === 429 || status >= 500) {
+  if (isTransientStatus(status)) {
     return new ProviderError(`${label}${said}`, { retryable: true, status, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) });
   }
   const hint = status === 404 ? ' (is the model id right?)' : '';

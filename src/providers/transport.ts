@@ -25,3 +25,8 @@ export function parseRetryAfter(value: string | null | undefined): number | unde
   const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
+
+/** An HTTP status that passes with time: a request timeout (408), a rate limit (429), a server error (5xx). */
+export function isTransientStatus(status: number): boolean {
+  return status === 408 || status === 429 || status >= 500;
+}
