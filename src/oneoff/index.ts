@@ -20,9 +20,9 @@ import { resolveSize } from '../providers/size.js';
 import type { ModelInfo, Progress } from '../providers/types.js';
 import { numbered } from './paths.js';
 import { runRouted, type RoutedContext } from './routed.js';
+import { mediaTypeOf } from '../media/media-types.js';
 
 export { numbered };
-import { mediaTypeOf } from '../media/media-types.js';
 
 export interface OneOffContext {
   env: Env;

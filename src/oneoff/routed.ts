@@ -4,11 +4,11 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import sharp from 'sharp';
 import type { Env } from '../env.js';
 import { UsageError } from '../errors.js';
 import { sha256Bytes } from '../media/hash.js';
 import { mediaTypeOf } from '../media/media-types.js';
+import { probeMedia } from '../media/probe.js';
 import { createProviders, missingCredentials } from '../providers/index.js';
 import type { ResolvedSize } from '../providers/size.js';
 import type { InputImage, ModelInfo, Progress } from '../providers/types.js';
@@ -59,13 +59,12 @@ export async function runRouted(r: RoutedRequest, ctx: RoutedContext): Promise<{
   const when = stamp();
   const images: SavedImage[] = [];
   for (const [i, file] of result.files.entries()) {
-    const meta = await sharp(file.bytes).metadata();
-    const ext = meta.format === 'jpeg' ? 'jpg' : meta.format ?? 'png';
+    const media = await probeMedia(file.bytes);
     // A name the user gave is kept; the default one follows the bytes (a JPEG answer is `.jpg`).
-    const path = numbered(r.output ?? resolve(ctx.cwd, `aivp-${when}.${ext}`), i, result.files.length);
+    const path = numbered(r.output ?? resolve(ctx.cwd, `aivp-${when}.${media.ext}`), i, result.files.length);
     await mkdir(dirname(path), { recursive: true });
     await writeFile(path, file.bytes);
-    images.push({ url: file.url ?? pathToFileURL(path).href, path, width: meta.width, height: meta.height });
+    images.push({ url: file.url ?? pathToFileURL(path).href, path, width: media.width, height: media.height });
   }
   return { images };
 }
