@@ -22,21 +22,27 @@ afterEach(async () => {
   cleanups = [];
 });
 
+/** A build whose requests stay queued at fal, interrupted with SIGINT once `ready` holds of its events. */
+async function interruptedBuild(project: string, ready: (ev: any[]) => boolean, what: string) {
+  const fake = await startFakeFal({ queueSteps: 100_000 });
+  cleanups.push(() => fake.close());
+  const dir = await mkdtemp(join(tmpdir(), 'aivp-int-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'aivp.project.yaml'), project);
+  const env = cleanEnv(fake.env({ AIVP_RETRY_BASE_MS: '1' }));
+  const { child, done } = startCli(['-C', dir, 'build', '--json'], { env });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  await until(() => ready(events(out)), what);
+  child.kill('SIGINT');
+  return { fake, dir, env, r: await done };
+}
+
+const queued = (ev: any[]) => ev.filter((e) => e.type === 'node:progress' && e.progress.state === 'queued');
+
 describe('aivp build, Ctrl-C', () => {
   it('cancels the queued request at fal, exits 130 with no record for it, and the next build completes', async () => {
-    const fake = await startFakeFal({ queueSteps: 100_000 });
-    cleanups.push(() => fake.close());
-    const dir = await mkdtemp(join(tmpdir(), 'aivp-int-'));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    await writeFile(join(dir, 'aivp.project.yaml'), PROJECT);
-    const env = cleanEnv(fake.env({ AIVP_RETRY_BASE_MS: '1' }));
-
-    const { child, done } = startCli(['-C', dir, 'build', '--json'], { env });
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    await until(() => events(out).some((e) => e.type === 'node:progress' && e.node === 'a' && e.progress.state === 'queued'), 'a queued at fal');
-    child.kill('SIGINT');
-    const r = await done;
+    const { fake, dir, env, r } = await interruptedBuild(PROJECT, (ev) => queued(ev).some((e) => e.node === 'a'), 'a queued at fal');
     expect(r.code).toBe(130);
     const submitted = fake.submits();
     expect(submitted).toHaveLength(1);
@@ -52,6 +58,16 @@ describe('aivp build, Ctrl-C', () => {
     expect(again.code).toBe(0);
     expect(events(again.stdout).find((e) => e.type === 'build:done').summary).toMatchObject({ built: 2, failed: 0 });
     expect((await readdir(join(dir, 'metadata'))).sort()).toEqual(['a.json', 'b.json']);
+  });
+
+  it('counts each node that did not run once, in the summary and in the events', async () => {
+    const project = `${PROJECT}  c: { prompt: "third", input: b }\n  d: { prompt: "fourth" }\n`;
+    const { r } = await interruptedBuild(project, (ev) => queued(ev).length >= 2, 'a and d queued');
+    expect(r.code).toBe(130);
+    const ev = events(r.stdout);
+    const skipped = ev.filter((e) => e.type === 'node:skipped').map((e) => e.node).sort();
+    expect(skipped).toEqual(['a', 'b', 'c', 'd']);
+    expect(ev.find((e) => e.type === 'build:done').summary).toMatchObject({ interrupted: true, built: 0, failed: 0, skipped: 4 });
   });
 });
 
