@@ -2,11 +2,10 @@
 import { existsSync } from 'node:fs';
 import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { events, runCli } from '../cli/helpers.js';
-import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
-import { startS3, type FakeS3 } from '../fakes/s3-server.js';
-import { fakeEnv, project, removeProjects } from '../integration/helpers.js';
+import { project } from '../integration/helpers.js';
+import { teamServices } from './services.js';
 
 const YAML = (s2 = 'She turns') => `aivp: 1
 defaults:
@@ -21,17 +20,8 @@ shots:
   s3: { prompt: "Closer", input: s2, seed: 13, model: fal-ai/flux/dev/image-to-image }
 `;
 
-let fal: FakeFal;
-let s3: FakeS3;
-beforeEach(async () => {
-  [fal, s3] = await Promise.all([startFakeFal(), startS3()]);
-});
-afterEach(async () => {
-  await Promise.all([fal.close(), s3.close()]);
-});
-afterAll(removeProjects);
-
-const env = (extra: Record<string, string> = {}) => fakeEnv(fal, undefined, { ...s3.env(), ...extra });
+const services = teamServices();
+const { env } = services;
 const cli = (dir: string, args: string[], e = env()) => runCli(['-C', dir, ...args], { env: e });
 const states = async (dir: string) => {
   const r = await cli(dir, ['cache', 'status', '--json']);
@@ -44,7 +34,7 @@ describe('aivp cache', { timeout: 90_000 }, () => {
   it('push seeds the team cache from a project built without it, even from the workspace alone; status shows it', async () => {
     const a = await project(YAML());
     expect((await cli(a, ['build', '--json'], env({ AIVP_CACHE_REMOTE: 'off' }))).code).toBe(0);
-    expect(await s3.objects()).toEqual([]);
+    expect(await services.s3.objects()).toEqual([]);
     expect(await states(a)).toEqual({ hero: 'local only', s1: 'local only', s2: 'local only', s3: 'local only' });
     const text = await cli(a, ['cache', 'status']);
     expect(text.stdout).toMatch(/local only +hero +aivp cache push uploads it/);
@@ -55,7 +45,7 @@ describe('aivp cache', { timeout: 90_000 }, () => {
     const push = await cli(a, ['cache', 'push']);
     expect(push.code, push.stderr).toBe(0);
     expect(push.stdout).toMatch(/^pushed 4 node\(s\) \(.+\) to s3:\/\/team\/cmd: hero, s1, s2, s3$/m);
-    const keys = (await s3.objects()).filter((o) => o.key.startsWith('cmd/keys/'));
+    const keys = (await services.s3.objects()).filter((o) => o.key.startsWith('cmd/keys/'));
     expect(keys).toHaveLength(4);
     expect(await states(a)).toEqual({ hero: 'in team cache', s1: 'in team cache', s2: 'in team cache', s3: 'in team cache' });
     const again = await cli(a, ['cache', 'push']);
@@ -66,7 +56,7 @@ describe('aivp cache', { timeout: 90_000 }, () => {
     expect(await states(b)).toEqual({ hero: 'in team cache', s1: 'in team cache', s2: 'in team cache', s3: 'in team cache' });
     const built = await cli(b, ['build', '--json']);
     expect(summaryOf(built.stdout)).toMatchObject({ built: 0, team: { restored: 4 } });
-    expect(fal.submissions).toHaveLength(4);
+    expect(services.fal.submissions).toHaveLength(4);
   });
 
   it('status tells nodes built nowhere and nodes whose inputs are not built yet', async () => {
@@ -86,7 +76,7 @@ describe('aivp cache', { timeout: 90_000 }, () => {
     expect(existsSync(join(b, 'keyframes'))).toBe(false);
     const offline = await cli(b, ['build', '--json'], env({ AIVP_CACHE_REMOTE: 'off' }));
     expect(summaryOf(offline.stdout)).toMatchObject({ built: 0, cached: 4, spentUsd: 0 });
-    expect(fal.submissions).toHaveLength(4);
+    expect(services.fal.submissions).toHaveLength(4);
 
     await writeFile(join(b, 'aivp.project.yaml'), YAML('Elsewhere'));
     const partial = await cli(b, ['cache', 'pull']);

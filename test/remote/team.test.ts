@@ -3,11 +3,11 @@
 import { createServer } from 'node:net';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { events, runCli, startCli } from '../cli/helpers.js';
-import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
-import { startS3, S3_SECRET, type FakeS3 } from '../fakes/s3-server.js';
-import { allFiles, checkRecords, fakeEnv, project, readJson, removeProjects, sha256, until } from '../integration/helpers.js';
+import { S3_SECRET } from '../fakes/s3-server.js';
+import { allFiles, checkRecords, project, readJson, sha256, until } from '../integration/helpers.js';
+import { teamServices } from './services.js';
 
 const YAML = (s2 = 'She turns') => `aivp: 1
 name: team
@@ -23,17 +23,8 @@ shots:
 `;
 const NODES = ['hero', 's1', 's2'];
 
-let fal: FakeFal;
-let s3: FakeS3;
-beforeEach(async () => {
-  [fal, s3] = await Promise.all([startFakeFal(), startS3()]);
-});
-afterEach(async () => {
-  await Promise.all([fal.close(), s3.close()]);
-});
-afterAll(removeProjects);
-
-const env = (extra: Record<string, string> = {}) => fakeEnv(fal, undefined, { ...s3.env(), ...extra });
+const services = teamServices();
+const { env } = services;
 const build = (dir: string, e = env()) => runCli(['-C', dir, 'build', '--json'], { env: e });
 const summaryOf = (stdout: string) => events(stdout).find((e) => e.type === 'build:done')?.summary;
 const warningsOf = (stdout: string) => events(stdout).filter((e) => e.type === 'warning').map((e) => e.message as string);
@@ -57,8 +48,8 @@ describe('a team cache shared by two machines', { timeout: 90_000 }, () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(summaryOf(first.stdout)).toMatchObject({ built: 3, team: { restored: 0, uploaded: 3 } });
-    expect(fal.submissions).toHaveLength(3);
-    const stored = await s3.objects();
+    expect(services.fal.submissions).toHaveLength(3);
+    const stored = await services.s3.objects();
     expect(stored.filter((o) => o.key.startsWith('films/team/keys/'))).toHaveLength(3);
     expect(stored.filter((o) => o.key.startsWith('films/team/blobs/'))).toHaveLength(3);
     for (const o of stored.filter((o) => o.key.includes('/blobs/'))) expect(sha256(o.body)).toBe(o.key.split('/').pop());
@@ -66,7 +57,7 @@ describe('a team cache shared by two machines', { timeout: 90_000 }, () => {
     const second = await build(b);
     expect(second.code).toBe(0);
     expect(second.stderr).toBe('');
-    expect(fal.submissions).toHaveLength(3);
+    expect(services.fal.submissions).toHaveLength(3);
     const done = events(second.stdout).filter((e) => e.type === 'node:done');
     expect(done.map((e) => [e.node, e.outcome, e.from, e.costUsd]).sort()).toEqual(NODES.map((n) => [n, 'cached', 'team', 0]));
     const summary = summaryOf(second.stdout);
@@ -83,7 +74,7 @@ describe('a team cache shared by two machines', { timeout: 90_000 }, () => {
     const offline = await build(b, env({ AIVP_CACHE_REMOTE: 'off' }));
     expect(summaryOf(offline.stdout)).toMatchObject({ cached: 1 });
     expect(summaryOf(offline.stdout).team).toBeUndefined();
-    expect(fal.submissions).toHaveLength(3);
+    expect(services.fal.submissions).toHaveLength(3);
   });
 
   it('the plan shows what the team cache will restore, and the human output says so', async () => {
@@ -107,15 +98,15 @@ describe('a team cache shared by two machines', { timeout: 90_000 }, () => {
     const b = await project(YAML());
     await build(a);
     await build(b);
-    expect(fal.submissions).toHaveLength(3);
+    expect(services.fal.submissions).toHaveLength(3);
     await writeFile(join(a, 'aivp.project.yaml'), YAML('She turns to the sea'));
     const paid = await build(a);
     expect(summaryOf(paid.stdout)).toMatchObject({ built: 1, team: { uploaded: 1 } });
-    expect(fal.submissions).toHaveLength(4);
+    expect(services.fal.submissions).toHaveLength(4);
     await writeFile(join(b, 'aivp.project.yaml'), YAML('She turns to the sea'));
     const free = await build(b);
     expect(summaryOf(free.stdout)).toMatchObject({ built: 0, cached: 1, uptodate: 2, spentUsd: 0, team: { restored: 1 } });
-    expect(fal.submissions).toHaveLength(4);
+    expect(services.fal.submissions).toHaveLength(4);
     expect(await outputs(b)).toEqual(await outputs(a));
   });
 
@@ -124,10 +115,10 @@ describe('a team cache shared by two machines', { timeout: 90_000 }, () => {
     await build(a);
     const s1 = await readJson(join(a, 'metadata', 's1.json'));
     const blobKey = `films/team/blobs/${s1.outputs[0].sha256}`;
-    const original = (await s3.objects()).find((o) => o.key === blobKey)!.body;
+    const original = (await services.s3.objects()).find((o) => o.key === blobKey)!.body;
     const tampered = Buffer.from(original);
     tampered[tampered.length - 100] ^= 0xff;
-    await s3.put(blobKey, tampered);
+    await services.s3.put(blobKey, tampered);
     const b = await project(YAML());
     const run = await build(b);
     expect(run.code).toBe(0);
@@ -135,7 +126,7 @@ describe('a team cache shared by two machines', { timeout: 90_000 }, () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/blobs\/[0-9a-f]{64} does not match its hash \(got [0-9a-f]{64}\): refused/);
     // s1 is paid again; the fake's output is deterministic, so s2's key holds and it restores.
-    expect(fal.submissions.map((s) => s.model)).toEqual(['fal-ai/flux/dev', 'fal-ai/nano-banana-pro/edit', 'fal-ai/flux/dev/image-to-image', 'fal-ai/nano-banana-pro/edit']);
+    expect(services.fal.submissions.map((s) => s.model)).toEqual(['fal-ai/flux/dev', 'fal-ai/nano-banana-pro/edit', 'fal-ai/flux/dev/image-to-image', 'fal-ai/nano-banana-pro/edit']);
     expect(summaryOf(run.stdout)).toMatchObject({ built: 1, cached: 2, team: { restored: 2, uploaded: 1 } });
     expect(await checkRecords(b)).toEqual(NODES);
     const rec = await readJson(join(b, 'metadata', 's1.json'));
@@ -162,16 +153,16 @@ describe('a team cache shared by two machines', { timeout: 90_000 }, () => {
     await done;
     expect(summaryOf(out)).toMatchObject({ built: 0, cached: 3, team: { restored: 3 } });
     expect(stderr).toMatch(/3 from cache \(3 from team cache\)/);
-    expect(fal.submissions).toHaveLength(3);
+    expect(services.fal.submissions).toHaveLength(3);
     expect(await outputs(b)).toEqual(await outputs(a));
   });
 
   it('nothing secret reaches the bucket', async () => {
     const a = await project(YAML());
     await build(a);
-    const objects = await s3.objects();
+    const objects = await services.s3.objects();
     expect(objects.length).toBe(6);
-    const secrets = [fal.key, ...fal.key.split(':'), S3_SECRET, 'AWS_SECRET_ACCESS_KEY', 'FAL_KEY'];
+    const secrets = [services.fal.key, ...services.fal.key.split(':'), S3_SECRET, 'AWS_SECRET_ACCESS_KEY', 'FAL_KEY'];
     for (const o of objects) for (const s of secrets) expect(o.body.includes(s), `${o.key} contains ${s}`).toBe(false);
     const manifest = JSON.parse(objects.find((o) => o.key.includes('/keys/'))!.body.toString());
     expect(Object.keys(manifest)).not.toContain('restoredAt');
@@ -203,8 +194,8 @@ describe('a team cache that is down or refuses costs one warning and nothing els
     expect(warnings[0]).toMatch(message);
     expect(warnings[0]).toMatch(/building with the local cache only/);
     expect(summaryOf(run.stdout)).toMatchObject({ built: 3, failed: 0, team: { restored: 0, uploaded: 0 } });
-    expect(fal.submissions).toHaveLength(3);
-    expect(await s3.objects()).toEqual([]);
+    expect(services.fal.submissions).toHaveLength(3);
+    expect(await services.s3.objects()).toEqual([]);
     expect(await allFiles(dir)).toContain('keyframes/s2.png');
     // Bounded: the one failed request, not one per node (each fake job takes milliseconds).
     expect(seconds).toBeLessThan(15);
@@ -215,6 +206,6 @@ describe('a team cache that is down or refuses costs one warning and nothing els
     const run = await build(dir, env({ AIVP_CACHE_REMOTE: 'https://team.example/cache' }));
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/AIVP_CACHE_REMOTE="https:\/\/team.example\/cache" is not a team cache location: write it as s3:\/\/bucket/);
-    expect(fal.submissions).toHaveLength(0);
+    expect(services.fal.submissions).toHaveLength(0);
   });
 });
