@@ -2,8 +2,7 @@
 // optional local copies. fal models keep the seed scripts' URLs and uploads cache; every other
 // provider is routed by model id exactly as a build routes it (routed.ts).
 import { constants } from 'node:fs';
-import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { access } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { Env } from '../env.js';
 import { UsageError } from '../errors.js';
@@ -18,9 +17,8 @@ import { createFalRuntime, type FalRuntime } from '../providers/fal.js';
 import { lookupModel, ROUTING_HINT, takesImages, withImages } from '../providers/models.js';
 import { resolveSize } from '../providers/size.js';
 import type { ModelInfo, Progress } from '../providers/types.js';
-import { numbered } from './paths.js';
+import { localImage, numbered, save } from './files.js';
 import { runRouted, type RoutedContext } from './routed.js';
-import { mediaTypeOf } from '../media/media-types.js';
 
 export { numbered };
 
@@ -197,16 +195,5 @@ async function checkReadable(file: string | undefined): Promise<void> {
 }
 
 async function uploadFile(rt: FalRuntime, file: string): Promise<string> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (err) {
-    throw new UsageError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-  }
-  return rt.urlOf({ path: file, sha256: sha256Bytes(bytes), mediaType: mediaTypeOf(file) });
-}
-
-async function save(path: string, bytes: Buffer): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, bytes);
+  return rt.urlOf(await localImage(file));
 }

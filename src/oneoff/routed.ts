@@ -1,18 +1,15 @@
 // One-off generate/edit on a provider other than fal: the same provider a build would use, given
 // local files. Those providers answer bytes, not URLs, so every image is saved (to --output, or
 // beside the current folder) and listed by its file:// URL.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Env } from '../env.js';
 import { UsageError } from '../errors.js';
-import { sha256Bytes } from '../media/hash.js';
-import { mediaTypeOf } from '../media/media-types.js';
 import { probeMedia } from '../media/probe.js';
 import { createProviders, missingCredentials } from '../providers/index.js';
 import type { ResolvedSize } from '../providers/size.js';
-import type { InputImage, ModelInfo, Progress } from '../providers/types.js';
-import { numbered } from './paths.js';
+import type { ModelInfo, Progress } from '../providers/types.js';
+import { localImage, numbered, save } from './files.js';
 
 export interface RoutedRequest {
   model: ModelInfo;
@@ -62,16 +59,10 @@ export async function runRouted(r: RoutedRequest, ctx: RoutedContext): Promise<{
     const media = await probeMedia(file.bytes);
     // A name the user gave is kept; the default one follows the bytes (a JPEG answer is `.jpg`).
     const path = numbered(r.output ?? resolve(ctx.cwd, `aivp-${when}.${media.ext}`), i, result.files.length);
-    await mkdir(dirname(path), { recursive: true });
-    await writeFile(path, file.bytes);
+    await save(path, file.bytes);
     images.push({ url: file.url ?? pathToFileURL(path).href, path, width: media.width, height: media.height });
   }
   return { images };
-}
-
-async function localImage(path: string): Promise<InputImage> {
-  const bytes = await readFile(path);
-  return { name: path, path, sha256: sha256Bytes(bytes), mediaType: mediaTypeOf(path) };
 }
 
 /** A default name that never overwrites an earlier run: aivp-20261201-221530.png */
