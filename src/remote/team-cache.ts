@@ -2,12 +2,12 @@
 // before they reach the local content cache, uploads queued off the critical path, and a circuit
 // breaker: the first failure of the store (unreachable, refused, timed out) gives the build's one
 // warning and turns the team cache off for the rest of the build.
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import pLimit from 'p-limit';
 import type { NodeRecord, OutputFile } from '../engine/record-types.js';
 import { blobPath, hasBlob, putBlob } from '../engine/store/content-cache.js';
 import type { TeamCache, TeamCacheStats } from '../engine/team.js';
+import { sha256Bytes } from '../media/hash.js';
 import { probeMedia } from '../media/probe.js';
 import { checkManifest, manifestOf } from './manifest.js';
 import { BadObject, RemoteError, type RemoteStore } from './s3-store.js';
@@ -109,7 +109,7 @@ export function createTeamCache(store: RemoteStore, opts: TeamCacheOptions): Rem
       return false;
     }
     stats.downloadedBytes += bytes.length;
-    const actual = createHash('sha256').update(bytes).digest('hex');
+    const actual = sha256Bytes(bytes);
     if (actual !== o.sha256) {
       corrupt(keyOfBlob.get(o.sha256), `blobs/${o.sha256} does not match its hash (got ${actual})`, o.sha256);
       return false;
@@ -131,7 +131,7 @@ export function createTeamCache(store: RemoteStore, opts: TeamCacheOptions): Rem
       if (there) continue;
       const bytes = await readFile(files.get(o.sha256) ?? blobPath(root, o.sha256));
       // What leaves this machine is checked too: a damaged local cache must not spread.
-      if (createHash('sha256').update(bytes).digest('hex') !== o.sha256) {
+      if (sha256Bytes(bytes) !== o.sha256) {
         say(`${rec.node} not uploaded to the team cache: its local copy of ${o.sha256} is damaged`);
         return false;
       }

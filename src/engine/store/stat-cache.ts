@@ -1,10 +1,9 @@
 // Stat cache, `.aivp/stat-cache.json`: a file whose size, mtime, ctime and inode are unchanged is
 // not read again (git's index trick), so a no-op build hashes zero bytes.
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
+import { hashFile } from '../../media/hash.js';
 import { writeFileAtomic } from './atomic.js';
 
 export interface StatCacheStats {
@@ -121,19 +120,6 @@ export async function openStatCache(root: string): Promise<StatCache> {
       }
     },
   };
-}
-
-/** Streaming sha256 of a file, with the number of bytes read. */
-export async function hashFile(abs: string): Promise<{ sha256: string; bytes: number }> {
-  const h = createHash('sha256');
-  let bytes = 0;
-  await pipeline(createReadStream(abs), async (source: AsyncIterable<Buffer>) => {
-    for await (const chunk of source) {
-      bytes += chunk.length;
-      h.update(chunk);
-    }
-  });
-  return { sha256: h.digest('hex'), bytes };
 }
 
 /** A missing or corrupt cache file starts an empty cache: it only ever saves work. */
