@@ -10,7 +10,7 @@ import { insideChecker } from '../inside.js';
 import { redact } from '../redact.js';
 import { resolveFilms } from './film.js';
 import { checkInside, checkSourceFile, expandDir, type PathRules } from './files.js';
-import { checkDuration, checkImageInputs, checkKeyframeAspect, checkKeyframes, checkModel } from './models-check.js';
+import { checkDuration, checkImageInputs, checkKeyframeAspect, checkKeyframes, checkModel, checkRequestLimits } from './models-check.js';
 import { byPosition, createReporter, fieldName, PROJECT_FILE, type Reporter } from './report.js';
 import { collectNodes, normalizeRel, obj, resolveNode, str, type Obj, type ResolveContext } from './resolve.js';
 import { checkSchema } from './schema.js';
@@ -102,6 +102,7 @@ async function resolveProject(root: string, file: string, source: Source, data: 
   for (const { raw, node } of entries) {
     if (node.kind !== 'segment') {
       checkImageInputs(node.model, node.refs.length + (node.input ? 1 : 0), raw.path, report);
+      checkRequestLimits(node, raw.data, raw.path, report);
       continue;
     }
     // Warnings about a segment sit on the segment, where the user can act on them.

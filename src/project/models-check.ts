@@ -4,6 +4,7 @@ import { resolveSize, type ResolvedSize } from '../providers/size.js';
 import type { Reporter } from './report.js';
 import type { Path } from './source.js';
 import { didYouMean } from './suggest.js';
+import { obj, type Obj } from './resolve.js';
 import type { ImageNode, SegmentNode } from './types.js';
 
 
@@ -46,6 +47,28 @@ export function checkImageInputs(model: string, images: number, path: Path, repo
     report.warn(path, `model \`${model}\` takes no input or reference images: they are not sent`, { hint: IMAGE_MODELS[info.provider] ?? IMAGE_MODELS.fal });
   } else if (info.maxRefs !== undefined && images > info.maxRefs + (info.imageListField ? 0 : 1)) {
     report.warn(path, `model \`${info.id}\` takes at most ${info.maxRefs} reference image(s); this node has ${images} input and reference images`);
+  }
+}
+
+/**
+ * What the node's model (or a fallback) would refuse only once the request is sent: a prompt over
+ * its length limit, `params` that cannot travel as form fields. Errors here, so nothing is spent.
+ */
+export function checkRequestLimits(node: ImageNode, own: Obj, path: Path, report: Reporter): void {
+  for (const model of new Set([node.model, ...node.fallback])) {
+    const info = lookupModel(model, 'image')?.info;
+    const chars = node.prompt === undefined ? 0 : [...node.prompt].length;
+    if (info?.maxPromptChars !== undefined && chars > info.maxPromptChars) {
+      report.error([...path, 'prompt'], `the prompt is ${chars} characters; \`${model}\` takes at most ${info.maxPromptChars}`, {
+        at: 'key', hint: 'shorten it, or use another model',
+      });
+    }
+    if (!info?.formParams) continue;
+    for (const [k, v] of Object.entries(node.params)) {
+      if (v === null || typeof v !== 'object') continue;
+      const where = Object.hasOwn(obj(own.params), k) ? [...path, 'params', k] : path;
+      report.error(where, `\`params.${k}\` is a ${Array.isArray(v) ? 'list' : 'mapping'}; \`${model}\` takes text, numbers and booleans only (form fields)`, { at: 'key' });
+    }
   }
 }
 

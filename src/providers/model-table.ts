@@ -21,9 +21,12 @@ const openai = (id: string, provider: 'openai' | 'imagerouter', fields: Partial<
   price: { per_image: perImage }, ...fields,
 });
 
+/** Stability refuses longer prompts (after the upload): `validate` and the provider refuse them first. */
+export const STABILITY_MAX_PROMPT_CHARS = 10_000;
+
 const stability = (id: string, fields: Partial<ModelInfo>, perImage: number): ModelInfo => ({
   id, provider: 'stability', task: 't2i', media: 'image', size: 'aspect_ratio', aspectRatios: STABILITY_RATIOS,
-  seed: true, price: { per_image: perImage }, ...fields,
+  seed: true, maxPromptChars: STABILITY_MAX_PROMPT_CHARS, formParams: true, price: { per_image: perImage }, ...fields,
 });
 
 const kling = (id: string, fields: Partial<ModelInfo>, perSecond: number): ModelInfo => ({

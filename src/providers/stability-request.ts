@@ -1,11 +1,10 @@
 // One Stable Image v2beta call: the endpoint a model id goes to, the checks Stability would only
 // make after the upload, and the multipart form (PROVIDERS.md, "Stability AI").
 import { acceptedImage } from './input-image.js';
-import { STABILITY_RATIOS } from './model-table.js';
+import { STABILITY_MAX_PROMPT_CHARS, STABILITY_RATIOS } from './model-table.js';
 import { nearestAspectRatio } from './size.js';
 import { ProviderError, type GenerateRequest, type InputImage } from './types.js';
 
-export const MAX_PROMPT_CHARS = 10_000;
 /** Seeds Stability accepts are 0..MAX_SEED (0 asks the server to choose). */
 export const MAX_SEED = 4_294_967_294;
 /**
@@ -32,8 +31,8 @@ export function checkRequest(req: GenerateRequest): void {
   if (!req.prompt?.trim()) throw new ProviderError(`${model} needs a prompt`, { retryable: false });
   // Counted in code points, as Stability's (Python) server counts them.
   const chars = [...req.prompt].length;
-  if (chars > MAX_PROMPT_CHARS) {
-    throw new ProviderError(`${model}: the prompt is ${chars} characters; Stability takes at most ${MAX_PROMPT_CHARS}`, { retryable: false });
+  if (chars > STABILITY_MAX_PROMPT_CHARS) {
+    throw new ProviderError(`${model}: the prompt is ${chars} characters; Stability takes at most ${STABILITY_MAX_PROMPT_CHARS}`, { retryable: false });
   }
   if (req.seed !== undefined && !(Number.isInteger(req.seed) && req.seed >= 0 && req.seed <= MAX_SEED)) {
     throw new ProviderError(`${model}: seed ${req.seed} is outside 0..${MAX_SEED}, the range Stability takes`, { retryable: false });

@@ -36,6 +36,10 @@ export interface ModelInfo {
   inputSize?: { width: number; height: number };
   seed?: boolean;
   numImages?: boolean;
+  /** The longest prompt the provider takes, in characters (code points); checked by `validate`. */
+  maxPromptChars?: number;
+  /** `params` travel as form fields: text, numbers and booleans only (Stability). */
+  formParams?: boolean;
   price: Price;
 }
 

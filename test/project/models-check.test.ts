@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { UsageError } from '../../src/errors.js';
 import { loadProject } from '../../src/project/load.js';
 import { removeDir, tempProject } from './helpers.js';
 
@@ -11,6 +12,10 @@ async function loadProjectOf(yaml: string) {
   const dir = await tempProject(yaml);
   dirs.push(dir);
   return loadProject(dir);
+}
+async function errorsOf(yaml: string) {
+  const err = await loadProjectOf(yaml).then(() => undefined, (e: UsageError) => e);
+  return err?.diagnostics.map((d) => [d.line, d.col, d.message]);
 }
 async function warningsOf(yaml: string) {
   return (await loadProjectOf(yaml)).warnings.map((w) => [w.line, w.col, w.message]);
@@ -72,5 +77,20 @@ segments:
     expect(await hints('fal-ai/flux/schnell')).toEqual([expect.stringContaining('fal-ai/nano-banana-pro/edit')]);
     // An sd3 model takes the input, but no refs: those are more than it takes.
     expect((await loadProjectOf('aivp: 1\nreferences:\n  r: { prompt: "r", model: draft }\nshots:\n  s: { prompt: "s", input: r, model: "stability:sd3.5-large" }\n')).warnings).toEqual([]);
+  });
+
+  it('refuses what the model would refuse only after the request: an over-long prompt, params that are not form fields', async () => {
+    const shot = (prompt: string, extra = '') => `aivp: 1\nshots:\n  s:\n    model: "stability:core"\n    prompt: "${prompt}"\n${extra}`;
+    expect(await errorsOf(shot('x'.repeat(10_000)))).toBeUndefined();
+    expect(await errorsOf(shot('x'.repeat(10_001)))).toEqual([[5, 5, 'the prompt is 10001 characters; `stability:core` takes at most 10000']]);
+    // Counted in code points, as Stability counts them.
+    expect(await errorsOf(shot('é'.repeat(10_000)))).toBeUndefined();
+    expect(await errorsOf(shot('x', '    params: { style_preset: photographic, weights: [1, 2] }\n'))).toEqual([
+      [6, 43, '`params.weights` is a list; `stability:core` takes text, numbers and booleans only (form fields)'],
+    ]);
+    // A fallback is checked too: it may be the one that runs.
+    expect(await errorsOf(`aivp: 1\nshots:\n  s: { prompt: "${'x'.repeat(10_001)}", fallback: ["stability:ultra"] }\n`)).toEqual([
+      [3, 8, 'the prompt is 10001 characters; `stability:ultra` takes at most 10000'],
+    ]);
   });
 });
