@@ -11,7 +11,7 @@ export const title = 'Draft rendering';
 const dist = (rel) => import(pathToFileURL(join(REPO, 'dist', rel)).href);
 
 export async function run() {
-  const { createDraftProvider } = await dist('providers/draft.js');
+  const { createDraftProvider } = await dist('providers/draft/provider.js');
   const { lookupModel } = await dist('providers/models.js');
   const provider = createDraftProvider();
   const dir = await tempDir('draft');
@@ -56,7 +56,7 @@ export async function run() {
       segment: await time(QUICK ? 3 : 10, segmentReq),
     };
     const markdown = [
-      'The draft provider called in-process (dist/providers/draft.js), after one warm-up call. Images take a fresh input per render and the same three references (1024-pixel PNGs), whose thumbnails are drawn in; ' +
+      'The draft provider called in-process (dist/providers/draft/provider.js), after one warm-up call. Images take a fresh input per render and the same three references (1024-pixel PNGs), whose thumbnails are drawn in; ' +
         'the segment animates two 1024x768 keyframes over 5 s.',
       '',
       table(

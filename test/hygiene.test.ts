@@ -19,6 +19,16 @@ const files = new Map(sourceFiles().map((f) => [relative(SRC, f).replace(/\\/g, 
 /** The files (relative to src/) whose text matches. */
 const where = (re: RegExp) => [...files].filter(([, text]) => re.test(text)).map(([f]) => f).sort();
 
+/** Each src/ file's relative imports (static, type-only and import()), as paths relative to src/. */
+function importsOf(f: string): string[] {
+  return [...files.get(f)!.matchAll(/(?:from\s+|import\(\s*)['"](\.{1,2}\/[^'"]+)\.js['"]/g)].map((m) =>
+    relative(SRC, resolve(SRC, dirname(f), `${m[1]}.ts`)).replace(/\\/g, '/'),
+  );
+}
+
+/** A file's folder: its first directory under src/. */
+const folderOf = (f: string) => f.split('/')[0];
+
 describe('no dead code', () => {
   it('every module under src/ is reached from the CLI entry point, statically or by import()', () => {
     const seen = new Set<string>();
@@ -27,9 +37,7 @@ describe('no dead code', () => {
       const f = todo.pop()!;
       if (seen.has(f) || !files.has(f)) continue;
       seen.add(f);
-      for (const m of files.get(f)!.matchAll(/(?:from\s+|import\(\s*)['"](\.{1,2}\/[^'"]+)\.js['"]/g)) {
-        todo.push(relative(SRC, resolve(SRC, dirname(f), `${m[1]}.ts`)).replace(/\\/g, '/'));
-      }
+      todo.push(...importsOf(f));
     }
     expect([...files.keys()].filter((f) => !seen.has(f))).toEqual([]);
   });
@@ -43,10 +51,43 @@ describe('no dead code', () => {
   });
 });
 
+describe('structure', () => {
+  it('folders import each other in one direction only (no cycle in the folder graph)', () => {
+    const edges = new Map<string, Set<string>>();
+    for (const f of files.keys()) {
+      for (const t of importsOf(f)) {
+        const [a, b] = [folderOf(f), folderOf(t)];
+        if (a !== b) edges.set(a, (edges.get(a) ?? new Set()).add(b));
+      }
+    }
+    // Depth-first search: a folder met again while still on the path closes a cycle.
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (n: string, path: string[]) => {
+      if (state.get(n) === 'done') return;
+      if (state.get(n) === 'open') return void cycles.push([...path.slice(path.indexOf(n)), n].join(' -> '));
+      state.set(n, 'open');
+      for (const m of edges.get(n) ?? []) visit(m, [...path, n]);
+      state.set(n, 'done');
+    };
+    for (const n of edges.keys()) visit(n, []);
+    expect(cycles).toEqual([]);
+  });
+
+  it('the ground floor (base/) imports nothing above it', () => {
+    const up = [...files.keys()].filter((f) => folderOf(f) === 'base').flatMap((f) => importsOf(f).filter((t) => folderOf(t) !== 'base').map((t) => `${f} -> ${t}`));
+    expect(up).toEqual([]);
+  });
+
+  it('no source file sits at the top of src/: each lives in the folder of its concern', () => {
+    expect([...files.keys()].filter((f) => !f.includes('/'))).toEqual([]);
+  });
+});
+
 describe('one implementation each', () => {
   it('redaction', () => {
-    expect(where(/export function redact\b|function redact\(/)).toEqual(['redact.ts']);
-    expect(where(/AIza\[/)).toEqual(['redact.ts']);
+    expect(where(/export function redact\b|function redact\(/)).toEqual(['base/redact.ts']);
+    expect(where(/AIza\[/)).toEqual(['base/redact.ts']);
   });
 
   it('Retry-After parsing, abort detection and network-error detection', () => {
@@ -55,9 +96,9 @@ describe('one implementation each', () => {
     expect(where(/ECONNRESET/)).toEqual(['providers/transport.ts']);
   });
 
-  it('atomic file writes: only store/atomic.ts renames a file into place', () => {
+  it('atomic file writes: only base/atomic.ts renames a file into place', () => {
     // lock.ts moves a stale lock aside, which is a rename but not a write.
-    expect(where(/\brename\(/)).toEqual(['engine/store/atomic.ts', 'engine/store/lock.ts']);
+    expect(where(/\brename\(/)).toEqual(['base/atomic.ts', 'engine/store/lock.ts']);
   });
 
   it('the fal key check', () => {

@@ -5,10 +5,10 @@ import { prepareBuild, providersByNode, type PreparedBuild } from '../engine/bui
 import type { BuildEvent, BuildListener, BuildSummary } from '../engine/events.js';
 import { failureTracker, updateFailures } from '../engine/store/failures.js';
 import { acquireBuildLock } from '../engine/store/lock.js';
-import { loadEnv, retryBaseMs, type Env } from '../env.js';
-import { UsageError } from '../errors.js';
-import { isNoop, saveFastPath } from '../fastpath/save.js';
-import { findFfmpeg } from '../film/ffmpeg.js';
+import { loadEnv, retryBaseMs, type Env } from '../base/env.js';
+import { UsageError } from '../base/errors.js';
+import { isNoop, saveFastPath } from './fastpath/save.js';
+import { findFfmpeg } from '../media/ffmpeg.js';
 import type { ResolvedProject } from '../project/types.js';
 import { createProviders, missingCredentials } from '../providers/index.js';
 import { openTeamCache } from '../remote/index.js';

@@ -1,8 +1,8 @@
 // `aivp cache status|push|pull`: the team cache outside a build. Output on stdout, warnings on stderr;
 // exit 1 when the team cache could not be reached (the warning says why).
 import { prepareBuild, type PreparedBuild } from '../engine/build.js';
-import { loadEnv } from '../env.js';
-import { UsageError } from '../errors.js';
+import { loadEnv } from '../base/env.js';
+import { UsageError } from '../base/errors.js';
 import { openTeamCache, type RemoteTeamCache } from '../remote/index.js';
 import { pullOutputs, pushRecords, teamStatus } from '../remote/sync.js';
 import { loadAndWarn } from './load-project.js';

@@ -1,6 +1,6 @@
 // `aivp import ttv|csv FILE`: the import itself lives in src/import/; this prints what happened.
 import { relative, resolve } from 'node:path';
-import { formatDiagnostic } from '../errors.js';
+import { formatDiagnostic } from '../base/errors.js';
 import { importProject, type ImportFormat } from '../import/index.js';
 
 export interface ImportFlags {

@@ -6,7 +6,7 @@ import { WorkspaceState } from '../engine/workspace.js';
 import { acquireBuildLock } from '../engine/store/lock.js';
 import { buildGallery, choosePick, serveGallery, type GalleryServer } from '../gallery/index.js';
 import type { ResolvedProject } from '../project/types.js';
-import { loadEnv, retryBaseMs } from '../env.js';
+import { loadEnv, retryBaseMs } from '../base/env.js';
 import { createProviders, missingCredentials } from '../providers/index.js';
 import { watchProject } from '../watch/watch.js';
 import { warnUnusable } from './build-command.js';

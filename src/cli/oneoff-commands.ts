@@ -1,7 +1,7 @@
 // `generate`, `edit`, `upload`: the seed scripts' one-off fal calls, JSON on stdout.
 import { resolve } from 'node:path';
-import { loadEnv } from '../env.js';
-import { UsageError } from '../errors.js';
+import { loadEnv } from '../base/env.js';
+import { UsageError } from '../base/errors.js';
 import { runEdit, runGenerate, runUpload } from '../oneoff/index.js';
 
 // The key is checked by the one-off runner once the arguments are (a bad --size or a missing file

@@ -3,8 +3,8 @@
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
-import { formatDiagnostic, UsageError } from '../errors.js';
-import { redact } from '../redact.js';
+import { formatDiagnostic, UsageError } from '../base/errors.js';
+import { redact } from '../base/redact.js';
 
 // Command modules load on demand: `aivp plan` never pays for the SDKs, sharp or chokidar.
 const builds = () => import('./build-command.js');

@@ -8,7 +8,7 @@ import { acquireBuildLock } from '../engine/store/lock.js';
 import { readAllRecords, removeRecord } from '../engine/store/records.js';
 import { buildGraph } from '../graph/build.js';
 import { formatGraph, type GraphFormat } from '../graph/format.js';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../base/errors.js';
 import { ensureGitignore } from '../project/files.js';
 import { installEditorSchema } from '../project/schema.js';
 import type { ResolvedProject } from '../project/types.js';

@@ -1,7 +1,6 @@
 // Validation warnings, printed the one way for every command: stderr lines in text mode, NDJSON
 // `warning` events on stdout with --json.
-import { formatDiagnostic } from '../errors.js';
-import type { Diagnostic } from '../project/types.js';
+import { formatDiagnostic, type Diagnostic } from '../base/errors.js';
 import { jsonRenderer } from './render/json.js';
 
 /** Where a command's validation warnings go: stderr lines, NDJSON events on stdout (--json), or its own output. */

@@ -16,7 +16,7 @@ import { resolveInputs } from './plan.js';
 import { Schedule } from './schedule.js';
 import { ProviderSlots } from './slots.js';
 import { BuildStatus } from './status.js';
-import { removeStaleTemps } from './store/atomic.js';
+import { removeStaleTemps } from '../base/atomic.js';
 import type { TeamCache } from './team.js';
 
 export interface ExecuteOptions {

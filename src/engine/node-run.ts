@@ -19,7 +19,7 @@ import { pickIndex } from './pick.js';
 import { modelEstimate } from './budget.js';
 import type { NodeRecord, OutputFile, RecordInput } from './record-types.js';
 import { runWithRetries } from './retry.js';
-import { writeFileAtomic } from './store/atomic.js';
+import { writeFileAtomic } from '../base/atomic.js';
 import { blobPath, hasBlob, putBlob, putKeyRecord, restoreBlob } from './store/content-cache.js';
 import { readInflight, removeInflight, writeInflight } from './store/inflight.js';
 import { writeRecord } from './store/records.js';

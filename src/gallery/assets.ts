@@ -4,7 +4,7 @@
 import { access, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
-import { writeFileAtomic } from '../engine/store/atomic.js';
+import { writeFileAtomic } from '../base/atomic.js';
 import { sha256Bytes } from '../media/hash.js';
 import { mediaTypeOf } from '../media/media-types.js';
 

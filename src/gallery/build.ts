@@ -2,7 +2,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { NodeRecord } from '../engine/record-types.js';
-import { writeFileAtomic } from '../engine/store/atomic.js';
+import { writeFileAtomic } from '../base/atomic.js';
 import { listKeyRecords } from '../engine/store/content-cache.js';
 import type { Failure } from '../engine/store/failures.js';
 import type { ResolvedProject } from '../project/types.js';

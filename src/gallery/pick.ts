@@ -4,8 +4,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../engine/store/atomic.js';
-import { UsageError } from '../errors.js';
+import { writeFileAtomic } from '../base/atomic.js';
+import { UsageError } from '../base/errors.js';
 import { loadProject } from '../project/load.js';
 import { pickLocator, setPickText } from '../project/pick-edit.js';
 import { PROJECT_FILE } from '../project/report.js';

@@ -1,6 +1,6 @@
 // `aivp build scene_0*`: names or globs, each bringing its dependencies.
 import picomatch from 'picomatch';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../base/errors.js';
 import type { Graph } from './types.js';
 
 /** The selected nodes and (unless told otherwise) everything they depend on; every node when no target is given. */

@@ -2,8 +2,8 @@
 // project. Nothing is written when anything is wrong.
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { UsageError } from '../errors.js';
-import type { Diagnostic } from '../project/types.js';
+import { UsageError } from '../base/errors.js';
+import type { Diagnostic } from '../base/errors.js';
 import { readCsv } from './csv.js';
 import { createInputReport, createNames, type ImportedProject } from './model.js';
 import { readTtv } from './ttv.js';

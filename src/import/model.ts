@@ -1,6 +1,6 @@
 // What an importer produces before anything is written: the nodes of the new project, with final
 // names, and the problems found in the input file, each at its line.
-import type { Diagnostic } from '../project/types.js';
+import type { Diagnostic } from '../base/errors.js';
 
 /** An image or folder outside the project text: written as `file:`/`dir:` once placed in the project. */
 export interface SourcePath {

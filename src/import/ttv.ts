@@ -4,7 +4,7 @@
 // frames are named `provided_start_image.png` (alias `segment_00.png`) and `segment_NN.png`.
 import { basename, dirname, join } from 'node:path';
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../base/errors.js';
 import { kindOf, notAnImage } from '../project/files.js';
 import { fieldName } from '../project/report.js';
 import type { Path } from '../project/source.js';

@@ -4,8 +4,8 @@
 import { readdir, realpath } from 'node:fs/promises';
 import { basename, extname, join, relative, sep } from 'node:path';
 import { Document, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
-import { copyFileAtomic, writeFileAtomic } from '../engine/store/atomic.js';
-import { UsageError } from '../errors.js';
+import { copyFileAtomic, writeFileAtomic } from '../base/atomic.js';
+import { UsageError } from '../base/errors.js';
 import { ensureGitignore, IMAGE_EXTENSIONS, kindOf, within } from '../project/files.js';
 import { PROJECT_FILE } from '../project/report.js';
 import { installEditorSchema, SCHEMA_LINE } from '../project/schema.js';

@@ -1,5 +1,5 @@
 // A draft segment's frames: a slow push-in on one keyframe, or a push-in that moves from the
-// first keyframe to the last, with a caption band; src/film/encode.ts makes them an MP4.
+// first keyframe to the last, with a caption band; src/media/encode.ts makes them an MP4.
 import sharp from 'sharp';
 import { escapeXml } from './card.js';
 import type { RawImage } from './thumbnail.js';

@@ -1,7 +1,7 @@
 // The one-off commands' local files: images read from the arguments, images written to --output.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../base/errors.js';
 import { sha256Bytes } from '../media/hash.js';
 import { mediaTypeOf } from '../media/media-types.js';
 import type { InputImage } from '../providers/types.js';

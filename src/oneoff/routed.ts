@@ -3,8 +3,8 @@
 // beside the current folder) and listed by its file:// URL.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Env } from '../env.js';
-import { UsageError } from '../errors.js';
+import type { Env } from '../base/env.js';
+import { UsageError } from '../base/errors.js';
 import { probeMedia } from '../media/probe.js';
 import { createProviders, missingCredentials } from '../providers/index.js';
 import type { ResolvedSize } from '../providers/size.js';

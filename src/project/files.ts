@@ -1,7 +1,7 @@
 // Paths in the project: inside the project folder (symlinks included), sources present, dirs expanded.
 import { open, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, posix, resolve } from 'node:path';
-import type { Outside } from '../inside.js';
+import type { Outside } from '../base/inside.js';
 import { sniffMedia } from '../media/probe.js';
 import type { Reporter } from './report.js';
 import type { Path } from './source.js';
@@ -20,7 +20,7 @@ export interface PathRules {
 }
 
 /** True when `p` is `base` or inside it (both absolute): the one rule, in inside.ts. */
-export { within } from '../inside.js';
+export { within } from '../base/inside.js';
 
 /** False (and an error reported) when `rel` is absolute or leads outside the project folder. */
 export function checkInside(rel: string, path: Path, rules: PathRules): boolean {

@@ -2,12 +2,12 @@
 // never writes anything.
 import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { UsageError } from '../errors.js';
+import { UsageError } from '../base/errors.js';
 import { canonicalModel, routeProvider } from '../providers/models.js';
-import { parseRemoteUrl, REMOTE_URL_HINT, REMOTE_URL_PATTERN } from '../remote/target.js';
+import { parseRemoteUrl, REMOTE_URL_HINT, REMOTE_URL_PATTERN } from './remote-target.js';
 import { applyChain, checkCycles, checkLinks, checkNodeRules, checkUniqueNames, type Entry } from './check.js';
-import { insideChecker } from '../inside.js';
-import { redact } from '../redact.js';
+import { insideChecker } from '../base/inside.js';
+import { redact } from '../base/redact.js';
 import { resolveFilms } from './film.js';
 import { checkInside, checkSourceFile, expandDir, type PathRules } from './files.js';
 import { checkDuration, checkImageInputs, checkKeyframeAspect, checkKeyframes, checkModel, checkRequestLimits } from './models-check.js';

@@ -1,6 +1,6 @@
 // Collects errors and warnings with positions; the loader throws them all at once.
-import { redact } from '../redact.js';
-import type { Diagnostic } from './types.js';
+import { redact } from '../base/redact.js';
+import type { Diagnostic } from '../base/errors.js';
 import { locate, locateText, type Path, type Source } from './source.js';
 
 export const PROJECT_FILE = 'aivp.project.yaml';

@@ -1,5 +1,5 @@
 // Key-like fields: the project file is committed, so credentials belong in the environment or `.env`.
-import { keyShapeIn } from '../redact.js';
+import { keyShapeIn } from '../base/redact.js';
 import type { Path } from './source.js';
 
 const ALWAYS = /^(api[_-]?key|apikey|password|passwd|secret|token|credentials?)$/i;

@@ -1,5 +1,6 @@
 // The project model: what `loadProject()` returns after parsing, validation, `${var}`
 // substitution and defaults. Every other module works from these types, never from raw YAML.
+import type { Diagnostic } from '../base/errors.js';
 
 export type NodeKind = 'reference' | 'style' | 'shot' | 'segment' | 'film';
 export type KeyframePosition = 'first' | 'middle' | 'last';
@@ -113,13 +114,3 @@ export interface ResolvedProject {
   warnings: Diagnostic[];
 }
 
-export interface Diagnostic {
-  file: string;
-  line: number;
-  /** Undefined where only the line is known (a CSV record). */
-  col?: number;
-  message: string;
-  /** Dotted path of the offending field, e.g. `shots.scene_01.prompt`. */
-  field?: string;
-  hint?: string;
-}

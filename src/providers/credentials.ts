@@ -1,6 +1,6 @@
 // Which providers the environment can authenticate, without loading any SDK: the CLI checks
 // this before anything is spent.
-import type { Env } from '../env.js';
+import type { Env } from '../base/env.js';
 import { ProviderError } from './types.js';
 
 export function falCredentials(env: Env): string | undefined {

@@ -1,16 +1,16 @@
 // The provider set of one build. Each provider's module (and SDK) loads on its first request, so
 // a draft or no-op build never pays for @fal-ai/client, @google/genai or openai, and needs no key.
-import type { Env } from '../env.js';
+import type { Env } from '../base/env.js';
 import { falKeyPresent, googleCredentialsPresent, KEYED_PROVIDERS, keyedSettings, missingKeyMessage } from './credentials.js';
 import type { Provider, ProviderId } from './types.js';
 
 async function load(id: ProviderId, env: Env, root: string): Promise<Provider> {
-  if (id === 'fal') return (await import('./fal.js')).createFalProvider({ env, root });
-  if (id === 'google') return (await import('./google.js')).createGoogleProvider({ env });
-  if (id === 'openai' || id === 'imagerouter') return (await import('./openai.js')).createOpenAIProvider({ env, provider: id });
-  if (id === 'stability') return (await import('./stability.js')).createStabilityProvider({ env });
-  if (id === 'film') return (await import('../film/provider.js')).createFilmProvider({ env });
-  return (await import('./draft.js')).createDraftProvider({ env });
+  if (id === 'fal') return (await import('./fal/provider.js')).createFalProvider({ env, root });
+  if (id === 'google') return (await import('./google/provider.js')).createGoogleProvider({ env });
+  if (id === 'openai' || id === 'imagerouter') return (await import('./openai/provider.js')).createOpenAIProvider({ env, provider: id });
+  if (id === 'stability') return (await import('./stability/provider.js')).createStabilityProvider({ env });
+  if (id === 'film') return (await import('./film/provider.js')).createFilmProvider({ env });
+  return (await import('./draft/provider.js')).createDraftProvider({ env });
 }
 
 export function createProviders(env: Env, root: string): (id: ProviderId) => Provider {

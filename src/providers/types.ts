@@ -4,7 +4,7 @@
 export type ProviderId = 'fal' | 'google' | 'openai' | 'imagerouter' | 'stability' | 'draft' | 'film';
 export type Task = 't2i' | 'i2i' | 'edit' | 'inpaint' | 'upscale' | 'i2v' | 'flf2v' | 'assemble';
 
-/** One row of the model table (src/providers/models.ts). */
+/** One row of the model table (src/providers/model-table.ts). */
 export interface ModelInfo {
   id: string;
   provider: ProviderId;

@@ -1,7 +1,7 @@
 // The team cache for a project, when one is configured: the S3 SDK is loaded only then.
-import type { Env } from '../env.js';
+import type { Env } from '../base/env.js';
 import type { ResolvedProject } from '../project/types.js';
-import { remoteTarget } from './target.js';
+import { remoteTarget } from '../project/remote-target.js';
 import type { RemoteTeamCache } from './team-cache.js';
 
 export type { RemoteTeamCache } from './team-cache.js';

@@ -4,8 +4,8 @@
 import {
   GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client, S3ServiceException,
 } from '@aws-sdk/client-s3';
-import type { Env } from '../env.js';
-import type { RemoteTarget } from './target.js';
+import type { Env } from '../base/env.js';
+import type { RemoteTarget } from '../project/remote-target.js';
 
 export interface RemoteStore {
   readonly url: string;

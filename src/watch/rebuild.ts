@@ -8,7 +8,7 @@ import { BuildControl } from '../engine/control.js';
 import { executeBuild } from '../engine/execute.js';
 import { ProviderSlots } from '../engine/slots.js';
 import type { Workspace, WorkspaceState } from '../engine/workspace.js';
-import { loadEnv, retryBaseMs } from '../env.js';
+import { loadEnv, retryBaseMs } from '../base/env.js';
 import type { ResolvedProject } from '../project/types.js';
 import { openTeamCache } from '../remote/index.js';
 import type { WatchLedger } from './ledger.js';

@@ -3,7 +3,7 @@ import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadEnv } from '../../src/env.js';
+import { loadEnv } from '../../src/base/env.js';
 import { events, REPO, runCli } from './helpers.js';
 
 const dirs: string[] = [];

@@ -1,10 +1,10 @@
-// The no-op fast path (src/fastpath/): a build with nothing to do is answered from .aivp/noop.state
+// The no-op fast path (src/cli/fastpath/): a build with nothing to do is answered from .aivp/noop.state
 // without loading the project, and its answer always equals the full path's.
 import { appendFile, mkdir, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseState, racy, serializeState, type FastPathState } from '../../src/fastpath/state.js';
+import { parseState, racy, serializeState, type FastPathState } from '../../src/cli/fastpath/state.js';
 import { project, removeProjects } from '../integration/helpers.js';
 import { cleanEnv, events, runCli } from './helpers.js';
 

@@ -1,8 +1,8 @@
 // The film's ffmpeg command, without running it: clip facts read from `ffmpeg -i`, the
 // normalising filter graph, crossfade offsets, and when the `-c copy` fast path applies.
 import { describe, expect, it } from 'vitest';
-import { assemblyPlan, copyPlan } from '../../src/film/assemble.js';
-import { parseProbe, type ClipInfo } from '../../src/film/probe.js';
+import { assemblyPlan, copyPlan } from '../../src/providers/film/assemble.js';
+import { parseProbe, type ClipInfo } from '../../src/media/clip-probe.js';
 import type { FilmEdit, InputImage } from '../../src/providers/types.js';
 
 const SECTION = `Input #0, mov,mp4,m4a,3gp,3g2,mj2, from 'a.mp4':

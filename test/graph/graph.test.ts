@@ -4,7 +4,7 @@ import { formatGraph } from '../../src/graph/format.js';
 import { computeKey } from '../../src/graph/keys.js';
 import { selectTargets } from '../../src/graph/targets.js';
 import type { GraphNode } from '../../src/graph/types.js';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/base/errors.js';
 import { loadProject } from '../../src/project/load.js';
 import { png, removeProject, tempProject } from '../engine/helpers.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/base/errors.js';
 import { numbered, runEdit, runGenerate, runUpload, type OneOffContext } from '../../src/oneoff/index.js';
 import { ProviderError } from '../../src/providers/types.js';
 import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';

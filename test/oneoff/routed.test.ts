@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/base/errors.js';
 import { runEdit, runGenerate, type OneOffContext } from '../../src/oneoff/index.js';
 import { startFakeGoogle, type FakeGoogle } from '../fakes/google-server.js';
 

@@ -3,9 +3,9 @@ import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import sharp from 'sharp';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/base/errors.js';
 import { loadProject } from '../../src/project/load.js';
-import type { Diagnostic } from '../../src/project/types.js';
+import type { Diagnostic } from '../../src/base/errors.js';
 
 export async function tinyPng(color = '#336699'): Promise<Buffer> {
   return sharp({ create: { width: 4, height: 4, channels: 3, background: color } }).png().toBuffer();

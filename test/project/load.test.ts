@@ -2,7 +2,7 @@
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/base/errors.js';
 import { loadProject } from '../../src/project/load.js';
 import type { ImageNode, ProjectNode, SegmentNode } from '../../src/project/types.js';
 import { listTree, loadErrors, removeDir, tempProject, tinyPng } from './helpers.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/base/errors.js';
 import { loadProject } from '../../src/project/load.js';
 import { removeDir, tempProject } from './helpers.js';
 

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { probeMedia } from '../../src/media/probe.js';
-import { createDraftProvider } from '../../src/providers/draft.js';
+import { createDraftProvider } from '../../src/providers/draft/provider.js';
 import { lookupModel } from '../../src/providers/models.js';
 import type { GenerateContext, GenerateRequest, GenerateResult, InputImage } from '../../src/providers/types.js';
 

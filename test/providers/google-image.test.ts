@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
 import { googleCredentialsPresent } from '../../src/providers/credentials.js';
-import { createGoogleProvider } from '../../src/providers/google.js';
+import { createGoogleProvider } from '../../src/providers/google/provider.js';
 import { ProviderError } from '../../src/providers/types.js';
 import { startFakeGoogle, type FakeGoogle } from '../fakes/google-server.js';
 import { KEY, context, image, request, tempDir } from './google-helpers.js';

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
-import { createGoogleProvider } from '../../src/providers/google.js';
+import { createGoogleProvider } from '../../src/providers/google/provider.js';
 import { ProviderError } from '../../src/providers/types.js';
 import { FAKE_MP4, startFakeGoogle, type FakeGoogle } from '../fakes/google-server.js';
 import { KEY, context, image, request, tempDir } from './google-helpers.js';

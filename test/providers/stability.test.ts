@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { resolveSize } from '../../src/providers/size.js';
-import { createStabilityProvider } from '../../src/providers/stability.js';
+import { createStabilityProvider } from '../../src/providers/stability/provider.js';
 import { ProviderError } from '../../src/providers/types.js';
 import { SERVER_SEED, startFakeStability, type FakeStability } from '../fakes/stability-server.js';
 import { context, image, request, tempDir } from './google-helpers.js';

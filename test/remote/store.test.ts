@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NodeRecord } from '../../src/engine/record-types.js';
 import { putBlob } from '../../src/engine/store/content-cache.js';
 import { createS3Store } from '../../src/remote/s3-store.js';
-import { parseRemoteUrl, remoteTarget } from '../../src/remote/target.js';
+import { parseRemoteUrl, remoteTarget } from '../../src/project/remote-target.js';
 import { createTeamCache } from '../../src/remote/team-cache.js';
 import { loadProject } from '../../src/project/load.js';
 import { readBody } from '../fakes/http.js';

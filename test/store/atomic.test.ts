@@ -3,7 +3,7 @@ import { readdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { transformWithOxc } from 'vite';
 import { describe, expect, it } from 'vitest';
-import { copyFileAtomic, removeStaleTemps, writeFileAtomic } from '../../src/engine/store/atomic.js';
+import { copyFileAtomic, removeStaleTemps, writeFileAtomic } from '../../src/base/atomic.js';
 import { useTempDir } from './helpers.js';
 
 const tempDir = useTempDir();
@@ -12,7 +12,7 @@ const VERSIONS = 4;
 
 /** The module under test as plain JS, so a bare `node` child can run it. */
 async function compiledAtomic(dir: string): Promise<string> {
-  const src = await readFile(resolve(import.meta.dirname, '../../src/engine/store/atomic.ts'), 'utf8');
+  const src = await readFile(resolve(import.meta.dirname, '../../src/base/atomic.ts'), 'utf8');
   const { code } = await transformWithOxc(src, 'atomic.ts', { lang: 'ts' });
   const out = join(dir, 'atomic.mjs');
   await writeFile(out, code);

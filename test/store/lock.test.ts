@@ -4,7 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../src/errors.js';
+import { UsageError } from '../../src/base/errors.js';
 import { acquireBuildLock, LOCK_FILE, LockHeldError } from '../../src/engine/store/lock.js';
 import { useTempDir } from './helpers.js';
 

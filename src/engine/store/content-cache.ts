@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { NodeRecord } from '../record-types.js';
-import { commitTemp, copyFileAtomic, removeStaleTemps, tempPathFor, writeFileAtomic } from './atomic.js';
+import { commitTemp, copyFileAtomic, removeStaleTemps, tempPathFor, writeFileAtomic } from '../../base/atomic.js';
 import { KEY_RE, parseRecord, serializeRecord, SHA256_RE } from './records.js';
 
 export interface GcResult {

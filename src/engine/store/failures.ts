@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildEvent } from '../events.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../../base/atomic.js';
 
 const FILE = join('.aivp', 'failures.json');
 

@@ -3,7 +3,7 @@
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InflightRecord } from '../record-types.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../../base/atomic.js';
 import { KEY_RE } from './records.js';
 
 export const INFLIGHT_DIR = join('.aivp', 'inflight');

@@ -5,8 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { hostname, uptime } from 'node:os';
 import { join } from 'node:path';
-import { UsageError } from '../../errors.js';
-import { isAlive, tempPathFor, writeFileAtomic } from './atomic.js';
+import { UsageError } from '../../base/errors.js';
+import { isAlive, tempPathFor, writeFileAtomic } from '../../base/atomic.js';
 
 export interface LockHolder {
   pid: number;

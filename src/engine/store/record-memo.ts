@@ -4,7 +4,7 @@
 import { readFileSync, statSync, type BigIntStats } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { insideChecker } from '../../inside.js';
+import { insideChecker } from '../../base/inside.js';
 import type { NodeRecord } from '../record-types.js';
 import { parseRecord, readAllRecords, type OnCorrupt } from './records.js';
 import { racyWindowNs } from './stat-cache.js';

@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { insideChecker, isPlainRelative, type Outside } from '../../inside.js';
+import { insideChecker, isPlainRelative, type Outside } from '../../base/inside.js';
 import type { NodeRecord } from '../record-types.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../../base/atomic.js';
 
 /** Told about a record file that exists but cannot be used, so the caller can warn. */
 export type OnCorrupt = (file: string, reason: string) => void;

@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashFile } from '../../media/hash.js';
-import { writeFileAtomic } from './atomic.js';
+import { writeFileAtomic } from '../../base/atomic.js';
 
 export interface StatCacheStats {
   /** Bytes read and hashed (cache misses only). */
