@@ -7,6 +7,7 @@ import { openTeamCache, type RemoteTeamCache } from '../remote/index.js';
 import { pullOutputs, pushRecords, teamStatus } from '../remote/sync.js';
 import { loadAndWarn } from './load-project.js';
 import { formatBytes } from './format.js';
+import { LAYOUT } from '../base/layout.js';
 
 async function open(dir: string): Promise<{ prepared: PreparedBuild; team: RemoteTeamCache }> {
   const project = await loadAndWarn(dir);
@@ -51,7 +52,7 @@ export async function cachePushCommand(dir: string): Promise<number> {
 export async function cachePullCommand(dir: string): Promise<number> {
   const { prepared, team } = await open(dir);
   const r = await pullOutputs(prepared, team);
-  out(`pulled ${r.pulled.length} node(s) (${formatBytes(r.bytes)}) from ${team.url} into .aivp/cache: ${names(r.pulled)}`);
+  out(`pulled ${r.pulled.length} node(s) (${formatBytes(r.bytes)}) from ${team.url} into ${LAYOUT.cache}: ${names(r.pulled)}`);
   if (r.absent.length) out(`not in the team cache (a build generates them): ${names(r.absent)}`);
   if (r.pulled.length) out('`aivp build` restores them at no cost, offline too');
   return team.off ? 1 : 0;

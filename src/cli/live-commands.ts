@@ -14,6 +14,7 @@ import { loadAndWarn } from './load-project.js';
 import { jsonRenderer } from './render/json.js';
 import { plainRenderer } from './render/plain.js';
 import { onInterrupt } from './interrupt.js';
+import { LAYOUT } from '../base/layout.js';
 
 export interface WatchFlags {
   draft?: boolean;
@@ -27,7 +28,7 @@ export async function watchCommand(dir: string, targets: string[], flags: WatchF
   const release = await acquireBuildLock(project.root);
   const controller = new AbortController();
   const stopListening = onInterrupt(controller);
-  const galleryDir = join(project.root, '.aivp', 'gallery');
+  const galleryDir = join(project.root, LAYOUT.gallery);
   let server: GalleryServer | undefined;
   const log = (line: string) => process.stderr.write(`${line}\n`);
   // One for the session: the gallery's plan after each rebuild reads only what changed, as watch's do.

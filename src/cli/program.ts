@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { Argument, Command, InvalidArgumentError, Option } from 'commander';
 import { formatDiagnostic, UsageError } from '../base/errors.js';
 import { redact } from '../base/redact.js';
+import { LAYOUT } from '../base/layout.js';
 
 // Command modules load on demand: `aivp plan` never pays for the SDKs, sharp or chokidar.
 const builds = () => import('./build-command.js');
@@ -91,7 +92,7 @@ program
 program
   .command('gallery')
   .description('write a static HTML storyboard of the project')
-  .option('--out <dir>', 'output folder', '.aivp/gallery')
+  .option('--out <dir>', 'output folder', LAYOUT.gallery)
   .option('--draft', 'show statuses against the draft outputs (after `aivp build --draft`)')
   .action(async (o) => run(async () => (await live()).galleryCommand(dir(), o.out, o.draft)));
 

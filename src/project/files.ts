@@ -7,6 +7,7 @@ import type { Reporter } from './report.js';
 import type { Path } from './source.js';
 import { audioFormat, AUDIO_HEAD_BYTES } from '../media/audio.js';
 import { closest, didYouMean } from './suggest.js';
+import { STATE_DIR } from '../base/layout.js';
 
 export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp']);
 /** What a source image may hold, by the format its bytes announce. */
@@ -126,7 +127,7 @@ export async function expandDir(rel: string, path: Path, rules: PathRules): Prom
 /** A new project's .gitignore: caches and keys stay out of git; records and the project file go in. Kept when one exists. */
 export async function ensureGitignore(root: string): Promise<void> {
   const file = join(root, '.gitignore');
-  if ((await kindOf(file)) === undefined) await writeFile(file, '.aivp/\n.env\n');
+  if ((await kindOf(file)) === undefined) await writeFile(file, `${STATE_DIR}/\n.env\n`);
 }
 
 /** The film's `audio.file` must exist and be audio. */

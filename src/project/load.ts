@@ -17,6 +17,7 @@ import { checkSchema } from './schema.js';
 import { findKeys, KEY_MESSAGE_HINT } from './secrets.js';
 import { parseSource, type Path, type Source } from './source.js';
 import type { CacheConfig, ImageNode, PathsConfig, PriceOverride, ProviderSettings, ResolvedProject } from './types.js';
+import { STATE_DIR } from '../base/layout.js';
 
 const DEFAULT_PATHS: PathsConfig = { references: 'references', keyframes: 'keyframes', segments: 'segments', metadata: 'metadata' };
 const PROVIDERS = ['fal', 'google', 'openai', 'imagerouter', 'stability', 'draft'] as const;
@@ -166,7 +167,7 @@ async function resolvePaths(given: Obj, rules: PathRules): Promise<PathsConfig> 
     if (value !== undefined && checkInside(value, ['paths', key], rules)) paths[key] = normalizeRel(value);
     else if (value === undefined) checkDefaultFolder(DEFAULT_PATHS[key], `paths.${key}`, rules);
   }
-  checkDefaultFolder('.aivp', undefined, rules);
+  checkDefaultFolder(STATE_DIR, undefined, rules);
   return paths;
 }
 

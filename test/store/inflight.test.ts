@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { InflightRecord } from '../../src/engine/record-types.js';
-import { INFLIGHT_DIR, readInflight, removeInflight, writeInflight } from '../../src/engine/store/inflight.js';
+import { LAYOUT } from '../../src/base/layout.js';
+import { readInflight, removeInflight, writeInflight } from '../../src/engine/store/inflight.js';
 import { useTempDir } from './helpers.js';
 
 const tempDir = useTempDir();
@@ -32,7 +33,7 @@ describe('in-flight records', () => {
 
   it('ignores corrupt entries and entries filed under another key', async () => {
     const root = await tempDir();
-    const dir = join(root, INFLIGHT_DIR);
+    const dir = join(root, LAYOUT.inflight);
     await mkdir(dir, { recursive: true });
     await writeFile(join(dir, `${'c'.repeat(64)}.json`), '{"node":');
     await writeFile(join(dir, `${'d'.repeat(64)}.json`), JSON.stringify(rec('e'.repeat(64))));

@@ -5,14 +5,15 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/base/errors.js';
-import { acquireBuildLock, LOCK_FILE, LockHeldError } from '../../src/engine/store/lock.js';
+import { LAYOUT } from '../../src/base/layout.js';
+import { acquireBuildLock, LockHeldError } from '../../src/engine/store/lock.js';
 import { useTempDir } from './helpers.js';
 
 const tempDir = useTempDir();
 
 async function fakeHolder(root: string, pid: number, host = hostname(), startedAt = new Date().toISOString()): Promise<void> {
   await mkdir(join(root, '.aivp'), { recursive: true });
-  await writeFile(join(root, LOCK_FILE), JSON.stringify({ pid, host, startedAt, token: 'other' }));
+  await writeFile(join(root, LAYOUT.lock), JSON.stringify({ pid, host, startedAt, token: 'other' }));
 }
 
 function deadPid(): Promise<number> {
@@ -25,11 +26,11 @@ function deadPid(): Promise<number> {
 /** Acquires over the lock in place: the file then names this process with a token of its own, and release removes it. */
 async function expectTakenOver(root: string): Promise<void> {
   const release = await acquireBuildLock(root);
-  const holder = JSON.parse(await readFile(join(root, LOCK_FILE), 'utf8'));
+  const holder = JSON.parse(await readFile(join(root, LAYOUT.lock), 'utf8'));
   expect(holder).toMatchObject({ pid: process.pid, host: hostname() });
   expect(holder.token).not.toBe('other');
   await release();
-  expect(existsSync(join(root, LOCK_FILE))).toBe(false);
+  expect(existsSync(join(root, LAYOUT.lock))).toBe(false);
 }
 
 describe('build lock', () => {
@@ -56,7 +57,7 @@ describe('build lock', () => {
     holder.kill('SIGKILL');
     await exited;
     const release = await acquireBuildLock(root);
-    expect(JSON.parse(await readFile(join(root, LOCK_FILE), 'utf8')).pid).toBe(process.pid);
+    expect(JSON.parse(await readFile(join(root, LAYOUT.lock), 'utf8')).pid).toBe(process.pid);
     await release();
   });
 
@@ -65,7 +66,7 @@ describe('build lock', () => {
     await fakeHolder(root, await deadPid());
     await expectTakenOver(root);
     await mkdir(join(root, '.aivp'), { recursive: true });
-    await writeFile(join(root, LOCK_FILE), '{"pid":');
+    await writeFile(join(root, LAYOUT.lock), '{"pid":');
     await expectTakenOver(root);
   });
 
@@ -91,7 +92,7 @@ describe('build lock', () => {
     const release = await acquireBuildLock(mine);
     await fakeHolder(mine, 1, 'some-other-machine');
     await release();
-    expect(JSON.parse(await readFile(join(mine, LOCK_FILE), 'utf8')).host).toBe('some-other-machine');
+    expect(JSON.parse(await readFile(join(mine, LAYOUT.lock), 'utf8')).host).toBe('some-other-machine');
   });
 
   it('lets exactly one of many concurrent contenders win', async () => {

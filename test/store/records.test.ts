@@ -1,7 +1,8 @@
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readAllRecords, recordPath, removeRecord, writeRecord } from '../../src/engine/store/records.js';
+import { recordPath } from '../../src/base/layout.js';
+import { readAllRecords, removeRecord, writeRecord } from '../../src/engine/store/records.js';
 import { sampleRecord, useTempDir } from './helpers.js';
 
 const tempDir = useTempDir();

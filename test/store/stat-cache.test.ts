@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openStatCache, racyWindowNs, STAT_CACHE_FILE } from '../../src/engine/store/stat-cache.js';
+import { LAYOUT } from '../../src/base/layout.js';
+import { openStatCache, racyWindowNs } from '../../src/engine/store/stat-cache.js';
 import { useTempDir, waitPastRacyWindow } from './helpers.js';
 
 const tempDir = useTempDir();
@@ -95,12 +96,12 @@ describe('stat cache', () => {
   it('starts empty from a corrupt cache file and rejects for a missing file', async () => {
     const root = await project({ 'a.txt': 'abc' });
     await mkdir(join(root, '.aivp'));
-    await writeFile(join(root, STAT_CACHE_FILE), '{"aivp":1,"entries":{"a.txt":{"size":');
+    await writeFile(join(root, LAYOUT.statCache), '{"aivp":1,"entries":{"a.txt":{"size":');
     const cache = await openStatCache(root);
     expect(await cache.hash('a.txt')).toBe(sha('abc'));
     expect(cache.stats.misses).toBe(1);
     await cache.save();
-    expect(JSON.parse(await readFile(join(root, STAT_CACHE_FILE), 'utf8')).entries['a.txt'].sha256).toBe(sha('abc'));
+    expect(JSON.parse(await readFile(join(root, LAYOUT.statCache), 'utf8')).entries['a.txt'].sha256).toBe(sha('abc'));
     await expect(cache.hash('gone.png')).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
@@ -126,7 +127,7 @@ describe('stat cache housekeeping', () => {
     const second = await openStatCache(root);
     await second.hash('d.png');
     await second.save();
-    const saved = JSON.parse(await readFile(join(root, STAT_CACHE_FILE), 'utf8'));
+    const saved = JSON.parse(await readFile(join(root, LAYOUT.statCache), 'utf8'));
     expect(Object.keys(saved.entries)).toEqual(['a.png', 'c.png', 'd.png']);
   });
 });

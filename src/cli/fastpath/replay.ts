@@ -8,7 +8,8 @@ import { jsonRenderer } from '../render/json.js';
 import { plainRenderer } from '../render/plain.js';
 import { printWarnings } from '../warnings.js';
 import { aivpCode } from './identity.js';
-import { aivpIdentity, envDigest, FAST_PATH_FILE, parseState, staleness, type FastPathState } from './state.js';
+import { aivpIdentity, envDigest, parseState, staleness, type FastPathState } from './state.js';
+import { LAYOUT } from '../../base/layout.js';
 
 /** The project folder of a build the fast path may answer, from argv; undefined for anything else. */
 function buildDir(argv: string[]): { dir: string; json: boolean } | undefined {
@@ -50,7 +51,7 @@ export function answerFromFastPath(argv: string[]): boolean {
 function savedAnswer(dir: string, argv: string[]): FastPathState | string {
   let state: FastPathState | undefined;
   try {
-    state = parseState(readFileSync(join(dir, FAST_PATH_FILE), 'utf8'));
+    state = parseState(readFileSync(join(dir, LAYOUT.fastPath), 'utf8'));
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no saved state' : 'saved state unreadable';
   }

@@ -8,11 +8,10 @@ import { plainRenderer } from '../render/plain.js';
 import type { PreparedBuild } from '../../engine/build.js';
 import type { BuildEvent, BuildSummary } from '../../engine/events.js';
 import { writeFileAtomic } from '../../base/atomic.js';
-import { LOCK_FILE } from '../../engine/store/lock.js';
-import { recordPath } from '../../engine/store/records.js';
 import type { Diagnostic } from '../../base/errors.js';
 import { aivpCode } from './identity.js';
-import { aivpIdentity, envDigest, FAST_PATH_FILE, FAST_PATH_FORMAT, racy, serializeState, stamp, type FastPathState } from './state.js';
+import { aivpIdentity, envDigest, FAST_PATH_FORMAT, racy, serializeState, stamp, type FastPathState } from './state.js';
+import { LAYOUT, recordPath } from '../../base/layout.js';
 
 /** A build the fast path may answer next time: nothing generated, restored, failed or skipped. */
 export function isNoop(s: BuildSummary): boolean {
@@ -55,7 +54,7 @@ export async function saveFastPath(
   prepared: PreparedBuild, argv: string[], json: boolean, warnings: Diagnostic[], events: BuildEvent[],
 ): Promise<void> {
   const root = prepared.ws.root;
-  const file = join(root, FAST_PATH_FILE);
+  const file = join(root, LAYOUT.fastPath);
   // The filesystem's own clock: a tick file's mtime, taken before any stat.
   const tick = `${file}.tick`;
   await mkdir(dirname(file), { recursive: true });
@@ -69,7 +68,7 @@ export async function saveFastPath(
     stats.push([relative(root, p).split(sep).join('/') || '.', st]);
   }
   // This build holds the lock now; another build holding it later must get the full path's answer.
-  stats.push([LOCK_FILE.split(sep).join('/'), '-']);
+  stats.push([LAYOUT.lock.split(sep).join('/'), '-']);
   const done = events.find((e) => e.type === 'build:done');
   if (!done) return;
   let printed = '';

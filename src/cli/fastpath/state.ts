@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import type { BuildEvent } from '../../engine/events.js';
 import type { Diagnostic } from '../../base/errors.js';
 
-export const FAST_PATH_FILE = join('.aivp', 'noop.state');
 export const FAST_PATH_FORMAT = 2;
 
 /** `size:mtime:ctime:ino` in nanoseconds, or `-` for a path that does not exist. */

@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import type { NodeRecord } from '../record-types.js';
 import { commitTemp, copyFileAtomic, removeStaleTemps, tempPathFor, writeFileAtomic } from '../../base/atomic.js';
 import { KEY_RE, parseRecord, serializeRecord, SHA256_RE } from './records.js';
+import { LAYOUT } from '../../base/layout.js';
 
 export interface GcResult {
   removedBlobs: number;
@@ -17,16 +18,15 @@ export interface GcResult {
   removedKeys: number;
 }
 
-export const CACHE_DIR = join('.aivp', 'cache');
 
 export function blobPath(root: string, sha256: string): string {
   if (!SHA256_RE.test(sha256)) throw new Error(`not a sha256: ${JSON.stringify(sha256)}`);
-  return join(root, CACHE_DIR, 'blobs', sha256.slice(0, 2), sha256);
+  return join(root, LAYOUT.cache, 'blobs', sha256.slice(0, 2), sha256);
 }
 
 function keyPath(root: string, key: string): string {
   if (!KEY_RE.test(key)) throw new Error(`not a node key: ${JSON.stringify(key)}`);
-  return join(root, CACHE_DIR, 'keys', `${key}.json`);
+  return join(root, LAYOUT.cache, 'keys', `${key}.json`);
 }
 
 export async function hasBlob(root: string, sha256: string): Promise<boolean> {
@@ -44,7 +44,7 @@ export async function hasBlob(root: string, sha256: string): Promise<boolean> {
  */
 export async function putBlob(root: string, src: string | Buffer, sha256?: string): Promise<string> {
   if (sha256 && (await hasBlob(root, sha256))) return sha256;
-  const staging = join(root, CACHE_DIR, 'blobs', 'incoming');
+  const staging = join(root, LAYOUT.cache, 'blobs', 'incoming');
   await mkdir(staging, { recursive: true });
   const tmp = tempPathFor(join(staging, 'blob'));
   const h = createHash('sha256');
@@ -105,7 +105,7 @@ export async function getKeyRecord(root: string, key: string): Promise<NodeRecor
 
 /** Every key record whose outputs are all in the cache: each generation the cache can restore. */
 export async function listKeyRecords(root: string): Promise<NodeRecord[]> {
-  const names = (await list(join(root, CACHE_DIR, 'keys'))).filter((n) => n.endsWith('.json') && KEY_RE.test(n.slice(0, -5)));
+  const names = (await list(join(root, LAYOUT.cache, 'keys'))).filter((n) => n.endsWith('.json') && KEY_RE.test(n.slice(0, -5)));
   const recs = await Promise.all(names.map((n) => getKeyRecord(root, n.slice(0, -5))));
   return recs.filter((r): r is NodeRecord => r !== undefined);
 }
@@ -116,7 +116,7 @@ export async function listKeyRecords(root: string): Promise<NodeRecord[]> {
  */
 export async function gc(root: string, keepSha256s: Set<string>, keepKeys: Set<string>, opts: { dryRun?: boolean } = {}): Promise<GcResult> {
   const remove = (file: string) => (opts.dryRun ? Promise.resolve() : rm(file, { force: true }));
-  const cache = join(root, CACHE_DIR);
+  const cache = join(root, LAYOUT.cache);
   const keysDir = join(cache, 'keys');
   const keep = new Set(keepSha256s);
   let removedKeys = 0;

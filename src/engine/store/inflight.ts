@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import type { InflightRecord } from '../record-types.js';
 import { writeFileAtomic } from '../../base/atomic.js';
 import { KEY_RE } from './records.js';
+import { LAYOUT } from '../../base/layout.js';
 
-export const INFLIGHT_DIR = join('.aivp', 'inflight');
 
 function inflightPath(root: string, key: string): string {
   if (!KEY_RE.test(key)) throw new Error(`not a node key: ${JSON.stringify(key)}`);
-  return join(root, INFLIGHT_DIR, `${key}.json`);
+  return join(root, LAYOUT.inflight, `${key}.json`);
 }
 
 export async function writeInflight(root: string, rec: InflightRecord): Promise<void> {

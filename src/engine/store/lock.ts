@@ -7,6 +7,7 @@ import { hostname, uptime } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../base/errors.js';
 import { isAlive, tempPathFor, writeFileAtomic } from '../../base/atomic.js';
+import { LAYOUT, STATE_DIR } from '../../base/layout.js';
 
 export interface LockHolder {
   pid: number;
@@ -29,14 +30,13 @@ export class LockHeldError extends UsageError {
   }
 }
 
-export const LOCK_FILE = join('.aivp', 'lock');
 
 /** Tokens of the locks this process holds: a lock naming our pid with another token is a leftover. */
 const held = new Set<string>();
 
 export async function acquireBuildLock(root: string): Promise<ReleaseLock> {
-  const file = join(root, LOCK_FILE);
-  await mkdir(join(root, '.aivp'), { recursive: true });
+  const file = join(root, LAYOUT.lock);
+  await mkdir(join(root, STATE_DIR), { recursive: true });
   const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), token: randomBytes(12).toString('hex') };
   for (let attempt = 0; attempt < 5; attempt++) {
     if (await tryCreate(file, me)) {

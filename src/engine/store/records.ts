@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { insideChecker, isPlainRelative, type Outside } from '../../base/inside.js';
 import type { NodeRecord } from '../record-types.js';
 import { writeFileAtomic } from '../../base/atomic.js';
+import { recordPath } from '../../base/layout.js';
 
 /** Told about a record file that exists but cannot be used, so the caller can warn. */
 export type OnCorrupt = (file: string, reason: string) => void;
@@ -18,12 +19,6 @@ const FIELD_ORDER: (keyof NodeRecord)[] = [
   'inputs', 'outputs', 'pick', 'requestId', 'costUsd', 'durationMs', 'createdAt', 'restoredAt',
 ];
 
-export function recordPath(root: string, metadataDir: string, node: string): string {
-  if (!node || node === '.' || node === '..' || /[/\\\0]/.test(node)) {
-    throw new Error(`invalid node name for a record file: ${JSON.stringify(node)}`);
-  }
-  return join(resolve(root, metadataDir), `${node}.json`);
-}
 
 export async function writeRecord(root: string, metadataDir: string, rec: NodeRecord): Promise<void> {
   await writeFileAtomic(recordPath(root, metadataDir, rec.node), serializeRecord(rec));

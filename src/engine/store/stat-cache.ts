@@ -5,6 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashFile } from '../../media/hash.js';
 import { writeFileAtomic } from '../../base/atomic.js';
+import { LAYOUT } from '../../base/layout.js';
 
 export interface StatCacheStats {
   /** Bytes read and hashed (cache misses only). */
@@ -35,7 +36,6 @@ interface CacheFile {
   entries: Record<string, Entry>;
 }
 
-export const STAT_CACHE_FILE = join('.aivp', 'stat-cache.json');
 
 /**
  * How close to the hashing moment a change time must be for the entry to be distrusted. Linux
@@ -48,7 +48,7 @@ export function racyWindowNs(mtimeNs: bigint, ctimeNs: bigint): bigint {
 }
 
 export async function openStatCache(root: string): Promise<StatCache> {
-  const file = join(root, STAT_CACHE_FILE);
+  const file = join(root, LAYOUT.statCache);
   const entries = await load(file);
   const pending = new Map<string, Promise<string>>();
   const stats: StatCacheStats = { hashedBytes: 0, hits: 0, misses: 0 };

@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../../base/atomic.js';
+import { LAYOUT } from '../../base/layout.js';
 
 export interface UploadEntry {
   url: string;
@@ -27,7 +28,7 @@ export const FAL_OBJECT_LIFETIME = '7d' as const;
 export const UPLOAD_REUSE_MS = 6 * 24 * 3600 * 1000;
 
 export function uploadsPath(root: string): string {
-  return join(root, '.aivp', 'uploads.json');
+  return join(root, LAYOUT.uploads);
 }
 
 export async function readUploads(root: string): Promise<UploadCache> {
