@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PROVIDERS } from '../src/providers/registry.js';
 import { REPO } from './cli/helpers.js';
 
 const SRC = join(REPO, 'src');
@@ -79,6 +80,11 @@ describe('structure', () => {
     expect(up).toEqual([]);
   });
 
+  it("a provider's key variables are named only in its own folder", () => {
+    const folders = PROVIDERS.flatMap((p) => p.keyVars).map((v) => [v, [...new Set(where(new RegExp(`\\b${v}\\b`)).map((f) => f.split('/').slice(0, 2).join('/')))]]);
+    expect(folders.filter(([, fs]) => fs.length !== 1 || !fs[0].startsWith('providers/'))).toEqual([]);
+  });
+
   it('no source file sits at the top of src/: each lives in the folder of its concern', () => {
     expect([...files.keys()].filter((f) => !f.includes('/'))).toEqual([]);
   });
@@ -96,14 +102,18 @@ describe('one implementation each', () => {
     expect(where(/ECONNRESET/)).toEqual(['providers/transport.ts']);
   });
 
+  it('which HTTP statuses pass with time (408, 429, 5xx): one rule, in transport.ts', () => {
+    expect(where(/status === 429|status >= 500|status < 500/)).toEqual(['providers/transport.ts']);
+  });
+
   it('atomic file writes: only base/atomic.ts renames a file into place', () => {
     // lock.ts moves a stale lock aside, which is a rename but not a write.
     expect(where(/\brename\(/)).toEqual(['base/atomic.ts', 'engine/store/lock.ts']);
   });
 
   it('the fal key check', () => {
-    expect(where(/AIVP_FAL_PROXY_URL\)/)).toEqual(['providers/credentials.ts']);
-    expect(where(/falCredentials\(env\) !== undefined/)).toEqual(['providers/credentials.ts']);
+    expect(where(/AIVP_FAL_PROXY_URL\)/)).toEqual(['providers/fal/credentials.ts']);
+    expect(where(/falCredentials\(env\) !== undefined/)).toEqual(['providers/fal/credentials.ts']);
   });
 
   it('image magic numbers', () => {

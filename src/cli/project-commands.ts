@@ -48,7 +48,7 @@ export function nextSteps(rel: string): string {
     'aivp watch --draft --serve',
   ];
   return `Next (offline, free):\n${steps.map((s) => `  ${s}\n`).join('')}` +
-    'Then set FAL_KEY (or GEMINI_API_KEY) and run `aivp plan`, then `aivp build`.\n';
+    'Then set the key its models need (`aivp plan` names any that is missing), then run `aivp build`.\n';
 }
 
 export async function validateCommand(dir: string): Promise<number> {

@@ -18,6 +18,7 @@ import { ProviderSlots } from './slots.js';
 import { BuildStatus } from './status.js';
 import { removeStaleTemps } from '../base/atomic.js';
 import type { TeamCache } from './team.js';
+import { descriptor } from '../providers/registry.js';
 
 export interface ExecuteOptions {
   /** The plan to carry out, with its graph, workspace, selection and forced nodes. */
@@ -38,7 +39,6 @@ export interface ExecuteOptions {
   unavailable?: Map<string, string>;
 }
 
-const DEFAULT_CONCURRENCY: Record<ProviderId, number> = { fal: 4, google: 2, openai: 2, imagerouter: 2, stability: 2, draft: 4, film: 1 };
 
 /** A finished node's picked output: its sha256, and its path relative to root. */
 interface Picked {
@@ -155,7 +155,7 @@ class Builder {
   }
 
   private concurrency(p: ProviderId): number {
-    return this.opts.prepared.ws.project.providers[p]?.concurrency ?? DEFAULT_CONCURRENCY[p];
+    return this.opts.prepared.ws.project.providers[p]?.concurrency ?? descriptor(p).concurrency;
   }
 
   /** Up to date at plan time with every input as the plan saw it: finished without I/O or a provider slot. */

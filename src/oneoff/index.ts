@@ -6,7 +6,7 @@ import { access } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { Env } from '../base/env.js';
 import { UsageError } from '../base/errors.js';
-import { falKeyPresent, MISSING_KEY_MESSAGE } from '../providers/credentials.js';
+import { falKeyPresent, MISSING_KEY_MESSAGE } from '../providers/fal/credentials.js';
 import { toProviderError } from '../providers/fal/errors.js';
 import { falInput } from '../providers/fal/input.js';
 import { assertNotBlocked, downloadBytes, outputRefs } from '../providers/fal/output.js';

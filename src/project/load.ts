@@ -18,9 +18,9 @@ import { findKeys, KEY_MESSAGE_HINT } from './secrets.js';
 import { parseSource, type Path, type Source } from './source.js';
 import type { CacheConfig, ImageNode, PathsConfig, PriceOverride, ProviderSettings, ResolvedProject } from './types.js';
 import { STATE_DIR } from '../base/layout.js';
+import { PROVIDERS } from '../providers/registry.js';
 
 const DEFAULT_PATHS: PathsConfig = { references: 'references', keyframes: 'keyframes', segments: 'segments', metadata: 'metadata' };
-const PROVIDERS = ['fal', 'google', 'openai', 'imagerouter', 'stability', 'draft'] as const;
 
 export async function loadProject(dir: string): Promise<ResolvedProject> {
   const root = resolve(dir);
@@ -122,7 +122,7 @@ async function resolveProject(root: string, file: string, source: Source, data: 
     prices[canonicalModel(model)] = obj(price) as PriceOverride;
   }
   const providers: Record<string, ProviderSettings> = {};
-  for (const id of PROVIDERS) {
+  for (const { id } of PROVIDERS.filter((p) => p.named)) {
     const concurrency = obj(obj(data.providers)[id]).concurrency;
     if (Number.isInteger(concurrency)) providers[id] = { concurrency: concurrency as number };
   }

@@ -1,6 +1,7 @@
 // Key-like fields: the project file is committed, so credentials belong in the environment or `.env`.
 import { keyShapeIn } from '../base/redact.js';
 import type { Path } from './source.js';
+import { PROVIDERS } from '../providers/registry.js';
 
 const ALWAYS = /^(api[_-]?key|apikey|password|passwd|secret|token|credentials?)$/i;
 const SUFFIX = /[_-](token|secret|password|passwd|credentials?)$/i;
@@ -59,4 +60,4 @@ function walk(value: unknown, path: Path, visit: (path: Path, key: string | numb
   }
 }
 
-export const KEY_MESSAGE_HINT = 'set the provider key (FAL_KEY, GEMINI_API_KEY, OPENAI_API_KEY, IMAGEROUTER_API_KEY, STABILITY_API_KEY) in the environment or in a `.env` file next to the project';
+export const KEY_MESSAGE_HINT = `set the provider key (${PROVIDERS.flatMap((p) => p.keyVars.slice(0, 1)).join(', ')}) in the environment or in a \`.env\` file next to the project`;

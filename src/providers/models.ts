@@ -1,7 +1,11 @@
 // Model id -> provider routing (`<provider>:` prefix or the id's shape) and model-table lookup, with
-// generic rows for unknown ids.
-import { MODELS } from './model-table.js';
+// generic rows for unknown ids. The rows and shapes are the providers' own (registry.ts).
+import { FILM_ASSEMBLER } from './film/descriptor.js';
+import { descriptor, PROVIDERS } from './registry.js';
 import type { ModelInfo, Price, ProviderId } from './types.js';
+
+/** Every row of every provider: the model table. */
+export const MODELS: readonly ModelInfo[] = PROVIDERS.flatMap((p) => p.models);
 
 /** Rows by `provider:id`: the same id may be served by two providers (ImageRouter resells OpenAI's). */
 const BY_KEY = new Map(MODELS.map((m) => [`${m.provider}:${m.id}`, m]));
@@ -11,27 +15,27 @@ export function modelIds(): string[] {
   return MODELS.map((m) => canonicalModel(`${m.provider}:${m.id}`));
 }
 
-/** The film's assembler: local and free, never a model a user names. */
-export const FILM_ASSEMBLER: ModelInfo = { id: 'ffmpeg', provider: 'film', task: 'assemble', media: 'video', price: {} };
-
 export interface ModelRoute {
   provider: ProviderId;
   /** The id the provider is sent (the written id without its `<provider>:` prefix). */
   name: string;
 }
 
+/** Providers a user may name as `<provider>:<model>` (the offline renderer is just `draft`). */
+const PREFIXED = PROVIDERS.filter((p) => p.named && p.id !== 'draft').map((p) => p.id);
+
 /** How ids route, for errors about one that does not. */
-export const ROUTING_HINT = 'fal ids look like `owner/app` (e.g. `fal-ai/flux/dev`); Google ids start with `gemini-` or `veo-`, OpenAI ids with `gpt-image-` or `dall-e-`; any id may be written `<provider>:<model>` (fal, google, openai, imagerouter, stability); `draft` is the offline renderer';
+export const ROUTING_HINT = [
+  ...PROVIDERS.flatMap((p) => (p.shapeHint ? [p.shapeHint] : [])),
+  `any id may be written \`<provider>:<model>\` (${PREFIXED.join(', ')})`,
+  '`draft` is the offline renderer',
+].join('; ');
 
-const PREFIX = /^(fal|google|openai|imagerouter|stability):(.+)$/;
+const PREFIX = new RegExp(`^(${PREFIXED.join('|')}):(.+)$`);
 
-/** Which provider an unprefixed id's shape names: `gemini-`, `imagen-`, `veo-` Google; `gpt-image-`, `dall-e-` OpenAI; `owner/app…` fal. */
+/** The first provider in registry order whose shape an unprefixed id has. */
 function byShape(id: string): ProviderId | undefined {
-  if (id === 'draft') return 'draft';
-  if (/^(gemini|imagen|veo)-/.test(id)) return 'google';
-  if (/^(gpt-image-|dall-e-)/.test(id)) return 'openai';
-  if (/^[\w.-]+\/[\w.-]+/.test(id)) return 'fal';
-  return undefined;
+  return PROVIDERS.find((p) => p.shape?.test(id))?.id;
 }
 
 /** Routes by id, asked several times per node: a 10,000-shot project names a handful of models. */
@@ -74,21 +78,13 @@ export function lookupModel(modelId: string, media: 'image' | 'video'): ModelLoo
   if (!route) return undefined;
   const { provider, name } = route;
   if (provider === 'draft') {
-    const info: ModelInfo = { ...BY_KEY.get('draft:draft')!, media, task: media === 'video' ? 'flf2v' : 'edit' };
+    const info: ModelInfo = { ...descriptor('draft').models[0], media, task: media === 'video' ? 'flf2v' : 'edit' };
     return { info, known: true };
   }
   const row = BY_KEY.get(`${provider}:${name}`);
   if (row) return { info: row, known: true };
-  return { info: genericRow(provider, name, media), known: false };
-}
-
-function genericRow(provider: ProviderId, id: string, media: 'image' | 'video'): ModelInfo {
-  if (media === 'video') return { id, provider, task: 'i2v', media, size: 'none', imageField: 'image_url', price: {} };
-  if (provider === 'openai' || provider === 'imagerouter') {
-    return { id, provider, task: 'edit', media, size: 'pixels', imageListField: 'image', maxRefs: 16, numImages: true, price: {} };
-  }
-  const size = provider === 'fal' ? 'image_size' : 'aspect_ratio';
-  return { id, provider, task: 't2i', media, size, imageField: 'image_url', seed: true, numImages: true, price: {} };
+  const generic = descriptor(provider).genericRow;
+  return generic ? { info: generic(name, media), known: false } : undefined;
 }
 
 /** The row that will serve a request with `images` input/reference images: a text-to-image model switches to its edit variant. */
@@ -99,7 +95,7 @@ export function withImages(info: ModelInfo, images: number): ModelInfo {
 
 /** Whether input or reference images reach the model at all (Google and draft take them inline, others through a field). */
 export function takesImages(info: ModelInfo): boolean {
-  if (info.provider === 'google' || info.provider === 'draft') return true;
+  if (descriptor(info.provider).inlineImages) return true;
   return info.imageField !== undefined || info.imageListField !== undefined;
 }
 
@@ -123,7 +119,7 @@ export interface CostInput {
 /** Estimated USD, or undefined when the model has no price (unknown id without an override). */
 export function estimateCost(info: ModelInfo, what: CostInput, override?: Price): number | undefined {
   const price = { ...info.price, ...override };
-  if (info.provider === 'draft' || info.provider === 'film') return 0;
+  if (descriptor(info.provider).free) return 0;
   if (price.per_second !== undefined && info.media === 'video') {
     return round(price.per_second * (what.durationSeconds ?? info.durations?.[0] ?? 5));
   }

@@ -41,7 +41,7 @@ describe('aivp init (built CLI)', () => {
     const quick = readme.slice(readme.indexOf('## Quick start'), readme.indexOf('## The project file'));
     const commands = [...quick.matchAll(/^(aivp [^#\n]*?|cd [^#\n]*?)\s*(#.*)?$/gm)].map((m) => m[1].trim());
     expect(commands.slice(0, steps.length + 1)).toEqual(['aivp init my-film', ...steps]);
-    expect(r.stdout).toContain('Then set FAL_KEY (or GEMINI_API_KEY) and run `aivp plan`, then `aivp build`.');
+    expect(r.stdout).toContain('Then set the key its models need (`aivp plan` names any that is missing), then run `aivp build`.');
   });
 
   it('a bare aivp prints the help on stderr and exits 2; `aivp --help` exits 0', async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { falKeyPresent } from '../../src/providers/credentials.js';
+import { falKeyPresent } from '../../src/providers/fal/credentials.js';
 import { createFalProvider } from '../../src/providers/fal/provider.js';
 import { createFalSetup } from '../../src/providers/fal/client.js';
 import { uploadsPath } from '../../src/providers/fal/uploads.js';

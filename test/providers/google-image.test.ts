@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { googleCredentialsPresent } from '../../src/providers/credentials.js';
+import { googleCredentialsPresent } from '../../src/providers/google/settings.js';
 import { createGoogleProvider } from '../../src/providers/google/provider.js';
 import { ProviderError } from '../../src/providers/types.js';
 import { startFakeGoogle, type FakeGoogle } from '../fakes/google-server.js';

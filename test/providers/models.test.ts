@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MODELS } from '../../src/providers/model-table.js';
-import { canonicalModel, estimateCost, lookupModel, modelIds, routeModel, routeProvider, takesImages, withImages } from '../../src/providers/models.js';
+import { canonicalModel, estimateCost, lookupModel, MODELS, modelIds, routeModel, routeProvider, takesImages, withImages } from '../../src/providers/models.js';
 import { nearestAspectRatio, resolveSize } from '../../src/providers/size.js';
 
 describe('model routing and table', () => {

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { missingKeyMessage } from '../../src/providers/credentials.js';
+import { missingKeyMessage } from '../../src/providers/keyed.js';
+import { OPENAI_VARS } from '../../src/providers/openai/vars.js';
 import { createOpenAIProvider } from '../../src/providers/openai/provider.js';
 import { sizeOf } from '../../src/providers/openai/request.js';
 import { ProviderError } from '../../src/providers/types.js';
@@ -242,7 +243,7 @@ describe('errors', () => {
 
   it('a missing key is the one missing-key message, before any request', async () => {
     const err = await failure(gen(createOpenAIProvider({ env: { OPENAI_BASE_URL: fake.openaiUrl }, provider: 'openai' })));
-    expect([err.retryable, err.message]).toEqual([false, missingKeyMessage('openai')]);
+    expect([err.retryable, err.message]).toEqual([false, missingKeyMessage(OPENAI_VARS.openai)]);
     expect(fake.requests).toEqual([]);
   });
 

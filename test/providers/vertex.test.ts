@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Env } from '../../src/base/env.js';
-import { googleSettings } from '../../src/providers/credentials.js';
+import { googleSettings } from '../../src/providers/google/settings.js';
 import { createGoogleProvider } from '../../src/providers/google/provider.js';
 import { ProviderError } from '../../src/providers/types.js';
 import { FAKE_MP4 } from '../fakes/google-server.js';

@@ -2,7 +2,7 @@
 // globals), with the SDK's own retries disabled in favour of the engine's.
 import { createFalClient, type FalClient } from '@fal-ai/client';
 import type { Env } from '../../base/env.js';
-import { falCredentials } from '../credentials.js';
+import { falCredentials } from './credentials.js';
 import { transientAwareFetch } from './errors.js';
 
 export interface FalSetup {

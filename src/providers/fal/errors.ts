@@ -3,10 +3,10 @@
 // engine alone owns retries and Retry-After reaches it.
 import { ApiError, ValidationError } from '@fal-ai/client';
 import { redact } from '../../base/redact.js';
-import { isAbort, networkErrorCode, parseRetryAfter } from '../transport.js';
+import { isAbort, isTransientStatus, networkErrorCode, parseRetryAfter } from '../transport.js';
 import { ProviderError } from '../types.js';
 
-/** A 429/5xx answer or a network failure, raised inside fetch so the SDK passes it straight up. */
+/** A transient HTTP answer (408, 429, 5xx) or a network failure, raised inside fetch so the SDK passes it straight up. */
 export class FalTransientError extends Error {
   readonly status?: number;
   readonly retryAfterMs?: number;
@@ -20,7 +20,7 @@ export class FalTransientError extends Error {
 
 const MAX_DETAIL = 300;
 
-/** Wraps fetch so 429, 5xx and network errors surface as FalTransientError (aborts pass through). */
+/** Wraps fetch so transient statuses and network errors surface as FalTransientError (aborts pass through). */
 export function transientAwareFetch(base: typeof fetch): typeof fetch {
   return async (input, init) => {
     let res: Response;
@@ -31,7 +31,7 @@ export function transientAwareFetch(base: typeof fetch): typeof fetch {
       // No `cause`: the SDK walks cause chains for socket error codes and would retry on its own.
       throw new FalTransientError(`network error talking to fal: ${networkReason(err)}`, {});
     }
-    if (res.status !== 429 && res.status < 500) return res;
+    if (!isTransientStatus(res.status)) return res;
     const detail = await res.text().then(describeBody, () => '');
     throw new FalTransientError(`fal answered HTTP ${res.status}${detail ? `: ${detail}` : ''}`, {
       status: res.status,
@@ -65,7 +65,7 @@ export function toProviderError(err: unknown, secrets: string[]): unknown {
     const detail = describeBody(err.body) || err.message;
     const hint = status === 404 ? ' (is the model id right?)' : '';
     return new ProviderError(clean(`fal answered HTTP ${status}${hint}: ${detail}`), {
-      retryable: status === 429 || status >= 500, status,
+      retryable: isTransientStatus(status), status,
     });
   }
   if (err instanceof Error) return new ProviderError(clean(`fal request failed: ${err.message}`), { retryable: false });

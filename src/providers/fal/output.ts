@@ -45,7 +45,7 @@ export function outputSeed(data: unknown): number | undefined {
   return typeof seed === 'number' ? seed : undefined;
 }
 
-/** Bytes of an http(s) or data: URL; `fetchFn` already maps 429/5xx/network to retryable errors. */
+/** Bytes of an http(s) or data: URL; `fetchFn` already maps transient statuses and network errors to retryable ones. */
 export async function downloadBytes(url: string, fetchFn: typeof fetch, signal?: AbortSignal): Promise<Buffer> {
   if (url.startsWith('data:')) return decodeDataUrl(url);
   const res = await fetchFn(url, { signal });

@@ -2,7 +2,7 @@
 import { randomInt } from 'node:crypto';
 import type { Env } from '../../base/env.js';
 import { createFalSetup, type FalSetup } from './client.js';
-import { requireFalKey } from '../credentials.js';
+import { requireFalKey } from './credentials.js';
 import { toProviderError } from './errors.js';
 import { falInput, type ImageUrls } from './input.js';
 import { assertNotBlocked, downloadBytes, outputRefs, outputSeed } from './output.js';

@@ -2,7 +2,7 @@
 // SDK cannot see by itself: it only reads process.env.
 import { GoogleGenAI, type GoogleGenAIOptions } from '@google/genai';
 import type { Env } from '../../base/env.js';
-import { googleSettings } from '../credentials.js';
+import { googleSettings } from './settings.js';
 import { vertexAuth, type VertexAuth } from './auth.js';
 import type { GcsAccess } from './storage.js';
 

@@ -1,6 +1,6 @@
 // Google provider: Gemini image models (generateContent) and Veo (generateVideos) via @google/genai 2.x.
 import type { Env } from '../../base/env.js';
-import { googleSettings } from '../credentials.js';
+import { googleSettings } from './settings.js';
 import { createGoogleClient, type GoogleClient } from './client.js';
 import { retryAfterTap, toProviderError } from './errors.js';
 import { generateGeminiImage } from './image.js';

@@ -2,7 +2,8 @@
 // environment (process.env over `.env`), which the SDK cannot see by itself.
 import OpenAI from 'openai';
 import type { Env } from '../../base/env.js';
-import { requireKey } from '../credentials.js';
+import { requireKey } from '../keyed.js';
+import { OPENAI_VARS } from './vars.js';
 
 export type OpenAIFlavour = 'openai' | 'imagerouter';
 
@@ -15,7 +16,7 @@ export interface OpenAIClient {
 }
 
 export function createOpenAIClient(env: Env, provider: OpenAIFlavour): OpenAIClient {
-  const { apiKey, baseUrl } = requireKey(env, provider);
+  const { apiKey, baseUrl } = requireKey(env, OPENAI_VARS[provider]);
   const client = new OpenAI({
     apiKey,
     baseURL: baseUrl,

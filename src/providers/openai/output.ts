@@ -3,6 +3,7 @@
 import { probeMedia } from '../../media/probe.js';
 import { redact } from '../../base/redact.js';
 import { ProviderError, type GeneratedFile } from '../types.js';
+import { isTransientStatus } from '../transport.js';
 
 interface AnswerImage {
   b64_json?: unknown;
@@ -41,8 +42,8 @@ export async function outputFiles(answer: unknown, ctx: OutputContext): Promise<
 async function download(url: string, ctx: OutputContext): Promise<Buffer> {
   const res = await fetch(url, { signal: ctx.signal });
   if (!res.ok) {
-    // The image is made and its URL fresh: a 429/5xx of the file host passes, another status does not.
-    const retryable = res.status === 429 || res.status >= 500;
+    // The image is made and its URL fresh: a transient status of the file host passes, another does not.
+    const retryable = isTransientStatus(res.status);
     throw new ProviderError(`downloading the ${ctx.model} image failed: HTTP ${res.status}`, { retryable, status: res.status });
   }
   return Buffer.from(await res.arrayBuffer());

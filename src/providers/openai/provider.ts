@@ -1,7 +1,7 @@
 // OpenAI image models (gpt-image-*, dall-e-*) and ImageRouter's OpenAI-compatible API, through the
 // `openai` SDK 6.x: images.generate for text to image, images.edit for nodes with images.
 import type { Env } from '../../base/env.js';
-import { keyVariable } from '../credentials.js';
+import { OPENAI_VARS } from './vars.js';
 import { createOpenAIClient, type OpenAIClient, type OpenAIFlavour } from './client.js';
 import { toProviderError } from './errors.js';
 import { outputFiles } from './output.js';
@@ -36,7 +36,7 @@ export function createOpenAIProvider(opts: OpenAIProviderOptions): Provider {
         return { files, requestId: request_id ?? undefined };
       } catch (err) {
         if (ctx.signal.aborted) throw ctx.signal.reason ?? err;
-        throw toProviderError(err, { label, keyVar: keyVariable(opts.provider), model, secrets });
+        throw toProviderError(err, { label, keyVar: OPENAI_VARS[opts.provider].key, model, secrets });
       }
     },
   };

@@ -1,7 +1,7 @@
 // Stability failures -> ProviderError. Its 4xx/5xx answers are JSON `{id, name, errors: [...]}`:
 // the errors list is shown (it names the offending field), with every secret scrubbed, since a
 // server or a gateway in front of it may echo the request's Authorization header.
-import { keyVariable } from '../credentials.js';
+import { STABILITY_VARS } from './vars.js';
 import { redact } from '../../base/redact.js';
 import { isAbort, isTransientStatus, networkErrorCode, parseRetryAfter } from '../transport.js';
 import { ProviderError } from '../types.js';
@@ -23,7 +23,7 @@ export async function httpError(res: Response, secrets: string[]): Promise<Provi
   const label = `Stability answered HTTP ${status}${name ? ` (${name})` : ''}`;
   const said = detail ? `: ${clean(detail)}` : '';
   if (status === 401 || status === 403) {
-    return new ProviderError(`${keyVariable('stability')} rejected (${label}${said}): check the key in the environment or .env`, { retryable: false, status });
+    return new ProviderError(`${STABILITY_VARS.key} rejected (${label}${said}): check the key in the environment or .env`, { retryable: false, status });
   }
   if (isTransientStatus(status)) {
     return new ProviderError(`${label}${said}`, { retryable: true, status, retryAfterMs: parseRetryAfter(res.headers.get('retry-after')) });

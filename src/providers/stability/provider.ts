@@ -2,7 +2,8 @@
 // SDK is kept well enough (PROVIDERS.md). One synchronous call per image: nothing to re-attach to.
 import { randomInt } from 'node:crypto';
 import type { Env } from '../../base/env.js';
-import { requireKey } from '../credentials.js';
+import { requireKey } from '../keyed.js';
+import { STABILITY_VARS } from './vars.js';
 import { parseAnswer, type StabilityImage } from './answer.js';
 import { httpError, toProviderError } from './errors.js';
 import { checkRequest, endpointOf, imagePart, MAX_SEED, stabilityForm, type FormOptions } from './request.js';
@@ -16,7 +17,7 @@ export function createStabilityProvider(opts: StabilityProviderOptions): Provide
   return {
     id: 'stability',
     async generate(req, ctx) {
-      const { apiKey, baseUrl } = requireKey(opts.env, 'stability');
+      const { apiKey, baseUrl } = requireKey(opts.env, STABILITY_VARS);
       const secrets = [apiKey];
       try {
         return await generate(`${baseUrl.replace(/\/+$/, '')}/v2beta/stable-image/generate`, apiKey, req, ctx);

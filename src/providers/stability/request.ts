@@ -1,7 +1,7 @@
 // One Stable Image v2beta call: the endpoint a model id goes to, the checks Stability would only
 // make after the upload, and the multipart form (PROVIDERS.md, "Stability AI").
 import { acceptedImage } from '../input-image.js';
-import { STABILITY_MAX_PROMPT_CHARS, STABILITY_RATIOS } from '../model-table.js';
+import { STABILITY_MAX_PROMPT_CHARS, STABILITY_RATIOS } from './models.js';
 import { nearestAspectRatio } from '../size.js';
 import { ProviderError, type GenerateRequest, type InputImage } from '../types.js';
 

@@ -1,32 +1,13 @@
-// The model table: every model aivp knows, how project fields map onto its inputs, and its price.
+// fal.ai's rows of the model table: how project fields map onto each endpoint's inputs, and its price.
 // Prices are unverified estimates (USD); a project overrides them under `prices:`.
-import type { ModelInfo } from './types.js';
+import type { ModelInfo } from '../types.js';
 
 const NANO_RATIOS = ['21:9', '16:9', '3:2', '4:3', '5:4', '1:1', '4:5', '3:4', '2:3', '9:16'];
-const GEMINI_RATIOS = ['21:9', '16:9', '4:3', '3:2', '1:1', '2:3', '3:4', '4:5', '5:4', '9:16'];
 const VIDEO_RATIOS = ['16:9', '9:16'];
-/** Stable Image v2beta's aspect_ratio values (also for stability ids the table does not list). */
-export const STABILITY_RATIOS = ['21:9', '16:9', '3:2', '5:4', '1:1', '4:5', '2:3', '9:16', '9:21'];
-const GPT_IMAGE_SIZES = ['1024x1024', '1536x1024', '1024x1536'];
 
 const fluxT2i = (id: string, perMp: number, editVariant?: string): ModelInfo => ({
   id, provider: 'fal', task: 't2i', media: 'image', size: 'image_size', seed: true, numImages: true,
   editVariant, price: { per_megapixel: perMp },
-});
-
-/** OpenAI image models: text to image through images.generate, with images through images.edit (up to 16). */
-const openai = (id: string, provider: 'openai' | 'imagerouter', fields: Partial<ModelInfo>, perImage: number): ModelInfo => ({
-  id, provider, task: 'edit', media: 'image', size: 'pixels', pixelSizes: GPT_IMAGE_SIZES, imageListField: 'image', maxRefs: 16,
-  numImages: true,
-  price: { per_image: perImage }, ...fields,
-});
-
-/** Stability refuses longer prompts (after the upload): `validate` and the provider refuse them first. */
-export const STABILITY_MAX_PROMPT_CHARS = 10_000;
-
-const stability = (id: string, fields: Partial<ModelInfo>, perImage: number): ModelInfo => ({
-  id, provider: 'stability', task: 't2i', media: 'image', size: 'aspect_ratio', aspectRatios: STABILITY_RATIOS,
-  seed: true, maxPromptChars: STABILITY_MAX_PROMPT_CHARS, formParams: true, price: { per_image: perImage }, ...fields,
 });
 
 const kling = (id: string, fields: Partial<ModelInfo>, perSecond: number): ModelInfo => ({
@@ -35,7 +16,7 @@ const kling = (id: string, fields: Partial<ModelInfo>, perSecond: number): Model
   price: { per_second: perSecond }, ...fields,
 });
 
-export const MODELS: ModelInfo[] = [
+export const FAL_MODELS: ModelInfo[] = [
   // fal: text to image
   {
     id: 'fal-ai/nano-banana-pro', provider: 'fal', task: 't2i', media: 'image', size: 'aspect_ratio',
@@ -126,66 +107,5 @@ export const MODELS: ModelInfo[] = [
   {
     id: 'fal-ai/minimax/hailuo-02/pro/image-to-video', provider: 'fal', task: 'flf2v', media: 'video', size: 'none',
     imageField: 'image_url', lastFrameField: 'end_image_url', durations: [6], price: { per_second: 0.08 },
-  },
-  // Google: Gemini images (refs and input as inline data)
-  {
-    id: 'gemini-2.5-flash-image', provider: 'google', task: 'edit', media: 'image', size: 'aspect_ratio',
-    aspectRatios: GEMINI_RATIOS, maxRefs: 3, seed: true, price: { per_image: 0.039 },
-  },
-  {
-    id: 'gemini-2.5-flash-image-preview', provider: 'google', task: 'edit', media: 'image', size: 'aspect_ratio',
-    aspectRatios: GEMINI_RATIOS, maxRefs: 3, seed: true, price: { per_image: 0.039 },
-  },
-  {
-    id: 'gemini-3-pro-image-preview', provider: 'google', task: 'edit', media: 'image', size: 'aspect_ratio',
-    aspectRatios: GEMINI_RATIOS, maxRefs: 14, seed: true, price: { per_image: 0.134 },
-  },
-  // Google: Veo (3.0 takes one keyframe at 1024x1024; 3.1 also a last frame)
-  {
-    id: 'veo-3.0-generate-001', provider: 'google', task: 'i2v', media: 'video', size: 'none',
-    durations: [4, 6, 8], durationFormat: 'number', aspectRatios: VIDEO_RATIOS,
-    inputSize: { width: 1024, height: 1024 }, price: { per_second: 0.4 },
-  },
-  {
-    id: 'veo-3.0-fast-generate-001', provider: 'google', task: 'i2v', media: 'video', size: 'none',
-    durations: [4, 6, 8], durationFormat: 'number', aspectRatios: VIDEO_RATIOS,
-    inputSize: { width: 1024, height: 1024 }, price: { per_second: 0.15 },
-  },
-  {
-    id: 'veo-3.0-generate-preview', provider: 'google', task: 'i2v', media: 'video', size: 'none',
-    durations: [8], durationFormat: 'number', aspectRatios: VIDEO_RATIOS,
-    inputSize: { width: 1024, height: 1024 }, price: { per_second: 0.4 },
-  },
-  {
-    id: 'veo-3.1-generate-preview', provider: 'google', task: 'flf2v', media: 'video', size: 'none',
-    lastFrameField: 'lastFrame', durations: [4, 6, 8], durationFormat: 'number', aspectRatios: VIDEO_RATIOS,
-    price: { per_second: 0.4 },
-  },
-  {
-    id: 'veo-3.1-fast-generate-preview', provider: 'google', task: 'flf2v', media: 'video', size: 'none',
-    lastFrameField: 'lastFrame', durations: [4, 6, 8], durationFormat: 'number', aspectRatios: VIDEO_RATIOS,
-    price: { per_second: 0.15 },
-  },
-  // OpenAI (prices at medium quality, 1024x1024; larger sizes and high quality cost more)
-  openai('gpt-image-1', 'openai', {}, 0.042),
-  openai('gpt-image-1-mini', 'openai', {}, 0.011),
-  openai('gpt-image-1.5', 'openai', {}, 0.034),
-  openai('gpt-image-2', 'openai', { pixelSizes: undefined }, 0.042),
-  openai('dall-e-3', 'openai', { task: 't2i', pixelSizes: ['1024x1024', '1792x1024', '1024x1792'], imageListField: undefined, maxRefs: 0 }, 0.04),
-  openai('dall-e-2', 'openai', { pixelSizes: ['256x256', '512x512', '1024x1024'], maxRefs: 1 }, 0.02),
-  // ImageRouter: the same OpenAI image API in front of many vendors' models
-  openai('openai/gpt-image-1', 'imagerouter', {}, 0.042),
-  openai('google/gemini-2.5-flash-image', 'imagerouter', { pixelSizes: undefined }, 0.039),
-  openai('test/test', 'imagerouter', { pixelSizes: undefined }, 0),
-  // Stability AI Stable Image v2beta (sd3 models also image to image with `input`)
-  stability('ultra', {}, 0.08),
-  stability('core', {}, 0.03),
-  stability('sd3.5-large', { task: 'i2i', imageField: 'image', maxRefs: 0 }, 0.065),
-  stability('sd3.5-large-turbo', { task: 'i2i', imageField: 'image', maxRefs: 0 }, 0.04),
-  stability('sd3.5-medium', { task: 'i2i', imageField: 'image', maxRefs: 0 }, 0.035),
-  // The built-in offline renderer: free, takes anything.
-  {
-    id: 'draft', provider: 'draft', task: 'edit', media: 'image', size: 'none', maxRefs: 64, seed: true,
-    numImages: true, price: {},
   },
 ];

@@ -1,0 +1,30 @@
+// What a provider tells the rest of aivp about itself, without loading its SDK: how model ids
+// route to it, its rows of the model table, its key variables, whether the environment can
+// authenticate it, and how to load it. The registry (registry.ts) lists one per provider.
+import type { Env } from '../base/env.js';
+import type { ModelInfo, Provider, ProviderId } from './types.js';
+
+export interface ProviderDescriptor {
+  id: ProviderId;
+  /** Unprefixed model ids it serves by their shape; tried in registry order. Without: `<id>:<model>` only. */
+  shape?: RegExp;
+  /** How its ids look, for the message about an id no provider serves. */
+  shapeHint?: string;
+  /** Whether a user may write `<id>:<model>` and set `providers.<id>` (not the film's assembler). */
+  named: boolean;
+  models: readonly ModelInfo[];
+  /** The row for an id of this provider that the table does not list (no price: no estimate). */
+  genericRow?(id: string, media: 'image' | 'video'): ModelInfo;
+  /** Input and reference images travel inside the request (Google, draft), not through a named field. */
+  inlineImages?: boolean;
+  /** Costs nothing (the offline renderer, the film's assembler). */
+  free?: boolean;
+  /** Requests in flight at once unless the project sets `providers.<id>.concurrency`. */
+  concurrency: number;
+  /** The variables that hold its keys, for messages about a key pasted into the project file. */
+  keyVars: readonly string[];
+  /** Why the environment cannot authenticate it (one sentence naming the variables), or undefined. */
+  missingKey(env: Env): string | undefined;
+  /** Loads its module (and SDK) on the first request, so a draft or no-op build pays for none. */
+  load(env: Env, root: string): Promise<Provider>;
+}

@@ -1,0 +1,26 @@
+// fal's credentials as the environment gives them, read without loading the SDK: the CLI checks
+// them before anything is spent.
+import type { Env } from '../../base/env.js';
+import { ProviderError } from '../types.js';
+
+export function falCredentials(env: Env): string | undefined {
+  if (env.FAL_KEY) return env.FAL_KEY;
+  if (env.FAL_KEY_ID && env.FAL_KEY_SECRET) return `${env.FAL_KEY_ID}:${env.FAL_KEY_SECRET}`;
+  return undefined;
+}
+
+/**
+ * Whether fal calls can be authenticated: a key is set, or AIVP_FAL_PROXY_URL points at a proxy
+ * (fal proxies add the key server-side).
+ */
+export function falKeyPresent(env: Env): boolean {
+  return falCredentials(env) !== undefined || Boolean(env.AIVP_FAL_PROXY_URL);
+}
+
+export const MISSING_KEY_MESSAGE =
+  'FAL_KEY is not set: export FAL_KEY (or FAL_KEY_ID and FAL_KEY_SECRET) or put it in the project .env file';
+
+/** The check every fal call makes first: a clear, non-retryable error naming the key. */
+export function requireFalKey(env: Env): void {
+  if (!falKeyPresent(env)) throw new ProviderError(MISSING_KEY_MESSAGE, { retryable: false });
+}

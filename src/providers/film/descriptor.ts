@@ -1,0 +1,16 @@
+// The film's assembler in the registry: local ffmpeg, free, never a model a user names.
+import type { ProviderDescriptor } from '../descriptor.js';
+import type { ModelInfo } from '../types.js';
+
+export const FILM_ASSEMBLER: ModelInfo = { id: 'ffmpeg', provider: 'film', task: 'assemble', media: 'video', price: {} };
+
+export const FILM: ProviderDescriptor = {
+  id: 'film',
+  named: false,
+  models: [],
+  free: true,
+  concurrency: 1,
+  keyVars: [],
+  missingKey: () => undefined,
+  load: async (env) => (await import('./provider.js')).createFilmProvider({ env }),
+};

@@ -1,0 +1,24 @@
+// Google in the registry: `gemini-`, `imagen-` and `veo-` ids, by API key or on Vertex AI.
+import type { ProviderDescriptor } from '../descriptor.js';
+import { GOOGLE_MODELS } from './models.js';
+import { googleCredentialsPresent } from './settings.js';
+
+export const GOOGLE: ProviderDescriptor = {
+  id: 'google',
+  shape: /^(gemini|imagen|veo)-/,
+  shapeHint: 'Google ids start with `gemini-` or `veo-`',
+  named: true,
+  models: GOOGLE_MODELS,
+  genericRow: (id, media) =>
+    media === 'video'
+      ? { id, provider: 'google', task: 'i2v', media, size: 'none', imageField: 'image_url', price: {} }
+      : { id, provider: 'google', task: 't2i', media, size: 'aspect_ratio', imageField: 'image_url', seed: true, numImages: true, price: {} },
+  inlineImages: true,
+  concurrency: 2,
+  keyVars: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
+  missingKey: (env) =>
+    googleCredentialsPresent(env)
+      ? undefined
+      : 'Google models need GEMINI_API_KEY or GOOGLE_API_KEY (or GOOGLE_GENAI_USE_VERTEXAI=true with GOOGLE_CLOUD_PROJECT and GOOGLE_CLOUD_LOCATION): set them in the environment or in a .env file',
+  load: async (env) => (await import('./provider.js')).createGoogleProvider({ env }),
+};

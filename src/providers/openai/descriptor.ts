@@ -1,0 +1,25 @@
+// OpenAI and ImageRouter in the registry: one image API, two hosts, each with its own key.
+import type { ProviderDescriptor } from '../descriptor.js';
+import { keyedSettings, missingKeyMessage } from '../keyed.js';
+import type { ModelInfo } from '../types.js';
+import { IMAGEROUTER_MODELS, OPENAI_MODELS } from './models.js';
+import { OPENAI_VARS } from './vars.js';
+
+function imageApi(id: 'openai' | 'imagerouter', models: ModelInfo[], shape?: RegExp, shapeHint?: string): ProviderDescriptor {
+  const vars = OPENAI_VARS[id];
+  return {
+    id, shape, shapeHint, named: true, models,
+    genericRow: (model, media) =>
+      media === 'video'
+        ? { id: model, provider: id, task: 'i2v', media, size: 'none', imageField: 'image_url', price: {} }
+        : { id: model, provider: id, task: 'edit', media, size: 'pixels', imageListField: 'image', maxRefs: 16, numImages: true, price: {} },
+    concurrency: 2,
+    keyVars: [vars.key],
+    missingKey: (env) => (keyedSettings(env, vars).apiKey ? undefined : missingKeyMessage(vars)),
+    load: async (env) => (await import('./provider.js')).createOpenAIProvider({ env, provider: id }),
+  };
+}
+
+export const OPENAI = imageApi('openai', OPENAI_MODELS, /^(gpt-image-|dall-e-)/, 'OpenAI ids start with `gpt-image-` or `dall-e-`');
+// ImageRouter's ids look like fal's (`vendor/model`): only the `imagerouter:` prefix routes to it.
+export const IMAGEROUTER = imageApi('imagerouter', IMAGEROUTER_MODELS);

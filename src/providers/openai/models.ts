@@ -1,0 +1,29 @@
+// The rows of the model table served through OpenAI's image API: OpenAI's own and ImageRouter's.
+// Prices are unverified estimates (USD); a project overrides them under `prices:`.
+import type { ModelInfo } from '../types.js';
+
+const GPT_IMAGE_SIZES = ['1024x1024', '1536x1024', '1024x1536'];
+
+/** OpenAI image models: text to image through images.generate, with images through images.edit (up to 16). */
+const openai = (id: string, provider: 'openai' | 'imagerouter', fields: Partial<ModelInfo>, perImage: number): ModelInfo => ({
+  id, provider, task: 'edit', media: 'image', size: 'pixels', pixelSizes: GPT_IMAGE_SIZES, imageListField: 'image', maxRefs: 16,
+  numImages: true,
+  price: { per_image: perImage }, ...fields,
+});
+
+export const OPENAI_MODELS: ModelInfo[] = [
+  // OpenAI (prices at medium quality, 1024x1024; larger sizes and high quality cost more)
+  openai('gpt-image-1', 'openai', {}, 0.042),
+  openai('gpt-image-1-mini', 'openai', {}, 0.011),
+  openai('gpt-image-1.5', 'openai', {}, 0.034),
+  openai('gpt-image-2', 'openai', { pixelSizes: undefined }, 0.042),
+  openai('dall-e-3', 'openai', { task: 't2i', pixelSizes: ['1024x1024', '1792x1024', '1024x1792'], imageListField: undefined, maxRefs: 0 }, 0.04),
+  openai('dall-e-2', 'openai', { pixelSizes: ['256x256', '512x512', '1024x1024'], maxRefs: 1 }, 0.02),
+];
+
+export const IMAGEROUTER_MODELS: ModelInfo[] = [
+  // ImageRouter: the same OpenAI image API in front of many vendors' models
+  openai('openai/gpt-image-1', 'imagerouter', {}, 0.042),
+  openai('google/gemini-2.5-flash-image', 'imagerouter', { pixelSizes: undefined }, 0.039),
+  openai('test/test', 'imagerouter', { pixelSizes: undefined }, 0),
+];

@@ -1,0 +1,19 @@
+// Stability AI in the registry: reached by the `stability:` prefix, with STABILITY_API_KEY.
+import type { ProviderDescriptor } from '../descriptor.js';
+import { keyedSettings, missingKeyMessage } from '../keyed.js';
+import { STABILITY_MODELS } from './models.js';
+import { STABILITY_VARS } from './vars.js';
+
+export const STABILITY: ProviderDescriptor = {
+  id: 'stability',
+  named: true,
+  models: STABILITY_MODELS,
+  genericRow: (id, media) =>
+    media === 'video'
+      ? { id, provider: 'stability', task: 'i2v', media, size: 'none', imageField: 'image_url', price: {} }
+      : { id, provider: 'stability', task: 't2i', media, size: 'aspect_ratio', imageField: 'image_url', seed: true, numImages: true, price: {} },
+  concurrency: 2,
+  keyVars: [STABILITY_VARS.key],
+  missingKey: (env) => (keyedSettings(env, STABILITY_VARS).apiKey ? undefined : missingKeyMessage(STABILITY_VARS)),
+  load: async (env) => (await import('./provider.js')).createStabilityProvider({ env }),
+};
