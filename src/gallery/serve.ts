@@ -9,8 +9,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import sirv from 'sirv';
-import { escapeHtml } from './html.js';
-import { LIVE_SCRIPT } from './live-script.js';
+import { html } from './markup.js';
+import { pageFile } from './page-files.js';
 import { parsePickRequest, type PickRequest, type PickResult } from './pick.js';
 
 export interface ServeOptions {
@@ -117,16 +117,16 @@ function allowedHost(header: string | undefined, port: number): string | undefin
 }
 
 async function servePage(file: string, req: IncomingMessage, res: ServerResponse, token: string, live: boolean): Promise<void> {
-  const html = inject(await readFile(file, 'utf8'), token, live);
-  res.writeHead(200, { ...HTML_HEADERS, 'Content-Length': Buffer.byteLength(html) });
-  res.end(req.method === 'HEAD' ? undefined : html);
+  const body = inject(await readFile(file, 'utf8'), token, live);
+  res.writeHead(200, { ...HTML_HEADERS, 'Content-Length': Buffer.byteLength(body) });
+  res.end(req.method === 'HEAD' ? undefined : body);
 }
 
 /** The reload channel always; the take buttons only when this server applies picks. */
-function inject(html: string, token: string, live: boolean): string {
-  const tag = `<meta name="aivp-session" content="${escapeHtml(token)}"${live ? ' data-picks' : ''}><script>${LIVE_SCRIPT}</script>`;
-  const at = html.lastIndexOf('</body>');
-  return at < 0 ? html + tag : html.slice(0, at) + tag + html.slice(at);
+function inject(page: string, token: string, live: boolean): string {
+  const tag = html`<meta name="aivp-session" content="${token}"${live ? html` data-picks` : ''}><script>${pageFile('live.js')}</script>`.toString();
+  const at = page.lastIndexOf('</body>');
+  return at < 0 ? page + tag : page.slice(0, at) + tag + page.slice(at);
 }
 
 async function handlePick(

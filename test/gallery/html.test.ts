@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGallery } from '../../src/gallery/build.js';
-import { escapeHtml } from '../../src/gallery/html.js';
+import { escapeHtml } from '../../src/gallery/markup.js';
 import { makeFixture, PROJECT_YAML, TRICKY_PROMPT, type Fixture } from './fixture.js';
 
 let tmp: string;

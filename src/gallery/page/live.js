@@ -1,8 +1,8 @@
-// The script the live server adds to the page: reload on the server's signal and, when the
-// server applies picks, a "use this take" button on each take that is not the pick. The answer
-// to a pick is the rebuild's reload; a 409 (the file was edited meanwhile) reloads at once.
-// Plain browser JavaScript in a string: the page has no build step and loads nothing else.
-export const LIVE_SCRIPT = `(() => {
+(() => {
+  // Added by the live server: reload on its signal and, when it applies picks, a "use this take"
+  // button on each take that is not the pick. The answer to a pick is the rebuild's reload; a 409
+  // (the file was edited meanwhile) reloads at once. Plain browser JavaScript, inlined as is: the
+  // page has no build step and loads nothing else.
   const session = document.querySelector('meta[name="aivp-session"]');
   new EventSource("/__aivp/events").addEventListener("reload", () => location.reload());
   if (!session || !session.hasAttribute("data-picks")) return;
@@ -17,7 +17,7 @@ export const LIVE_SCRIPT = `(() => {
   };
   const choose = async (node, pick) => {
     for (const b of document.querySelectorAll(".use-take")) b.disabled = true;
-    say("Writing pick: " + pick + " for " + node + "\\u2026");
+    say("Writing pick: " + pick + " for " + node + "\u2026");
     try {
       const res = await fetch("/__aivp/pick", {
         method: "POST",
@@ -25,7 +25,7 @@ export const LIVE_SCRIPT = `(() => {
         body: JSON.stringify({ node, pick, hash }),
       });
       const text = await res.text();
-      if (res.ok) return say(text + " \\u2014 rebuilding\\u2026");
+      if (res.ok) return say(text + " \u2014 rebuilding\u2026");
       say(text, true);
       if (res.status === 409) setTimeout(() => location.reload(), 1500);
     } catch (err) {
@@ -43,4 +43,4 @@ export const LIVE_SCRIPT = `(() => {
     button.addEventListener("click", () => choose(node, Number(take.dataset.take)));
     take.append(button);
   }
-})();`;
+})();
