@@ -1,9 +1,9 @@
 // `aivp cache status|push|pull`: the team cache outside a build. Output on stdout, warnings on stderr;
 // exit 1 when the team cache could not be reached (the warning says why).
-import { prepareBuild, type PreparedBuild } from '../engine/build.js';
-import { loadEnv } from '../base/env.js';
 import { UsageError } from '../base/errors.js';
-import { openTeamCache, type RemoteTeamCache } from '../remote/index.js';
+import { BuildContext } from '../context/context.js';
+import type { PreparedBuild } from '../engine/build.js';
+import type { RemoteTeamCache } from '../remote/index.js';
 import { pullOutputs, pushRecords, teamStatus } from '../remote/sync.js';
 import { loadAndWarn } from './load-project.js';
 import { formatBytes } from './format.js';
@@ -11,10 +11,11 @@ import { LAYOUT } from '../base/layout.js';
 
 async function open(dir: string): Promise<{ prepared: PreparedBuild; team: RemoteTeamCache }> {
   const project = await loadAndWarn(dir);
-  const team = await openTeamCache(project, loadEnv(project.root));
+  const ctx = await BuildContext.open(project);
+  const team = ctx.config.team;
   if (!team) throw new UsageError('no team cache: set `cache.remote: s3://bucket/prefix` in aivp.project.yaml or AIVP_CACHE_REMOTE in the environment');
   team.attach((message) => process.stderr.write(`warning: ${message}\n`));
-  return { prepared: await prepareBuild(project, { team }), team };
+  return { prepared: await ctx.prepare(), team };
 }
 
 const out = (line: string) => process.stdout.write(`${line}\n`);

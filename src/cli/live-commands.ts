@@ -1,13 +1,11 @@
 // `gallery` (and, with watch, the live gallery): the storyboard of the project as it stands.
 import { join, resolve } from 'node:path';
-import { prepareBuild, providersByNode } from '../engine/build.js';
+import { BuildContext } from '../context/context.js';
 import { readFailures, type Failure } from '../engine/store/failures.js';
 import { WorkspaceState } from '../engine/workspace.js';
 import { acquireBuildLock } from '../engine/store/lock.js';
 import { buildGallery, choosePick, serveGallery, type GalleryServer } from '../gallery/index.js';
 import type { ResolvedProject } from '../project/types.js';
-import { loadEnv, retryBaseMs } from '../base/env.js';
-import { createProviders, missingCredentials } from '../providers/index.js';
 import { watchProject } from '../watch/watch.js';
 import { warnUnusable } from './build-command.js';
 import { loadAndWarn } from './load-project.js';
@@ -24,7 +22,8 @@ export interface WatchFlags {
 
 export async function watchCommand(dir: string, targets: string[], flags: WatchFlags): Promise<number> {
   const project = await loadAndWarn(dir, flags.json ? 'events' : 'text');
-  retryBaseMs(loadEnv(project.root));
+  // Resolved once before watching, so a bad setting (AIVP_RETRY_BASE_MS) is refused at once.
+  await BuildContext.open(project, { draft: flags.draft, targets, offline: true });
   const release = await acquireBuildLock(project.root);
   const controller = new AbortController();
   const stopListening = onInterrupt(controller);
@@ -50,11 +49,6 @@ export async function watchCommand(dir: string, targets: string[], flags: WatchF
       draft: flags.draft,
       emit: flags.json ? jsonRenderer() : plainRenderer(),
       log,
-      providers: createProviders,
-      preflight: (prepared, env) => {
-        const missing = missingCredentials(env, new Set([...providersByNode(prepared).values()].flatMap((p) => [...p])));
-        return missing.length ? missing.join('; ') : undefined;
-      },
       signal: controller.signal,
       state,
       onSettled: async (p, failures) => {
@@ -85,7 +79,8 @@ export async function writeGallery(
   outDir: string,
   opts: { draft?: boolean; failures?: Map<string, Failure>; state?: WorkspaceState } = {},
 ): Promise<{ indexPath: string; problems: string[] }> {
-  const { plan, ws } = await prepareBuild(project, { draft: opts.draft, state: opts.state });
+  const ctx = await BuildContext.open(project, { draft: opts.draft, offline: true });
+  const { plan, ws } = await ctx.prepare(opts.state);
   const status = new Map(plan.entries.map((e) => [e.node, { status: e.status, reasons: e.reasons }]));
   await ws.save();
   // A failure is news only while the node is still not built.

@@ -2,18 +2,15 @@
 // run the build, and supersede in-flight work whose key the next edit changed (cancel if still
 // queued, let it finish into the cache if already running). Every plan starts from what the
 // previous ones read (WorkspaceState): the cost of a re-plan follows the edit, not the project.
-import { budgetRefusal, formatUsd } from '../engine/budget.js';
-import { prepareBuild } from '../engine/build.js';
+import { BuildContext } from '../context/context.js';
+import { formatUsd } from '../engine/budget.js';
 import { BuildControl } from '../engine/control.js';
-import { executeBuild } from '../engine/execute.js';
 import { ProviderSlots } from '../engine/slots.js';
 import type { Workspace, WorkspaceState } from '../engine/workspace.js';
-import { loadEnv, retryBaseMs } from '../base/env.js';
 import type { ResolvedProject } from '../project/types.js';
-import { openTeamCache } from '../remote/index.js';
 import type { WatchLedger } from './ledger.js';
 import type { OwnWrites } from './own-writes.js';
-import type { WatchOptions } from './watch.js';
+import type { WatchOptions } from './options.js';
 
 interface Running {
   control: BuildControl;
@@ -30,7 +27,6 @@ export class Rebuilds {
   private readonly detached = new Set<Promise<void>>();
 
   constructor(
-    private readonly dir: string,
     private readonly opts: WatchOptions,
     private readonly ledger: WatchLedger,
     private readonly own: OwnWrites,
@@ -55,7 +51,8 @@ export class Rebuilds {
     const { opts } = this;
     if (!this.current || this.current.control.inflight.size === 0) return;
     // The running build saves the stat cache this plan shares when it ends.
-    const { plan } = await prepareBuild(project, { draft: opts.draft, targets: opts.targets, state: this.state });
+    const ctx = await BuildContext.open(project, { draft: opts.draft, targets: opts.targets, offline: true }, opts.overrides);
+    const { plan } = await ctx.prepare(this.state);
     const keys = new Map(plan.entries.map((e) => [e.node, e.key]));
     for (const [node, n] of this.current?.control.inflight ?? []) {
       if (keys.get(node) === n.key) continue;
@@ -80,9 +77,9 @@ export class Rebuilds {
   /** Plans the project and starts its build when there is work and nothing refuses it. */
   async start(project: ResolvedProject): Promise<void> {
     const { opts, ledger } = this;
-    const env = loadEnv(this.dir);
-    const team = opts.draft ? undefined : await openTeamCache(project, env);
-    const prepared = await prepareBuild(project, { draft: opts.draft, targets: opts.targets, team, state: this.state });
+    // Opened at every rebuild: an edit to `.env` or the project file takes effect at once.
+    const ctx = await BuildContext.open(project, { draft: opts.draft, targets: opts.targets }, opts.overrides);
+    const prepared = await ctx.prepare(this.state);
     this.own.expect(prepared.graph);
     ledger.follow(prepared.graph);
     const work = prepared.plan.entries.filter((e) => ['new', 'stale', 'cached'].includes(e.status));
@@ -93,10 +90,11 @@ export class Rebuilds {
       opts.log(ledger.status('up to date'));
       return;
     }
-    const refusal = budgetRefusal(prepared.plan, project.budget) ?? opts.preflight?.(prepared, env);
+    // The same checks as `aivp build`; missing keys refuse the rebuild (adding them to `.env` resumes).
+    const { refusal } = ctx.preflight(prepared);
     if (refusal) {
       await prepared.ws.save();
-      opts.log(`watch: ${refusal}; nothing was generated`);
+      opts.log(`watch: ${refusal.reason.split('\n').join('; ')}; nothing was generated`);
       opts.log(ledger.status('not built'));
       return;
     }
@@ -106,9 +104,7 @@ export class Rebuilds {
     const estimate = estimateUsd || unpriced.length ? ` (estimate ${formatUsd(estimateUsd)}${unpriced.length ? ' + unknown' : ''})` : '';
     opts.log(`watch: building ${work.map((e) => e.node).join(', ')}${estimate}`);
     opts.emit({ type: 'plan', entries: prepared.plan.entries, estimateUsd: prepared.plan.estimateUsd });
-    const done = executeBuild({
-      prepared,
-      providers: opts.providers(env, this.dir),
+    const done = ctx.execute(prepared, {
       keepGoing: true,
       signal: opts.signal,
       emit: (e) => {
@@ -121,7 +117,6 @@ export class Rebuilds {
       },
       control,
       slots: this.slots,
-      retryBaseMs: opts.retryBaseMs ?? retryBaseMs(env),
     }).then(
       async (summary) => {
         ledger.spentUsd += summary.spentUsd;

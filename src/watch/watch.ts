@@ -3,49 +3,23 @@
 // our own writes coming back as events (own-writes.ts), one rebuild at a time with supersede
 // (rebuild.ts), and what the session has failed and spent (ledger.ts). This file runs the cycle.
 import { resolve } from 'node:path';
-import type { PreparedBuild } from '../engine/build.js';
-import type { BuildListener } from '../engine/events.js';
 import { WorkspaceState } from '../engine/workspace.js';
-import type { Failure } from '../engine/store/failures.js';
-import type { Env } from '../base/env.js';
 import { formatDiagnostic, UsageError } from '../base/errors.js';
 import { loadProject } from '../project/load.js';
 import { redact } from '../base/redact.js';
 import type { ResolvedProject } from '../project/types.js';
-import type { Provider, ProviderId } from '../providers/types.js';
 import { watchProjectFiles } from './files.js';
 import { WatchLedger } from './ledger.js';
 import { OwnWrites } from './own-writes.js';
+import type { WatchOptions } from './options.js';
 import { Rebuilds } from './rebuild.js';
 
-export interface WatchOptions {
-  dir: string;
-  targets: string[];
-  draft?: boolean;
-  emit: BuildListener;
-  /** Human lines: errors of an invalid edit, what is in flight, the status after each build. */
-  log(line: string): void;
-  providers(env: Env, root: string): (id: ProviderId) => Provider;
-  signal: AbortSignal;
-  /** Trailing debounce: a burst of saves gives one re-plan. At least 60 ms (files.ts). */
-  debounceMs?: number;
-  /** Base of the retry backoff; default: AIVP_RETRY_BASE_MS of the environment and `.env` at each rebuild. */
-  retryBaseMs?: number;
-  /** A reason not to start a rebuild (missing credentials, ...), checked before anything is spent. */
-  preflight?(prepared: PreparedBuild, env: Env): string | undefined;
-  /** Each burst of file changes, and those of its paths that counted as edits (not our own writes). */
-  onChanges?(paths: string[], edits: string[]): void;
-  /** What the session keeps between rebuilds (records read, stat cache); pass one to share it (the gallery). */
-  state?: WorkspaceState;
-  /** After each re-plan of a good edit, built or found up to date (gallery refresh, live reload). */
-  onSettled?(project: ResolvedProject, failures: Map<string, Failure>): Promise<void>;
-}
 
 export async function watchProject(opts: WatchOptions): Promise<void> {
   const dir = resolve(opts.dir);
   const files = watchProjectFiles(dir, opts.debounceMs, (paths) => void onChanges(paths));
   const own = new OwnWrites(dir, new Set([files.projectFile, files.envFile]));
-  const rebuilds = new Rebuilds(dir, opts, new WatchLedger(), own, opts.state ?? new WorkspaceState());
+  const rebuilds = new Rebuilds(opts, new WatchLedger(), own, opts.state ?? new WorkspaceState());
   const cycle = new Cycle(dir, opts, files.follow, rebuilds);
 
   const onChanges = async (paths: string[]) => {

@@ -78,7 +78,8 @@ export async function checkRecords(dir: string): Promise<string[]> {
 async function cachedOutputs(dir: string): Promise<Map<string, Set<string>>> {
   const keys = join(dir, '.aivp/cache/keys');
   const out = new Map<string, Set<string>>();
-  for (const name of existsSync(keys) ? await readdir(keys) : []) {
+  // A kill can leave an atomic write's temp file (`.<name>.<pid>.<hex>.tmp`) beside the key records: not one.
+  for (const name of (existsSync(keys) ? await readdir(keys) : []).filter((n) => n.endsWith('.json'))) {
     const rec = JSON.parse(await readFile(join(keys, name), 'utf8'));
     const set = out.get(rec.node) ?? new Set<string>();
     for (const o of rec.outputs) set.add(o.sha256);

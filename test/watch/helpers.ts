@@ -40,10 +40,9 @@ export async function startWatch(dir: string, provider: Provider, opts: { target
     emit: (e) => events.push(e),
     log: (l) => logs.push(l),
     onChanges: (paths, edits) => changes.push({ paths, edits }),
-    providers: () => () => provider,
     signal: controller.signal,
     debounceMs: opts.debounceMs ?? 60,
-    retryBaseMs: 1,
+    overrides: { providers: () => () => provider, retryBaseMs: 1 },
     state: opts.state,
   });
   const builds = () => events.filter((e): e is Extract<BuildEvent, { type: 'build:done' }> => e.type === 'build:done');

@@ -161,9 +161,27 @@ describe('watch: status', () => {
     };
     const w = await watch(dir, p);
     expect(w.logs.at(-1)).toBe('watch: 3 built, 0 from cache; failed: s3; spent $0.03 this session; waiting for changes');
+    // The failures log is the one `aivp build` keeps: the gallery shows it after watch ends too.
+    expect(Object.keys(await readJson(join(dir, '.aivp/failures.json')))).toEqual(['s3']);
     await edit(dir, 'a harbour', 'a quay');
-    await until(() => w.builds().length === 2, 'the rebuild');
+    // The status line follows the build's end (and its failures log): wait for it, not the event.
+    await until(() => w.builds().length === 2 && w.logs.at(-1)!.endsWith('waiting for changes'), 'the rebuild');
     expect(w.logs.at(-1)).toBe('watch: 1 built, 0 from cache; spent $0.04 this session; waiting for changes');
+    expect(await readJson(join(dir, '.aivp/failures.json'))).toEqual({});
+  });
+});
+
+describe('watch: the checks of a build', () => {
+  it('refuses video work without ffmpeg exactly as build does, and builds once .env names one', async () => {
+    const dir = await project('aivp: 1\nname: v\nshots:\n  a: { prompt: "a", model: fal-ai/flux/dev }\nsegments:\n  clip: { keyframes: [a], model: draft, duration: 2 }\n');
+    await writeFile(join(dir, '.env'), `FFMPEG_PATH=${join(dir, 'no-ffmpeg')}\n`);
+    const p = scriptedProvider();
+    const w = await watch(dir, p);
+    expect(w.logs).toContainEqual(expect.stringMatching(/^watch: FFMPEG_PATH is .*no-ffmpeg, which is not an executable file.*; nothing was generated$/));
+    expect(p.calls).toHaveLength(0);
+    await writeFile(join(dir, '.env'), '');
+    await until(() => w.builds().length === 1, 'the build');
+    expect(nodes(p.calls)).toEqual(['a', 'clip']);
   });
 });
 

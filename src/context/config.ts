@@ -1,0 +1,58 @@
+// What a build reads, resolved once (as Vite's ResolvedConfig): the project, the flags, `.env`
+// over the environment, the retry base, the budget and the team cache. Nobody re-reads raw input.
+import { loadEnv, retryBaseMs, type Env } from '../base/env.js';
+import type { ResolvedProject } from '../project/types.js';
+import type { Provider, ProviderId } from '../providers/types.js';
+import { openTeamCache, type RemoteTeamCache } from '../remote/index.js';
+
+export interface BuildOptions {
+  draft?: boolean;
+  targets?: string[];
+  /** Node names or globs to regenerate; `true` forces every selected node. */
+  force?: string[] | true;
+  jobs?: number;
+  /** Like `make -k`: build what can be built; nodes whose provider has no key are skipped, not refused. */
+  keepGoing?: boolean;
+  /** USD; default the project's `budget:`. */
+  budget?: number;
+  /** No team cache even when one is configured (a command that must not reach it). */
+  offline?: boolean;
+}
+
+/** Seams for tests and watch: scripted providers, a fast retry base. */
+export interface ContextOverrides {
+  providers?(env: Env, root: string): (id: ProviderId) => Provider;
+  retryBaseMs?: number;
+}
+
+/** Everything a build reads, resolved once. */
+export interface ResolvedConfig {
+  project: ResolvedProject;
+  /** process.env over the project's `.env`. */
+  env: Env;
+  draft: boolean;
+  targets: string[];
+  force?: string[] | true;
+  jobs?: number;
+  keepGoing: boolean;
+  budgetUsd?: number;
+  retryBaseMs?: number;
+  /** The team cache, when one is configured and this is not a draft. */
+  team?: RemoteTeamCache;
+}
+
+export async function resolveConfig(project: ResolvedProject, opts: BuildOptions, overrides: ContextOverrides): Promise<ResolvedConfig> {
+  const env = loadEnv(project.root);
+  const draft = opts.draft === true;
+  return {
+    project, env, draft,
+    targets: opts.targets ?? [],
+    force: opts.force,
+    jobs: opts.jobs,
+    keepGoing: opts.keepGoing === true,
+    budgetUsd: opts.budget ?? project.budget,
+    // Checked before anything is planned: a bad value is a usage error, not a late surprise.
+    retryBaseMs: overrides.retryBaseMs ?? retryBaseMs(env),
+    team: draft || opts.offline ? undefined : await openTeamCache(project, env),
+  };
+}
