@@ -120,6 +120,10 @@ describe('one implementation each', () => {
     expect(where(/\\x89PNG/)).toEqual(['media/probe.ts']);
   });
 
+  it('the take that feeds downstream: resolved once, in the graph', () => {
+    expect(where(/\bspec\.pick\b/)).toEqual(['graph/build.ts']);
+  });
+
   it('the parameters a record keeps are the key parameters', () => {
     expect(where(/function paramsOf\b/)).toEqual([]);
     expect(files.get('engine/node-run.ts')).toContain('keyParams(node)');

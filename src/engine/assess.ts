@@ -28,7 +28,7 @@ export async function assess(
   const key = computeKey(node, inputs as KeyInput[]);
   const record = ws.records.get(node.name);
   const current = record ? await ws.currentHashes(record) : [];
-  const pick = node.spec.kind === 'segment' || node.spec.kind === 'film' ? 1 : node.spec.pick;
+  const { pick } = node;
   const edited = record ? record.outputs.some((o, i) => current[i] !== undefined && current[i] !== o.sha256) : false;
 
   if (!force && edited) {

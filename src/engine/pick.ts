@@ -4,7 +4,7 @@ import type { GraphNode } from '../graph/types.js';
 import type { NodeRecord } from './record-types.js';
 
 export function pickIndex(node: GraphNode): number {
-  return node.spec.kind === 'segment' || node.spec.kind === 'film' ? 0 : node.spec.pick - 1;
+  return node.pick - 1;
 }
 
 /** The picked output of a record, by the node's current `pick` (not the one it was written with). */

@@ -41,6 +41,7 @@ function toGraphNode(
     model,
     inputs,
     deps: [...new Set(inputs.map((e) => e.node))],
+    pick: spec.kind === 'segment' ? 1 : spec.pick,
     unsent: unsentKeyframes(spec, inputs),
     outputs: source ? [] : outputPaths(spec, project),
   };
@@ -62,6 +63,7 @@ function toFilmNode(spec: FilmNode): GraphNode {
     model: spec.model,
     inputs,
     deps: spec.segments.map((s) => s.name),
+    pick: 1,
     unsent: [],
     outputs: [spec.output!],
   };

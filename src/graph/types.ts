@@ -28,6 +28,8 @@ export interface GraphNode {
   inputs: InputEdge[];
   /** Names of the nodes this one depends on, without duplicates. */
   deps: string[];
+  /** The take (from 1) that feeds downstream: the node's `pick`, 1 for segments and the film; the loader checks the model returns it. */
+  pick: number;
   /** Segments: keyframes written in the file that the model does not take (single-keyframe models). */
   unsent: string[];
   /**

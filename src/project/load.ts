@@ -10,7 +10,7 @@ import { insideChecker } from '../base/inside.js';
 import { redact } from '../base/redact.js';
 import { resolveFilms } from './film.js';
 import { checkInside, checkSourceFile, expandDir, type PathRules } from './files.js';
-import { checkDuration, checkImageInputs, checkKeyframeAspect, checkKeyframes, checkModel, checkRequestLimits } from './models-check.js';
+import { checkDuration, checkImageInputs, checkKeyframeAspect, checkKeyframes, checkModel, checkRequestLimits, checkTakes } from './models-check.js';
 import { byPosition, createReporter, fieldName, PROJECT_FILE, type Reporter } from './report.js';
 import { collectNodes, normalizeRel, obj, resolveNode, str, type Obj, type ResolveContext } from './resolve.js';
 import { checkSchema } from './schema.js';
@@ -104,6 +104,7 @@ async function resolveProject(root: string, file: string, source: Source, data: 
     if (node.kind !== 'segment') {
       checkImageInputs(node.model, node.refs.length + (node.input ? 1 : 0), raw.path, report);
       checkRequestLimits(node, raw.data, raw.path, report);
+      checkTakes(node, raw.data, raw.path, report);
       continue;
     }
     // Warnings about a segment sit on the segment, where the user can act on them.

@@ -1,5 +1,5 @@
 // Model ids: routed by a provider, known to the model table, and making the right kind of media.
-import { keyframesSent, lookupModel, modelIds, routeProvider, ROUTING_HINT, takesImages, withImages } from '../providers/models.js';
+import { keyframesSent, lookupModel, maxTakes, modelIds, routeProvider, ROUTING_HINT, takesImages, withImages } from '../providers/models.js';
 import { resolveSize, type ResolvedSize } from '../providers/size.js';
 import type { Reporter } from './report.js';
 import type { Path } from './source.js';
@@ -47,6 +47,25 @@ export function checkImageInputs(model: string, images: number, path: Path, repo
     report.warn(path, `model \`${model}\` takes no input or reference images: they are not sent`, { hint: IMAGE_MODELS[info.provider] ?? IMAGE_MODELS.fal });
   } else if (info.maxRefs !== undefined && images > info.maxRefs + (info.imageListField ? 0 : 1)) {
     report.warn(path, `model \`${info.id}\` takes at most ${info.maxRefs} reference image(s); this node has ${images} input and reference images`);
+  }
+}
+
+/**
+ * More takes than a model returns (an upscaler makes one): a `pick` past the first would plan a
+ * take that never exists, so it is an error here, for the node's model and each fallback.
+ */
+export function checkTakes(node: ImageNode, own: Obj, path: Path, report: Reporter): void {
+  const source = node.kind === 'reference' && node.prompt === undefined && (node.file !== undefined || node.dir !== undefined);
+  if (node.num_images <= 1 || source) return;
+  const images = node.refs.length + (node.input ? 1 : 0);
+  for (const model of new Set([node.model, ...node.fallback])) {
+    const found = lookupModel(model, 'image');
+    if (!found || maxTakes(withImages(found.info, images)) >= node.num_images) continue;
+    const field = ['num_images', 'pick'].find((k) => Object.hasOwn(own, k));
+    const never = node.pick > 1 ? `: take ${node.pick} (\`pick\`) would never exist` : '';
+    report.error(field ? [...path, field] : path, `\`num_images\` is ${node.num_images} but \`${model}\` returns one image per request${never}`, {
+      hint: 'set `num_images: 1` (and `pick: 1`), or use a model that makes several images',
+    });
   }
 }
 

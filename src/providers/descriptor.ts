@@ -17,6 +17,8 @@ export interface ProviderDescriptor {
   genericRow?(id: string, media: 'image' | 'video'): ModelInfo;
   /** Input and reference images travel inside the request (Google, draft), not through a named field. */
   inlineImages?: boolean;
+  /** Several takes are made by sending the request again (Google, Stability), whatever the row says. */
+  repeats?: boolean;
   /** Costs nothing (the offline renderer, the film's assembler). */
   free?: boolean;
   /** Requests in flight at once unless the project sets `providers.<id>.concurrency`. */

@@ -99,6 +99,11 @@ export function takesImages(info: ModelInfo): boolean {
   return info.imageField !== undefined || info.imageListField !== undefined;
 }
 
+/** How many takes one generation can return: any number where the request says how many (or the provider repeats it), else one. */
+export function maxTakes(info: ModelInfo): number {
+  return info.numImages || descriptor(info.provider).repeats ? Infinity : 1;
+}
+
 /**
  * Which of a segment's keyframes (by index) reach the model: all of them with last-frame support
  * (and the draft renderer), else the one `position` picks.

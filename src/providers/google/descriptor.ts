@@ -14,6 +14,7 @@ export const GOOGLE: ProviderDescriptor = {
       ? { id, provider: 'google', task: 'i2v', media, size: 'none', imageField: 'image_url', price: {} }
       : { id, provider: 'google', task: 't2i', media, size: 'aspect_ratio', imageField: 'image_url', seed: true, numImages: true, price: {} },
   inlineImages: true,
+  repeats: true,
   concurrency: 2,
   keyVars: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
   missingKey: (env) =>

@@ -8,6 +8,7 @@ export const STABILITY: ProviderDescriptor = {
   id: 'stability',
   named: true,
   models: STABILITY_MODELS,
+  repeats: true,
   genericRow: (id, media) =>
     media === 'video'
       ? { id, provider: 'stability', task: 'i2v', media, size: 'none', imageField: 'image_url', price: {} }
