@@ -36,12 +36,17 @@ const SMALL_REQUEST_MS = 6000;
 const MAX_ATTEMPTS = 2;
 
 export function createS3Store(target: RemoteTarget, env: Env): RemoteStore {
+  return new S3Store(target, s3Client(env));
+}
+
+/** The SDK client, configured from the build's environment for a store that may not be AWS. */
+function s3Client(env: Env): S3Client {
   // The SDK warns on Node 20 about releases it has not made yet; the version here is the one tested.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
   const keyId = env.AWS_ACCESS_KEY_ID;
   const secret = env.AWS_SECRET_ACCESS_KEY;
-  const client = new S3Client({
+  return new S3Client({
     endpoint,
     // MinIO, Ceph, R2 and friends address buckets by path, not by host name.
     forcePathStyle: endpoint !== undefined,
@@ -57,57 +62,79 @@ export function createS3Store(target: RemoteTarget, env: Env): RemoteStore {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  const Bucket = target.bucket;
-  const base = target.prefix ? `${target.prefix}/` : '';
-  const blobKey = (sha256: string) => `${base}blobs/${sha256}`;
-  const manifestKey = (key: string) => `${base}keys/${key}.json`;
-  const small = () => ({ abortSignal: AbortSignal.timeout(SMALL_REQUEST_MS) });
+}
 
-  return {
-    url: target.url,
-    async hasBlob(sha256) {
-      return call(async () => {
-        await client.send(new HeadObjectCommand({ Bucket, Key: blobKey(sha256) }), small());
-        return true;
-      }, false);
-    },
-    async getBlob(sha256, bytes) {
-      return call(async () => {
-        const res = await client.send(new GetObjectCommand({ Bucket, Key: blobKey(sha256) }));
-        if (res.ContentLength !== undefined && res.ContentLength !== bytes) {
-          res.Body?.transformToWebStream().cancel().catch(() => undefined);
-          throw new BadObject(`blobs/${sha256} holds ${res.ContentLength} bytes where its record says ${bytes}`);
-        }
-        return Buffer.from((await res.Body!.transformToByteArray()));
-      }, undefined);
-    },
-    async putBlob(sha256, body) {
-      await call(() => client.send(new PutObjectCommand({ Bucket, Key: blobKey(sha256), Body: body, ContentType: 'application/octet-stream' })), undefined);
-    },
-    async getManifest(key) {
-      return call(async () => {
-        const res = await client.send(new GetObjectCommand({ Bucket, Key: manifestKey(key) }), small());
-        return res.Body!.transformToString('utf8');
-      }, undefined);
-    },
-    async putManifest(key, body, opts = {}) {
-      try {
-        await client.send(
-          new PutObjectCommand({
-            Bucket, Key: manifestKey(key), Body: body, ContentType: 'application/json',
-            IfNoneMatch: opts.overwrite ? undefined : '*',
-          }),
-          small(),
-        );
-        return 'written';
-      } catch (err) {
-        // 412: the record exists (first writer wins); 409: another writer is writing it right now.
-        const status = (err as S3ServiceException).$metadata?.httpStatusCode;
-        if (status === 412 || status === 409) return 'exists';
-        throw asRemoteError(err);
+const small = () => ({ abortSignal: AbortSignal.timeout(SMALL_REQUEST_MS) });
+
+/** The store's requests, each against its object in the bucket's layout. */
+class S3Store implements RemoteStore {
+  readonly url: string;
+  private readonly bucket: string;
+  private readonly base: string;
+
+  constructor(
+    target: RemoteTarget,
+    private readonly client: S3Client,
+  ) {
+    this.url = target.url;
+    this.bucket = target.bucket;
+    this.base = target.prefix ? `${target.prefix}/` : '';
+  }
+
+  async hasBlob(sha256: string): Promise<boolean> {
+    return call(async () => {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.blobKey(sha256) }), small());
+      return true;
+    }, false);
+  }
+
+  async getBlob(sha256: string, bytes: number): Promise<Buffer | undefined> {
+    return call(async () => {
+      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.blobKey(sha256) }));
+      if (res.ContentLength !== undefined && res.ContentLength !== bytes) {
+        res.Body?.transformToWebStream().cancel().catch(() => undefined);
+        throw new BadObject(`blobs/${sha256} holds ${res.ContentLength} bytes where its record says ${bytes}`);
       }
-    },
-  };
+      return Buffer.from((await res.Body!.transformToByteArray()));
+    }, undefined);
+  }
+
+  async putBlob(sha256: string, body: Buffer): Promise<void> {
+    await call(() => this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.blobKey(sha256), Body: body, ContentType: 'application/octet-stream' })), undefined);
+  }
+
+  async getManifest(key: string): Promise<string | undefined> {
+    return call(async () => {
+      const res = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.manifestKey(key) }), small());
+      return res.Body!.transformToString('utf8');
+    }, undefined);
+  }
+
+  async putManifest(key: string, body: string, opts: { overwrite?: boolean } = {}): Promise<'written' | 'exists'> {
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket, Key: this.manifestKey(key), Body: body, ContentType: 'application/json',
+          IfNoneMatch: opts.overwrite ? undefined : '*',
+        }),
+        small(),
+      );
+      return 'written';
+    } catch (err) {
+      // 412: the record exists (first writer wins); 409: another writer is writing it right now.
+      const status = (err as S3ServiceException).$metadata?.httpStatusCode;
+      if (status === 412 || status === 409) return 'exists';
+      throw asRemoteError(err);
+    }
+  }
+
+  private blobKey(sha256: string): string {
+    return `${this.base}blobs/${sha256}`;
+  }
+
+  private manifestKey(key: string): string {
+    return `${this.base}keys/${key}.json`;
+  }
 }
 
 /** Runs one request: a 404 gives `missing`, anything else that fails becomes a RemoteError. */
