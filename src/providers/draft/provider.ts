@@ -20,87 +20,93 @@ const DEFAULT_DURATION = 5;
 const THUMB_CACHE_SIZE = 256;
 
 export function createDraftProvider(opts: { env: Env } = { env: process.env }): Provider {
-  const thumbs = new Map<string, Promise<RawImage | undefined>>();
-
-  const thumbOf = (img: InputImage, height: number): Promise<RawImage | undefined> => {
-    const key = `${img.sha256}\0${img.path}\0${height}`;
-    let hit = thumbs.get(key);
-    if (!hit) {
-      // An unreadable input (a video, a format sharp lacks) gets a placeholder box, not a failure.
-      hit = rawThumbnail(img.path, height * 2, height).catch(() => undefined);
-      if (thumbs.size >= THUMB_CACHE_SIZE) thumbs.delete(thumbs.keys().next().value!);
-      thumbs.set(key, hit);
-    }
-    return hit;
-  };
-
-  const cardSpecs = async (req: GenerateRequest, seed: number, signal: AbortSignal): Promise<CardSpec[]> => {
-    const { width, height } = req.size ?? DEFAULT_SIZE;
-    const inputs: Array<[string, InputImage]> = [
-      ...(req.input ? [['input', req.input] as [string, InputImage]] : []),
-      ...(req.mask ? [['mask', req.mask] as [string, InputImage]] : []),
-      ...req.refs.map((r) => ['ref', r] as [string, InputImage]),
-    ];
-    const th = thumbHeight(height);
-    const cardThumbs: CardThumb[] = [];
-    for (const [role, img] of inputs) {
-      signal.throwIfAborted();
-      cardThumbs.push({ label: `${role}: ${img.name}`, image: th >= 8 ? await thumbOf(img, th) : undefined });
-    }
-    const n = Math.max(1, req.numImages);
-    return Array.from({ length: n }, (_, i) => ({
-      width,
-      height,
-      hash: digest(['draft-image', req.prompt ?? '', seed, i]),
-      title: req.node,
-      text: req.prompt ?? '(no prompt)',
-      footer: `draft · seed ${seed} · ${width}×${height}${n > 1 ? ` · ${i + 1}/${n}` : ''}`,
-      thumbs: cardThumbs,
-    }));
-  };
-
-  const images = async (req: GenerateRequest, seed: number, signal: AbortSignal): Promise<Buffer[]> => {
-    const out: Buffer[] = [];
-    for (const spec of await cardSpecs(req, seed, signal)) {
-      signal.throwIfAborted();
-      out.push(await renderCard(spec));
-    }
-    return out;
-  };
-
-  const segment = async (req: GenerateRequest, seed: number, signal: AbortSignal): Promise<Buffer> => {
-    const aspect = parseRatio(req.aspectRatio) ?? (await keyframeRatio(req.keyframes[0])) ?? 16 / 9;
-    const width = ANIMATIC_WIDTH;
-    const height = even(width / aspect);
-    const keyframes: Array<string | RawImage> = req.keyframes.length
-      ? req.keyframes.slice(0, 2).map((k) => k.path)
-      : [await renderCardRaw({ width, height, hash: digest(['draft-segment', req.prompt ?? '', seed]), title: req.node, text: req.prompt ?? '', footer: `draft · seed ${seed}`, thumbs: [] })];
-    const names = req.keyframes.map((k) => k.name).join(' → ');
-    const found = findFfmpeg(opts.env);
-    if ('missing' in found) throw new ProviderError(found.missing, { retryable: false });
-    const frames = animaticFrames({
-      keyframes,
-      width,
-      height,
-      duration: req.duration ?? DEFAULT_DURATION,
-      fps: ANIMATIC_FPS,
-      caption: [`DRAFT ${req.node}`, names, req.prompt].filter(Boolean).join(' · '),
-      signal,
-    });
-    return encodeFrames(found.path, { width, height, fps: ANIMATIC_FPS }, frames, signal);
-  };
-
+  const thumbs = new ThumbCache();
   return {
     id: 'draft',
     async generate(req: GenerateRequest, ctx: GenerateContext): Promise<GenerateResult> {
       ctx.signal.throwIfAborted();
       ctx.onProgress({ state: 'running' });
       const seed = req.seed ?? seedFromPrompt(req.prompt ?? '');
-      const files = req.model.media === 'video' ? [await segment(req, seed, ctx.signal)] : await images(req, seed, ctx.signal);
+      const files = req.model.media === 'video' ? [await segment(req, seed, opts.env, ctx.signal)] : await images(req, seed, thumbs, ctx.signal);
       ctx.signal.throwIfAborted();
       return { files: files.map((bytes) => ({ bytes })), seed, costUsd: 0 };
     },
   };
+}
+
+/** Input thumbnails by content, path and height; past THUMB_CACHE_SIZE the oldest goes. */
+class ThumbCache {
+  private readonly thumbs = new Map<string, Promise<RawImage | undefined>>();
+
+  get(img: InputImage, height: number): Promise<RawImage | undefined> {
+    const key = `${img.sha256}\0${img.path}\0${height}`;
+    let hit = this.thumbs.get(key);
+    if (!hit) {
+      // An unreadable input (a video, a format sharp lacks) gets a placeholder box, not a failure.
+      hit = rawThumbnail(img.path, height * 2, height).catch(() => undefined);
+      if (this.thumbs.size >= THUMB_CACHE_SIZE) this.thumbs.delete(this.thumbs.keys().next().value!);
+      this.thumbs.set(key, hit);
+    }
+    return hit;
+  }
+}
+
+/** One card per take: the node, the prompt and a thumbnail of each input. */
+async function images(req: GenerateRequest, seed: number, thumbs: ThumbCache, signal: AbortSignal): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  for (const spec of await cardSpecs(req, seed, thumbs, signal)) {
+    signal.throwIfAborted();
+    out.push(await renderCard(spec));
+  }
+  return out;
+}
+
+async function cardSpecs(req: GenerateRequest, seed: number, thumbs: ThumbCache, signal: AbortSignal): Promise<CardSpec[]> {
+  const { width, height } = req.size ?? DEFAULT_SIZE;
+  const inputs: Array<[string, InputImage]> = [
+    ...(req.input ? [['input', req.input] as [string, InputImage]] : []),
+    ...(req.mask ? [['mask', req.mask] as [string, InputImage]] : []),
+    ...req.refs.map((r) => ['ref', r] as [string, InputImage]),
+  ];
+  const th = thumbHeight(height);
+  const cardThumbs: CardThumb[] = [];
+  for (const [role, img] of inputs) {
+    signal.throwIfAborted();
+    cardThumbs.push({ label: `${role}: ${img.name}`, image: th >= 8 ? await thumbs.get(img, th) : undefined });
+  }
+  const n = Math.max(1, req.numImages);
+  return Array.from({ length: n }, (_, i) => ({
+    width,
+    height,
+    hash: digest(['draft-image', req.prompt ?? '', seed, i]),
+    title: req.node,
+    text: req.prompt ?? '(no prompt)',
+    footer: `draft · seed ${seed} · ${width}×${height}${n > 1 ? ` · ${i + 1}/${n}` : ''}`,
+    thumbs: cardThumbs,
+  }));
+}
+
+/** The animatic of a segment over its keyframes (or over a card of its prompt when it has none). */
+async function segment(req: GenerateRequest, seed: number, env: Env, signal: AbortSignal): Promise<Buffer> {
+  const aspect = parseRatio(req.aspectRatio) ?? (await keyframeRatio(req.keyframes[0])) ?? 16 / 9;
+  const width = ANIMATIC_WIDTH;
+  const height = even(width / aspect);
+  const keyframes: Array<string | RawImage> = req.keyframes.length
+    ? req.keyframes.slice(0, 2).map((k) => k.path)
+    : [await renderCardRaw({ width, height, hash: digest(['draft-segment', req.prompt ?? '', seed]), title: req.node, text: req.prompt ?? '', footer: `draft · seed ${seed}`, thumbs: [] })];
+  const names = req.keyframes.map((k) => k.name).join(' → ');
+  const found = findFfmpeg(env);
+  if ('missing' in found) throw new ProviderError(found.missing, { retryable: false });
+  const frames = animaticFrames({
+    keyframes,
+    width,
+    height,
+    duration: req.duration ?? DEFAULT_DURATION,
+    fps: ANIMATIC_FPS,
+    caption: [`DRAFT ${req.node}`, names, req.prompt].filter(Boolean).join(' · '),
+    signal,
+  });
+  return encodeFrames(found.path, { width, height, fps: ANIMATIC_FPS }, frames, signal);
 }
 
 /** A stable seed in [0, 2^31) for requests that name none. */
