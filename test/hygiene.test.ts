@@ -106,6 +106,10 @@ describe('one implementation each', () => {
     expect(where(/status === 429|status >= 500|status < 500/)).toEqual(['providers/transport.ts']);
   });
 
+  it("when a file's stamp is trusted: one stamp and one racy rule, in base/file-stamp.ts", () => {
+    expect(where(/mtimeNs\s*>=|racyWindow|Date\.now\(\)\)\s*\*\s*1_000_000n/)).toEqual(['base/file-stamp.ts']);
+  });
+
   it('atomic file writes: only base/atomic.ts renames a file into place', () => {
     // lock.ts moves a stale lock aside, which is a rename but not a write.
     expect(where(/\brename\(/)).toEqual(['base/atomic.ts', 'engine/store/lock.ts']);

@@ -4,7 +4,7 @@ import { mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { racyWindowNs } from '../../src/engine/store/stat-cache.js';
+import { fsClockNs } from '../../src/base/file-stamp.js';
 import { openWorkspace, WorkspaceState } from '../../src/engine/workspace.js';
 import { loadProject } from '../../src/project/load.js';
 import { until } from '../watch/helpers.js';
@@ -36,11 +36,10 @@ async function same(dir: string, state: WorkspaceState) {
   return kept;
 }
 
-async function untilOlderThanRacyWindow(folder: string) {
+async function untilOlderThanRacyWindow(root: string, folder: string) {
   const stats = await Promise.all((await readdir(folder)).map((n) => stat(join(folder, n), { bigint: true })));
   const newest = stats.flatMap((s) => [s.mtimeNs, s.ctimeNs]).reduce((a, b) => (a > b ? a : b));
-  const window = racyWindowNs(stats[0].mtimeNs, stats[0].ctimeNs);
-  await until(() => BigInt(Date.now()) * 1_000_000n - window > newest, 'the records to leave the racy window');
+  await until(async () => (await fsClockNs(root)) > newest, "the file system's clock to pass the records' last change");
 }
 
 describe('WorkspaceState', () => {
@@ -50,7 +49,7 @@ describe('WorkspaceState', () => {
     await build(dir, scriptedProvider());
     const state = new WorkspaceState();
     // Once older than the racy window, a file's stat alone is trusted.
-    await untilOlderThanRacyWindow(join(dir, 'metadata'));
+    await untilOlderThanRacyWindow(dir, join(dir, 'metadata'));
     await same(dir, state);
     expect(state.records.filesRead).toBe(3);
     await same(dir, state);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import type { NodeRecord } from '../../src/engine/record-types.js';
-import { racyWindowNs } from '../../src/engine/store/stat-cache.js';
+import { fsClockNs } from '../../src/base/file-stamp.js';
 
 const made: string[] = [];
 
@@ -19,12 +19,16 @@ export function useTempDir(): () => Promise<string> {
   };
 }
 
-/** Waits (on the clock, asserting nothing about time) until a file's last change is no longer racy. */
-export async function waitPastRacyWindow(abs: string): Promise<void> {
+/** The last change of a file (the later of mtime and ctime), in nanoseconds. */
+export async function changedNs(abs: string): Promise<bigint> {
   const st = await stat(abs, { bigint: true });
-  const changed = st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs;
-  const until = changed + racyWindowNs(st.mtimeNs, st.ctimeNs) + 1_000_000n;
-  while (BigInt(Date.now()) * 1_000_000n <= until) await new Promise((r) => setTimeout(r, 10));
+  return st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs;
+}
+
+/** Waits until the file system's clock (the racy rule's) has passed a file's last change: its stamp is then trusted. */
+export async function waitPastRacyWindow(root: string, abs: string): Promise<void> {
+  const changed = await changedNs(abs);
+  while ((await fsClockNs(root)) <= changed) await new Promise((r) => setTimeout(r, 2));
 }
 
 export function sampleRecord(over: Partial<NodeRecord> = {}): NodeRecord {

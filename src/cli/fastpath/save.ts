@@ -1,7 +1,7 @@
 // Saves the fast path's state after a full build found nothing to do: the stamp of every file and
 // folder the answer depended on, taken after a clock tick from the filesystem itself (so git's
 // racy rule compares like with like), and what the build printed.
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { jsonRenderer } from '../render/json.js';
 import { plainRenderer } from '../render/plain.js';
@@ -12,6 +12,7 @@ import type { Diagnostic } from '../../base/errors.js';
 import { aivpCode } from './identity.js';
 import { aivpIdentity, envDigest, FAST_PATH_FORMAT, racy, serializeState, stamp, type FastPathState } from './state.js';
 import { LAYOUT, recordPath } from '../../base/layout.js';
+import { fsClockNs } from '../../base/file-stamp.js';
 
 /** A build the fast path may answer next time: nothing generated, restored, failed or skipped. */
 export function isNoop(s: BuildSummary): boolean {
@@ -55,16 +56,12 @@ export async function saveFastPath(
 ): Promise<void> {
   const root = prepared.ws.root;
   const file = join(root, LAYOUT.fastPath);
-  // The filesystem's own clock: a tick file's mtime, taken before any stat.
-  const tick = `${file}.tick`;
-  await mkdir(dirname(file), { recursive: true });
-  await writeFile(tick, '');
-  const takenAtNs = (await stat(tick, { bigint: true })).mtimeNs;
-  await rm(tick, { force: true });
+  // The file system's own clock, read before any stat.
+  const clockNs = await fsClockNs(root);
   const stats: [string, string][] = [];
   for (const p of dependedOn(prepared)) {
     const st = stamp(p);
-    if (racy(st, takenAtNs)) return void (await rm(file, { force: true }));
+    if (racy(st, clockNs)) return void (await rm(file, { force: true }));
     stats.push([relative(root, p).split(sep).join('/') || '.', st]);
   }
   // This build holds the lock now; another build holding it later must get the full path's answer.

@@ -10,6 +10,7 @@ import { statSync, type BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import type { BuildEvent } from '../../engine/events.js';
 import type { Diagnostic } from '../../base/errors.js';
+import { formatStamp, isRacy, parseStamp } from '../../base/file-stamp.js';
 
 export const FAST_PATH_FORMAT = 2;
 
@@ -42,17 +43,14 @@ export function stamp(path: string): StatStamp {
   } catch {
     return '?';
   }
-  return s ? `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}` : '-';
+  return s ? formatStamp(s) : '-';
 }
 
-/**
- * git's racy-timestamp rule: a stamp whose mtime or ctime is not older than the moment the stats
- * were taken may hide a change made within the same clock tick. An unreadable stat is never trusted.
- */
-export function racy(st: StatStamp, takenAtNs: bigint): boolean {
-  if (st === '?') return true;
-  const [, mtime, ctime] = st.split(':');
-  return mtime !== undefined && (BigInt(mtime) >= takenAtNs || BigInt(ctime) >= takenAtNs);
+/** The one racy rule (base/file-stamp.ts) on a stamp's text form; an unreadable stat (`?`) is never trusted. */
+export function racy(st: StatStamp, clockNs: bigint): boolean {
+  if (st === '-') return false;
+  const parsed = parseStamp(st);
+  return !parsed || isRacy(parsed, clockNs);
 }
 
 const SECRET = /KEY|SECRET|TOKEN|PASSWORD|CREDENTIAL/;

@@ -4,16 +4,13 @@
 import { readFileSync, statSync, type BigIntStats } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { fsClockNs, isRacy, sameStamp, stampOf, type FileStamp } from '../../base/file-stamp.js';
 import { insideChecker } from '../../base/inside.js';
 import type { NodeRecord } from '../record-types.js';
 import { parseRecord, readAllRecords, type OnCorrupt } from './records.js';
-import { racyWindowNs } from './stat-cache.js';
 
 interface Known {
-  size: bigint;
-  mtimeNs: bigint;
-  ctimeNs: bigint;
-  ino: bigint;
+  stamp: FileStamp;
   rec: NodeRecord;
 }
 
@@ -40,8 +37,8 @@ export class RecordMemo {
     const nodes = names.filter((n) => n.endsWith('.json') && !n.startsWith('.')).map((n) => n.slice(0, -5));
     const out = new Map<string, NodeRecord>();
     const stats = new Map<string, BigIntStats>();
-    // Taken before any stat: a file changed after it is never trusted by its stat alone.
-    const readAtNs = BigInt(Date.now()) * 1_000_000n;
+    // Taken before any stat: a file changed at or after it is never trusted by its stat alone.
+    const clockNs = await fsClockNs(root);
     for (const node of nodes) {
       const file = join(dir, `${node}.json`);
       let st: BigIntStats | undefined;
@@ -53,7 +50,7 @@ export class RecordMemo {
       if (!st) continue;
       stats.set(node, st);
       const k = this.known.get(node);
-      if (k && k.size === st.size && k.mtimeNs === st.mtimeNs && k.ctimeNs === st.ctimeNs && k.ino === st.ino) {
+      if (k && sameStamp(k.stamp, stampOf(st))) {
         out.set(node, k.rec);
         continue;
       }
@@ -67,7 +64,7 @@ export class RecordMemo {
       // Anything the reader would complain about: let it read, so its warnings are the fresh ones.
       if (!rec || rec.node !== node) return this.readAll(root, metadataDir, onCorrupt, nodes);
       out.set(node, rec);
-      this.remember(node, st, rec, readAtNs);
+      this.remember(node, st, rec, clockNs);
     }
     for (const node of this.known.keys()) if (!stats.has(node)) this.known.delete(node);
     // Links are checked every time: a folder or output turned into a link out rejects the record
@@ -77,11 +74,11 @@ export class RecordMemo {
     return out;
   }
 
-  /** Racy-git rule (as the stat cache): a file changed within a timestamp tick of its reading may change again unseen. */
-  private remember(node: string, st: BigIntStats, rec: NodeRecord, readAtNs: bigint): void {
-    const changedNs = st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs;
-    if (changedNs >= readAtNs - racyWindowNs(st.mtimeNs, st.ctimeNs)) this.known.delete(node);
-    else this.known.set(node, { size: st.size, mtimeNs: st.mtimeNs, ctimeNs: st.ctimeNs, ino: st.ino, rec });
+  /** The one racy rule: a file changed within the clock tick of its reading may change again unseen. */
+  private remember(node: string, st: BigIntStats, rec: NodeRecord, clockNs: bigint): void {
+    const stamp = stampOf(st);
+    if (isRacy(stamp, clockNs)) this.known.delete(node);
+    else this.known.set(node, { stamp, rec });
   }
 
   /** The full reader, for the rare folder with a record it rejects; nothing is remembered. */

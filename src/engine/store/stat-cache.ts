@@ -5,6 +5,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashFile } from '../../media/hash.js';
 import { writeFileAtomic } from '../../base/atomic.js';
+import { formatStamp, FsClock, isRacy, parseStamp, sameStamp, stampOf, type FileStamp } from '../../base/file-stamp.js';
 import { LAYOUT } from '../../base/layout.js';
 
 export interface StatCacheStats {
@@ -23,29 +24,16 @@ export interface StatCache {
 }
 
 interface Entry {
-  size: number;
-  /** Nanosecond times and inode as decimal strings: they do not fit a JSON number. */
-  mtimeNs: string;
-  ctimeNs: string;
-  ino: string;
+  stamp: FileStamp;
   sha256: string;
 }
 
+/** On disk: path -> [stamp in its text form, sha256]. Format 1 (a field per stat) is read as empty. */
 interface CacheFile {
-  aivp: 1;
-  entries: Record<string, Entry>;
+  aivp: 2;
+  entries: Record<string, [string, string]>;
 }
 
-
-/**
- * How close to the hashing moment a change time must be for the entry to be distrusted. Linux
- * stamps files from a coarse clock (up to a few ms behind), exFAT ticks in 10 ms; timestamps with
- * no sub-second part come from 1 s or 2 s file systems (ext3, HFS+, FAT).
- */
-export function racyWindowNs(mtimeNs: bigint, ctimeNs: bigint): bigint {
-  const wholeSeconds = mtimeNs % 1_000_000_000n === 0n && ctimeNs % 1_000_000_000n === 0n;
-  return wholeSeconds ? 2_000_000_000n : 50_000_000n;
-}
 
 export async function openStatCache(root: string): Promise<StatCache> {
   const file = join(root, LAYOUT.statCache);
@@ -53,12 +41,12 @@ export async function openStatCache(root: string): Promise<StatCache> {
   const pending = new Map<string, Promise<string>>();
   const stats: StatCacheStats = { hashedBytes: 0, hits: 0, misses: 0 };
   const seen = new Set<string>();
+  const clock = new FsClock(root);
   let dirty = false;
 
   const compute = async (rel: string): Promise<string> => {
     seen.add(rel);
     const abs = join(root, rel);
-    const hashedAtNs = BigInt(Date.now()) * 1_000_000n;
     let st;
     try {
       // Synchronous: a no-op build stats every input and output, and fs.promises costs ~10x per call.
@@ -67,30 +55,22 @@ export async function openStatCache(root: string): Promise<StatCache> {
       if (entries.delete(rel)) dirty = true;
       throw err;
     }
+    const now = stampOf(st);
     const cached = entries.get(rel);
-    if (
-      cached &&
-      cached.size === Number(st.size) &&
-      cached.mtimeNs === String(st.mtimeNs) &&
-      cached.ctimeNs === String(st.ctimeNs) &&
-      cached.ino === String(st.ino)
-    ) {
+    if (cached && sameStamp(cached.stamp, now)) {
       stats.hits++;
       return cached.sha256;
     }
     stats.misses++;
+    // Read before the hash: a file changed at or after it may change again with the same stamp.
+    const clockNs = await clock.before(now);
     const { sha256, bytes } = await hashFile(abs);
     stats.hashedBytes += bytes;
-    // Racy-git rule: a file changed within the timestamp tick of the hashing moment could change
-    // again with identical stat data, so such an entry is not kept and the file is hashed next time.
-    const changedNs = st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs;
-    const racy = changedNs >= hashedAtNs - racyWindowNs(st.mtimeNs, st.ctimeNs);
-    const after = await stat(abs, { bigint: true });
-    const stable = after.size === st.size && after.mtimeNs === st.mtimeNs && after.ctimeNs === st.ctimeNs && after.ino === st.ino;
-    if (racy || !stable || bytes !== Number(st.size)) {
+    const stable = sameStamp(stampOf(await stat(abs, { bigint: true })), now);
+    if (isRacy(now, clockNs) || !stable || bytes !== Number(st.size)) {
       if (entries.delete(rel)) dirty = true;
     } else {
-      entries.set(rel, { size: bytes, mtimeNs: String(st.mtimeNs), ctimeNs: String(st.ctimeNs), ino: String(st.ino), sha256 });
+      entries.set(rel, { stamp: now, sha256 });
       dirty = true;
     }
     return sha256;
@@ -111,7 +91,8 @@ export async function openStatCache(root: string): Promise<StatCache> {
       dirty = false;
       // Entries of files that are gone would otherwise stay forever.
       for (const rel of entries.keys()) if (!seen.has(rel) && !existsSync(join(root, rel))) entries.delete(rel);
-      const data: CacheFile = { aivp: 1, entries: Object.fromEntries([...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+      const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      const data: CacheFile = { aivp: 2, entries: Object.fromEntries(sorted.map(([rel, e]) => [rel, [formatStamp(e.stamp), e.sha256]])) };
       try {
         await writeFileAtomic(file, JSON.stringify(data));
       } catch (err) {
@@ -126,17 +107,19 @@ export async function openStatCache(root: string): Promise<StatCache> {
 async function load(file: string): Promise<Map<string, Entry>> {
   try {
     const parsed = JSON.parse(await readFile(file, 'utf8')) as CacheFile;
-    if (parsed?.aivp !== 1 || typeof parsed.entries !== 'object' || parsed.entries === null) return new Map();
-    return new Map(Object.entries(parsed.entries).filter(([, e]) => isEntry(e)));
+    if (parsed?.aivp !== 2 || typeof parsed.entries !== 'object' || parsed.entries === null) return new Map();
+    return new Map(Object.entries(parsed.entries).flatMap(([rel, e]) => {
+      const entry = toEntry(e);
+      return entry ? [[rel, entry]] : [];
+    }));
   } catch {
     return new Map();
   }
 }
 
-function isEntry(e: unknown): e is Entry {
-  const x = e as Entry;
-  return (
-    typeof x === 'object' && x !== null && typeof x.size === 'number' && typeof x.mtimeNs === 'string' &&
-    typeof x.ctimeNs === 'string' && typeof x.ino === 'string' && typeof x.sha256 === 'string' && /^[0-9a-f]{64}$/.test(x.sha256)
-  );
+/** An entry as written, checked: anything else is dropped (the file is input like any). */
+function toEntry(e: unknown): Entry | undefined {
+  if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== 'string' || typeof e[1] !== 'string' || !/^[0-9a-f]{64}$/.test(e[1])) return undefined;
+  const stamp = parseStamp(e[0]);
+  return stamp && { stamp, sha256: e[1] };
 }
