@@ -85,6 +85,15 @@ describe('structure', () => {
     expect(folders.filter(([, fs]) => fs.length !== 1 || !fs[0].startsWith('providers/'))).toEqual([]);
   });
 
+  it('planning, assessment, scheduling, status and the gallery view touch no disk and no team cache (the workspace is their seam)', () => {
+    const pure = ['engine/plan.ts', 'engine/assess.ts', 'engine/schedule.ts', 'engine/status.ts', 'gallery/view.ts'];
+    const reach = pure.flatMap((f) => {
+      const fsImports = /from\s+['"]node:fs(\/promises)?['"]/.test(files.get(f)!) ? ['node:fs'] : [];
+      return [...fsImports, ...importsOf(f).filter((t) => folderOf(t) === 'remote')].map((t) => `${f} -> ${t}`);
+    });
+    expect(reach).toEqual([]);
+  });
+
   it('no source file sits at the top of src/: each lives in the folder of its concern', () => {
     expect([...files.keys()].filter((f) => !f.includes('/'))).toEqual([]);
   });

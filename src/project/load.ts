@@ -29,6 +29,15 @@ export async function loadProject(dir: string): Promise<ResolvedProject> {
     if (err.code === 'ENOENT') throw new UsageError(`no ${PROJECT_FILE} in ${root} (create one with \`aivp init\`)`);
     throw new UsageError(`cannot read ${file}: ${err.message}`);
   });
+  return parseProject(root, text);
+}
+
+/**
+ * The project as `text` says, for a project folder at `root`: what loadProject does once the file
+ * is read (the folder is read only for the sources the text names). Tests plan from it without a disk.
+ */
+export async function parseProject(root: string, text: string): Promise<ResolvedProject> {
+  const file = join(root, PROJECT_FILE);
   const { source, problems } = parseSource(text);
   const report = createReporter(source);
   for (const p of problems) report.errors.push({ file: PROJECT_FILE, line: p.line, col: p.col, message: redact(p.message), ...(p.hint ? { hint: p.hint } : {}) });
