@@ -12,6 +12,8 @@ export interface ProviderDescriptor {
   shapeHint?: string;
   /** Whether a user may write `<id>:<model>` and set `providers.<id>` (not the film's assembler). */
   named: boolean;
+  /** What it is and which key it needs, in one line: the schema's `providers.<id>` (scripts/compile-schema.mjs). */
+  about: string;
   models: readonly ModelInfo[];
   /** The row for an id of this provider that the table does not list (no price: no estimate). */
   genericRow?(id: string, media: 'image' | 'video'): ModelInfo;

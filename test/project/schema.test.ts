@@ -1,6 +1,7 @@
 // The JSON Schema: hover docs on every field, closed objects, patterns shared with the code.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { PROVIDERS } from '../../src/providers/registry.js';
 import { SIZE_PATTERN } from '../../src/providers/size.js';
 import { SCHEMA_URL } from '../../src/project/schema.js';
 
@@ -29,6 +30,11 @@ describe('aivp.project.schema.json', () => {
       if (!deref(s).description && !at.endsWith('/propertyNames')) undocumented.push(at);
     });
     expect(undocumented).toEqual([]);
+  });
+
+  it('lists under providers: exactly the providers of the registry a user can name, in their words', () => {
+    const named = PROVIDERS.filter((p) => p.named);
+    expect(Object.entries(schema.properties.providers.properties).map(([id, s]) => [id, (s as Schema).description])).toEqual(named.map((p) => [p.id, p.about]));
   });
 
   it('closes every object with fixed fields', () => {

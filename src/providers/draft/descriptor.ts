@@ -5,6 +5,7 @@ export const DRAFT: ProviderDescriptor = {
   id: 'draft',
   shape: /^draft$/,
   named: true,
+  about: 'The built-in offline draft renderer (model `draft`).',
   models: [{ id: 'draft', provider: 'draft', task: 'edit', media: 'image', size: 'none', maxRefs: 64, seed: true, numImages: true, price: {} }],
   inlineImages: true,
   free: true,

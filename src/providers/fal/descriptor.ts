@@ -9,6 +9,7 @@ export const FAL: ProviderDescriptor = {
   shape: /^[\w.-]+\/[\w.-]+/,
   shapeHint: 'fal ids look like `owner/app` (e.g. `fal-ai/flux/dev`)',
   named: true,
+  about: 'fal.ai (model ids like `fal-ai/flux/dev`). Key: FAL_KEY in the environment or `.env`.',
   models: FAL_MODELS,
   genericRow: (id, media) =>
     media === 'video'

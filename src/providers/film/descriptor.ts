@@ -7,6 +7,7 @@ export const FILM_ASSEMBLER: ModelInfo = { id: 'ffmpeg', provider: 'film', task:
 export const FILM: ProviderDescriptor = {
   id: 'film',
   named: false,
+  about: 'The film: the segments cut into one MP4 with ffmpeg.',
   models: [],
   free: true,
   concurrency: 1,

@@ -8,6 +8,7 @@ export const GOOGLE: ProviderDescriptor = {
   shape: /^(gemini|imagen|veo)-/,
   shapeHint: 'Google ids start with `gemini-` or `veo-`',
   named: true,
+  about: 'Google Gemini images and Veo. Key: GEMINI_API_KEY or GOOGLE_API_KEY in the environment or `.env` (or Vertex AI: GOOGLE_GENAI_USE_VERTEXAI=true, GOOGLE_CLOUD_PROJECT, GOOGLE_CLOUD_LOCATION).',
   models: GOOGLE_MODELS,
   genericRow: (id, media) =>
     media === 'video'

@@ -5,10 +5,10 @@ import type { ModelInfo } from '../types.js';
 import { IMAGEROUTER_MODELS, OPENAI_MODELS } from './models.js';
 import { OPENAI_VARS } from './vars.js';
 
-function imageApi(id: 'openai' | 'imagerouter', models: ModelInfo[], shape?: RegExp, shapeHint?: string): ProviderDescriptor {
+function imageApi(id: 'openai' | 'imagerouter', about: string, models: ModelInfo[], shape?: RegExp, shapeHint?: string): ProviderDescriptor {
   const vars = OPENAI_VARS[id];
   return {
-    id, shape, shapeHint, named: true, models,
+    id, shape, shapeHint, named: true, about, models,
     genericRow: (model, media) =>
       media === 'video'
         ? { id: model, provider: id, task: 'i2v', media, size: 'none', imageField: 'image_url', price: {} }
@@ -20,6 +20,8 @@ function imageApi(id: 'openai' | 'imagerouter', models: ModelInfo[], shape?: Reg
   };
 }
 
-export const OPENAI = imageApi('openai', OPENAI_MODELS, /^(gpt-image-|dall-e-)/, 'OpenAI ids start with `gpt-image-` or `dall-e-`');
+export const OPENAI = imageApi(
+  'openai', 'OpenAI image models (`gpt-image-1`, `dall-e-3`, or `openai:<model>`). Key: OPENAI_API_KEY.',
+  OPENAI_MODELS, /^(gpt-image-|dall-e-)/, 'OpenAI ids start with `gpt-image-` or `dall-e-`');
 // ImageRouter's ids look like fal's (`vendor/model`): only the `imagerouter:` prefix routes to it.
-export const IMAGEROUTER = imageApi('imagerouter', IMAGEROUTER_MODELS);
+export const IMAGEROUTER = imageApi('imagerouter', 'ImageRouter (`imagerouter:<model>`, e.g. `imagerouter:openai/gpt-image-1`). Key: IMAGEROUTER_API_KEY.', IMAGEROUTER_MODELS);

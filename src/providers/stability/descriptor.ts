@@ -7,6 +7,7 @@ import { STABILITY_VARS } from './vars.js';
 export const STABILITY: ProviderDescriptor = {
   id: 'stability',
   named: true,
+  about: 'Stability AI Stable Image (`stability:ultra`, `stability:core`, `stability:sd3.5-large`, …). Key: STABILITY_API_KEY.',
   models: STABILITY_MODELS,
   repeats: true,
   genericRow: (id, media) =>
