@@ -60,7 +60,9 @@ export async function buildCommand(dir: string, targets: string[], flags: BuildF
     // Like `make -k`: what could not be built (a failure, or a missing key) makes the build incomplete.
     const code = summary.interrupted ? 130 : summary.failed || unavailable.size ? 1 : 0;
     // The next identical run with nothing changed is answered without loading the project.
-    if (code === 0 && isNoop(summary) && !force) await saveFastPath(prepared, process.argv.slice(2), flags.json === true, project.warnings, events);
+    if (code === 0 && isNoop(summary) && !force) {
+      await saveFastPath(prepared, { argv: process.argv.slice(2), json: flags.json === true, warnings: project.warnings, events, envVars: ctx.config.envVars });
+    }
     return code;
   } finally {
     await release();

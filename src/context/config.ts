@@ -2,6 +2,7 @@
 // over the environment, the retry base, the budget and the team cache. Nobody re-reads raw input.
 import { loadEnv, retryBaseMs, type Env } from '../base/env.js';
 import type { ResolvedProject } from '../project/types.js';
+import { PROVIDERS } from '../providers/registry.js';
 import type { Provider, ProviderId } from '../providers/types.js';
 import { openTeamCache, type RemoteTeamCache } from '../remote/index.js';
 
@@ -25,6 +26,9 @@ export interface ContextOverrides {
   retryBaseMs?: number;
 }
 
+/** What the build itself reads besides its providers: aivp's settings, the team cache's AWS ones, the terminal's. */
+const BUILD_ENV = ['AIVP_', 'AWS_', 'NO_COLOR', 'CI'];
+
 /** Everything a build reads, resolved once. */
 export interface ResolvedConfig {
   project: ResolvedProject;
@@ -39,6 +43,8 @@ export interface ResolvedConfig {
   retryBaseMs?: number;
   /** The team cache, when one is configured and this is not a draft. */
   team?: RemoteTeamCache;
+  /** The environment variables (prefixes or names) that can change what a build does: the fast path stamps them. */
+  envVars: string[];
 }
 
 export async function resolveConfig(project: ResolvedProject, opts: BuildOptions, overrides: ContextOverrides): Promise<ResolvedConfig> {
@@ -54,5 +60,6 @@ export async function resolveConfig(project: ResolvedProject, opts: BuildOptions
     // Checked before anything is planned: a bad value is a usage error, not a late surprise.
     retryBaseMs: overrides.retryBaseMs ?? retryBaseMs(env),
     team: draft || opts.offline ? undefined : await openTeamCache(project, env),
+    envVars: [...new Set([...BUILD_ENV, ...PROVIDERS.flatMap((p) => p.env)])],
   };
 }

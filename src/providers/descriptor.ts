@@ -25,6 +25,8 @@ export interface ProviderDescriptor {
   free?: boolean;
   /** Requests in flight at once unless the project sets `providers.<id>.concurrency`. */
   concurrency: number;
+  /** The environment it reads, by prefix (`FAL_`) or whole name: a change may change a build's answer. */
+  env: readonly string[];
   /** The variables that hold its keys, for messages about a key pasted into the project file. */
   keyVars: readonly string[];
   /** Why the environment cannot authenticate it (one sentence naming the variables), or undefined. */

@@ -106,6 +106,10 @@ describe('no-op fast path', () => {
     expect((await build(dir, { AIVP_CACHE_REMOTE: 'off' })).stderr).toContain('environment changed');
     expect((await build(dir)).stderr).toContain('environment changed');
     expect((await build(dir)).fast).toBe(true);
+    // Each provider's variables count, as its descriptor lists them; others do not.
+    expect((await build(dir, { STABILITY_BASE_URL: 'http://127.0.0.1:9' })).stderr).toContain('environment changed');
+    expect((await build(dir)).stderr).toContain('environment changed');
+    expect((await build(dir, { UNRELATED_SETTING: 'x' })).fast).toBe(true);
     await writeFile(join(dir, '.aivp/lock'), JSON.stringify({ pid: 999999, host: 'elsewhere', startedAt: new Date().toISOString(), token: 't' }));
     const locked = await runCli(['-C', dir, 'build', '--draft', '--json'], { env: env() });
     expect(answered(locked.stderr)).toBe(false);

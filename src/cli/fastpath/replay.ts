@@ -56,7 +56,7 @@ function savedAnswer(dir: string, argv: string[]): FastPathState | string {
     return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no saved state' : 'saved state unreadable';
   }
   if (!state) return 'saved state unreadable';
-  return staleness(state, dir, { aivp: aivpIdentity(...aivpCode()), argv, env: envDigest(process.env) }) ?? state;
+  return staleness(state, dir, { aivp: aivpIdentity(...aivpCode()), argv, env: envDigest(process.env, state.envVars) }) ?? state;
 }
 
 /** What the full path printed, with this run's duration. */

@@ -51,9 +51,17 @@ function dependedOn(prepared: PreparedBuild): Set<string> {
  * A stamp as new as the moment the stats were taken (git's racy rule) could hide a change made in
  * the same clock tick: then nothing is saved, and the next build takes the full path.
  */
-export async function saveFastPath(
-  prepared: PreparedBuild, argv: string[], json: boolean, warnings: Diagnostic[], events: BuildEvent[],
-): Promise<void> {
+export interface NoopAnswer {
+  argv: string[];
+  json: boolean;
+  warnings: Diagnostic[];
+  events: BuildEvent[];
+  /** The environment variables a build reads (the build context's list). */
+  envVars: string[];
+}
+
+export async function saveFastPath(prepared: PreparedBuild, answer: NoopAnswer): Promise<void> {
+  const { argv, json, warnings, events, envVars } = answer;
   const root = prepared.ws.root;
   const file = join(root, LAYOUT.fastPath);
   // The file system's own clock, read before any stat.
@@ -75,7 +83,8 @@ export async function saveFastPath(
     format: FAST_PATH_FORMAT,
     aivp: aivpIdentity(...aivpCode()),
     argv,
-    env: envDigest(process.env),
+    envVars,
+    env: envDigest(process.env, envVars),
     stats,
     warnings,
     printed,

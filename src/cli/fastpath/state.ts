@@ -12,7 +12,7 @@ import type { BuildEvent } from '../../engine/events.js';
 import type { Diagnostic } from '../../base/errors.js';
 import { formatStamp, isRacy, parseStamp } from '../../base/file-stamp.js';
 
-export const FAST_PATH_FORMAT = 2;
+export const FAST_PATH_FORMAT = 3;
 
 /** `size:mtime:ctime:ino` in nanoseconds, or `-` for a path that does not exist. */
 export type StatStamp = string;
@@ -22,7 +22,9 @@ export interface FastPathState {
   /** aivp's version and the stat of its own code: a rebuilt aivp never trusts an old answer. */
   aivp: string;
   argv: string[];
-  /** Digest of the environment variables that can change a build's answer (secrets by presence only). */
+  /** The environment variables (prefixes ending in `_`, or whole names) a build reads, as the build context listed them. */
+  envVars: string[];
+  /** Digest of those variables (secrets by presence only). */
   env: string;
   /**
    * [path relative to the project folder, its stamp] for the project file, `.env`, sources,
@@ -54,7 +56,6 @@ export function racy(st: StatStamp, clockNs: bigint): boolean {
 }
 
 const SECRET = /KEY|SECRET|TOKEN|PASSWORD|CREDENTIAL/;
-const RELEVANT = /^(AIVP_|FAL_|GEMINI_|GOOGLE_|GCP_|GCE_|OPENAI_|IMAGEROUTER_|STABILITY_|AWS_|FFMPEG_PATH$|NO_COLOR$|CI$)/;
 /** Variables that change how aivp runs, never what a no-op build answers. */
 const ANSWER_NEUTRAL = new Set(['AIVP_FASTPATH', 'AIVP_DEBUG']);
 
@@ -62,8 +63,9 @@ const ANSWER_NEUTRAL = new Set(['AIVP_FASTPATH', 'AIVP_DEBUG']);
  * The environment as far as it can change a build: values where harmless, presence for secrets.
  * (`.env` is stamped with the other files.)
  */
-export function envDigest(env: NodeJS.ProcessEnv): string {
-  const parts = Object.keys(env).filter((k) => RELEVANT.test(k) && !ANSWER_NEUTRAL.has(k)).sort()
+export function envDigest(env: NodeJS.ProcessEnv, vars: readonly string[]): string {
+  const read = (k: string) => vars.some((v) => (v.endsWith('_') ? k.startsWith(v) : k === v));
+  const parts = Object.keys(env).filter((k) => read(k) && !ANSWER_NEUTRAL.has(k)).sort()
     .map((k) => (SECRET.test(k) ? `${k}?` : `${k}=${env[k]}`));
   return createHash('sha256').update(parts.join('\n')).digest('hex');
 }
@@ -101,7 +103,7 @@ export function parseState(text: string): FastPathState | undefined {
   let at = text.indexOf('\n');
   const head = JSON.parse(at < 0 ? text : text.slice(0, at)) as Partial<Omit<FastPathState, 'stats'>> & { stats?: unknown };
   const ok = head && head.format === FAST_PATH_FORMAT && typeof head.aivp === 'string' && Array.isArray(head.argv)
-    && typeof head.env === 'string' && Array.isArray(head.warnings) && head.done?.type === 'build:done'
+    && typeof head.env === 'string' && Array.isArray(head.envVars) && head.envVars.every((v) => typeof v === 'string') && Array.isArray(head.warnings) && head.done?.type === 'build:done'
     && typeof head.done.summary === 'object' && Number.isInteger(head.stats);
   if (!ok || at < 0) return undefined;
   const stats: [string, StatStamp][] = [];

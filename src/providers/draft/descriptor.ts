@@ -10,6 +10,7 @@ export const DRAFT: ProviderDescriptor = {
   inlineImages: true,
   free: true,
   concurrency: 4,
+  env: ['FFMPEG_PATH'],
   keyVars: [],
   missingKey: () => undefined,
   load: async (env) => (await import('./provider.js')).createDraftProvider({ env }),

@@ -16,6 +16,7 @@ export const FAL: ProviderDescriptor = {
       ? { id, provider: 'fal', task: 'i2v', media, size: 'none', imageField: 'image_url', price: {} }
       : { id, provider: 'fal', task: 't2i', media, size: 'image_size', imageField: 'image_url', seed: true, numImages: true, price: {} },
   concurrency: 4,
+  env: ['FAL_'],
   keyVars: ['FAL_KEY', 'FAL_KEY_SECRET'],
   missingKey: (env) =>
     falKeyPresent(env) ? undefined : 'fal.ai models need FAL_KEY: set it in the environment or in a .env file in the project folder',

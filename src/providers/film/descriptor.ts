@@ -11,6 +11,7 @@ export const FILM: ProviderDescriptor = {
   models: [],
   free: true,
   concurrency: 1,
+  env: ['FFMPEG_PATH'],
   keyVars: [],
   missingKey: () => undefined,
   load: async (env) => (await import('./provider.js')).createFilmProvider({ env }),

@@ -17,6 +17,7 @@ export const GOOGLE: ProviderDescriptor = {
   inlineImages: true,
   repeats: true,
   concurrency: 2,
+  env: ['GEMINI_', 'GOOGLE_', 'GCP_', 'GCE_', 'STORAGE_EMULATOR_HOST'],
   keyVars: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
   missingKey: (env) =>
     googleCredentialsPresent(env)

@@ -14,6 +14,7 @@ function imageApi(id: 'openai' | 'imagerouter', about: string, models: ModelInfo
         ? { id: model, provider: id, task: 'i2v', media, size: 'none', imageField: 'image_url', price: {} }
         : { id: model, provider: id, task: 'edit', media, size: 'pixels', imageListField: 'image', maxRefs: 16, numImages: true, price: {} },
     concurrency: 2,
+    env: [id === 'openai' ? 'OPENAI_' : 'IMAGEROUTER_'],
     keyVars: [vars.key],
     missingKey: (env) => (keyedSettings(env, vars).apiKey ? undefined : missingKeyMessage(vars)),
     load: async (env) => (await import('./provider.js')).createOpenAIProvider({ env, provider: id }),

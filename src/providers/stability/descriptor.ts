@@ -15,6 +15,7 @@ export const STABILITY: ProviderDescriptor = {
       ? { id, provider: 'stability', task: 'i2v', media, size: 'none', imageField: 'image_url', price: {} }
       : { id, provider: 'stability', task: 't2i', media, size: 'aspect_ratio', imageField: 'image_url', seed: true, numImages: true, price: {} },
   concurrency: 2,
+  env: ['STABILITY_'],
   keyVars: [STABILITY_VARS.key],
   missingKey: (env) => (keyedSettings(env, STABILITY_VARS).apiKey ? undefined : missingKeyMessage(STABILITY_VARS)),
   load: async (env) => (await import('./provider.js')).createStabilityProvider({ env }),
