@@ -133,8 +133,10 @@ describe('one implementation each', () => {
     expect(where(/\\x89PNG/)).toEqual(['media/probe.ts']);
   });
 
-  it('the take that feeds downstream: resolved once, in the graph', () => {
+  it('node facts resolved once, in the graph: the take that feeds downstream, the model chain, the media kind', () => {
     expect(where(/\bspec\.pick\b/)).toEqual(['graph/build.ts']);
+    expect(where(/\bspec\.fallback\b/)).toEqual(['graph/build.ts']);
+    expect(where(/kind === 'segment' \|\| [\w.]*kind === 'film' \? 'video'/)).toEqual([]);
   });
 
   it('the parameters a record keeps are the key parameters', () => {

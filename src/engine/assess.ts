@@ -83,7 +83,7 @@ export function changeReasons(node: GraphNode, record: NodeRecord, inputs: Recor
   if ((record.prompt ?? null) !== (spec.prompt ?? null)) reasons.push('prompt changed');
   if ((record.seedRequested ?? null) !== (seedOf(spec) ?? null)) reasons.push('seed changed');
   if (record.provider !== node.provider || record.model !== node.model) {
-    if (!node.spec.fallback.includes(record.model) || record.provider !== node.provider) reasons.push('model changed');
+    if (!node.models.includes(record.model) || record.provider !== node.provider) reasons.push('model changed');
   }
   if (stringify(record.params) !== stringify(keyParams(node))) reasons.push(spec.kind === 'film' ? 'edit settings changed' : 'params changed');
   const before = new Map(record.inputs.map((i) => [`${i.role}:${i.name}`, i.sha256]));

@@ -11,7 +11,7 @@ import type { PlanEntry } from './plan-types.js';
 export function modelEstimate(project: ResolvedProject, node: GraphNode, model: string): number | undefined {
   const spec = node.spec;
   if (spec.kind === 'film') return 0;
-  const info = lookupModel(model, spec.kind === 'segment' ? 'video' : 'image');
+  const info = lookupModel(model, node.media);
   if (!info) return undefined;
   const size = spec.kind === 'segment' ? undefined : resolveSize(spec.size ?? 'landscape');
   return estimateCost(
@@ -35,7 +35,7 @@ export interface NodeEstimate {
 
 /** The worst case over the node's model and its fallbacks (a draft run has no fallbacks). */
 export function nodeEstimate(project: ResolvedProject, node: GraphNode): NodeEstimate {
-  const models = [node.model, ...(node.model === 'draft' ? [] : node.spec.fallback)];
+  const { models } = node;
   const costs = models.map((m) => modelEstimate(project, node, m));
   const unpriced = [...new Set(models.filter((_, i) => costs[i] === undefined))];
   return { usd: unpriced.length ? null : Math.max(...(costs as number[])), unpriced };

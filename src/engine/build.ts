@@ -3,7 +3,6 @@ import { buildGraph } from '../graph/build.js';
 import { selectTargets } from '../graph/targets.js';
 import type { Graph } from '../graph/types.js';
 import type { ResolvedProject } from '../project/types.js';
-import { routeProvider } from '../providers/models.js';
 import type { ProviderId } from '../providers/types.js';
 import { planBuild, type BuildPlan } from './plan.js';
 import type { TeamCache } from './team.js';
@@ -43,9 +42,7 @@ export async function prepareBuild(project: ResolvedProject, opts: PrepareOption
 export function providersByNode({ plan, graph }: PreparedBuild): Map<string, Set<ProviderId>> {
   const byNode = new Map<string, Set<ProviderId>>();
   for (const e of plan.entries.filter((e) => e.status === 'new' || e.status === 'stale')) {
-    const node = graph.nodes.get(e.node)!;
-    const fallbacks = node.model === 'draft' ? [] : node.spec.fallback;
-    byNode.set(e.node, new Set([node.provider, ...fallbacks.map((fb) => routeProvider(fb) ?? node.provider)]));
+    byNode.set(e.node, new Set(graph.nodes.get(e.node)!.providers));
   }
   return byNode;
 }

@@ -97,8 +97,8 @@ export async function generateNode(ctx: NodeRunContext, node: GraphNode, a: Asse
   const assessed = inputs.some((inp, i) => inp.sha256 !== a.inputs[i].sha256) ? await assess(ws, node, inputs, true) : a;
   await saveHandEdits(ws, node);
 
-  const kind = node.spec.kind === 'segment' || node.spec.kind === 'film' ? 'video' : 'image';
-  const models = [node.model, ...(node.model === 'draft' ? [] : node.spec.fallback)];
+  const kind = node.media;
+  const models = node.models;
   const steer = inflightNode(assessed.key);
   control.inflight.set(node.name, steer);
   const generation = runWithRetries({
@@ -151,7 +151,7 @@ async function keep(ctx: NodeRunContext, node: GraphNode, assessed: Assessment, 
   const { ws, control } = ctx;
   const detached = steer.detached;
   steer.state = 'storing';
-  const kind = node.spec.kind === 'segment' || node.spec.kind === 'film' ? 'video' : 'image';
+  const kind = node.media;
   const outputs: OutputFile[] = [];
   for (const [i, file] of result.files.entries()) {
     const media = result.media[i];

@@ -31,14 +31,19 @@ function toGraphNode(
   const source = isSource(spec);
   const model = source ? 'source' : opts.draft ? 'draft' : spec.model;
   const inputs = spec.kind === 'segment' ? segmentInputs(spec, byName) : imageInputs(spec, byName);
+  const provider = source ? 'draft' : routeProvider(model) ?? 'draft';
+  const models = source ? [] : [model, ...(model === 'draft' ? [] : spec.fallback)];
   return {
     name: spec.name,
     kind: spec.kind,
     spec,
     source,
     sourceFiles: isSource(spec) ? sourceFilesOf(spec) : [],
-    provider: source ? 'draft' : routeProvider(model) ?? 'draft',
+    provider,
     model,
+    media: spec.kind === 'segment' ? 'video' : 'image',
+    models,
+    providers: [...new Set(models.map((m) => routeProvider(m) ?? provider))],
     inputs,
     deps: [...new Set(inputs.map((e) => e.node))],
     pick: spec.kind === 'segment' ? 1 : spec.pick,
@@ -61,6 +66,9 @@ function toFilmNode(spec: FilmNode): GraphNode {
     sourceFiles: [],
     provider: 'film',
     model: spec.model,
+    media: 'video',
+    models: [spec.model],
+    providers: ['film'],
     inputs,
     deps: spec.segments.map((s) => s.name),
     pick: 1,

@@ -25,6 +25,12 @@ export interface GraphNode {
   provider: ProviderId;
   /** Effective model id after `--draft` substitution. */
   model: string;
+  /** What it makes: segments and the film video, the rest images. */
+  media: 'image' | 'video';
+  /** The models a generation may call, in order: its own, then its fallbacks (none in a draft or for a source). */
+  models: string[];
+  /** The providers those models route to, each once: their keys are what a build needs. */
+  providers: ProviderId[];
   inputs: InputEdge[];
   /** Names of the nodes this one depends on, without duplicates. */
   deps: string[];
