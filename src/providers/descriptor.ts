@@ -4,6 +4,11 @@
 import type { Env } from '../base/env.js';
 import type { ModelInfo, Provider, ProviderId } from './types.js';
 
+/** The row of a video model the table does not list: its first keyframe as `image_url`, nothing else assumed. */
+export function genericVideoRow(id: string, provider: ProviderId): ModelInfo {
+  return { id, provider, task: 'i2v', media: 'video', size: 'none', imageField: 'image_url', price: {} };
+}
+
 export interface ProviderDescriptor {
   id: ProviderId;
   /** Unprefixed model ids it serves by their shape; tried in registry order. Without: `<id>:<model>` only. */

@@ -1,5 +1,5 @@
 // fal.ai in the registry: `owner/app` ids, its model rows, FAL_KEY (or a proxy).
-import type { ProviderDescriptor } from '../descriptor.js';
+import { genericVideoRow, type ProviderDescriptor } from '../descriptor.js';
 import { falKeyPresent } from './credentials.js';
 import { FAL_MODELS } from './models.js';
 
@@ -13,7 +13,7 @@ export const FAL: ProviderDescriptor = {
   models: FAL_MODELS,
   genericRow: (id, media) =>
     media === 'video'
-      ? { id, provider: 'fal', task: 'i2v', media, size: 'none', imageField: 'image_url', price: {} }
+      ? genericVideoRow(id, 'fal')
       : { id, provider: 'fal', task: 't2i', media, size: 'image_size', imageField: 'image_url', seed: true, numImages: true, price: {} },
   concurrency: 4,
   env: ['FAL_'],

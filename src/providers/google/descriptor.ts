@@ -1,5 +1,5 @@
 // Google in the registry: `gemini-`, `imagen-` and `veo-` ids, by API key or on Vertex AI.
-import type { ProviderDescriptor } from '../descriptor.js';
+import { genericVideoRow, type ProviderDescriptor } from '../descriptor.js';
 import { GOOGLE_MODELS } from './models.js';
 import { googleCredentialsPresent } from './settings.js';
 
@@ -12,7 +12,7 @@ export const GOOGLE: ProviderDescriptor = {
   models: GOOGLE_MODELS,
   genericRow: (id, media) =>
     media === 'video'
-      ? { id, provider: 'google', task: 'i2v', media, size: 'none', imageField: 'image_url', price: {} }
+      ? genericVideoRow(id, 'google')
       : { id, provider: 'google', task: 't2i', media, size: 'aspect_ratio', imageField: 'image_url', seed: true, numImages: true, price: {} },
   inlineImages: true,
   repeats: true,

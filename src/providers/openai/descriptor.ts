@@ -1,5 +1,5 @@
 // OpenAI and ImageRouter in the registry: one image API, two hosts, each with its own key.
-import type { ProviderDescriptor } from '../descriptor.js';
+import { genericVideoRow, type ProviderDescriptor } from '../descriptor.js';
 import { keyedSettings, missingKeyMessage } from '../keyed.js';
 import type { ModelInfo } from '../types.js';
 import { IMAGEROUTER_MODELS, OPENAI_MODELS } from './models.js';
@@ -11,7 +11,7 @@ function imageApi(id: 'openai' | 'imagerouter', about: string, models: ModelInfo
     id, shape, shapeHint, named: true, about, models,
     genericRow: (model, media) =>
       media === 'video'
-        ? { id: model, provider: id, task: 'i2v', media, size: 'none', imageField: 'image_url', price: {} }
+        ? genericVideoRow(model, id)
         : { id: model, provider: id, task: 'edit', media, size: 'pixels', imageListField: 'image', maxRefs: 16, numImages: true, price: {} },
     concurrency: 2,
     env: [id === 'openai' ? 'OPENAI_' : 'IMAGEROUTER_'],

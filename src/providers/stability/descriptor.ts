@@ -1,5 +1,5 @@
 // Stability AI in the registry: reached by the `stability:` prefix, with STABILITY_API_KEY.
-import type { ProviderDescriptor } from '../descriptor.js';
+import { genericVideoRow, type ProviderDescriptor } from '../descriptor.js';
 import { keyedSettings, missingKeyMessage } from '../keyed.js';
 import { STABILITY_MODELS } from './models.js';
 import { STABILITY_VARS } from './vars.js';
@@ -12,7 +12,7 @@ export const STABILITY: ProviderDescriptor = {
   repeats: true,
   genericRow: (id, media) =>
     media === 'video'
-      ? { id, provider: 'stability', task: 'i2v', media, size: 'none', imageField: 'image_url', price: {} }
+      ? genericVideoRow(id, 'stability')
       : { id, provider: 'stability', task: 't2i', media, size: 'aspect_ratio', imageField: 'image_url', seed: true, numImages: true, price: {} },
   concurrency: 2,
   env: ['STABILITY_'],
