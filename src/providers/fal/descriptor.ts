@@ -14,6 +14,7 @@ export const FAL: ProviderDescriptor = {
     media === 'video'
       ? { id, provider: 'fal', task: 'i2v', media, size: 'none', imageField: 'image_url', price: {} }
       : { id, provider: 'fal', task: 't2i', media, size: 'image_size', imageField: 'image_url', seed: true, numImages: true, price: {} },
+  remoteImages: true,
   concurrency: 4,
   keyVars: ['FAL_KEY', 'FAL_KEY_SECRET'],
   missingKey: (env) =>
