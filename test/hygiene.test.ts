@@ -80,6 +80,12 @@ describe('structure', () => {
     expect(up).toEqual([]);
   });
 
+  it("outside providers/, nothing imports from a provider's own folder: only the interface and the registry", () => {
+    const inside = [...files.keys()].filter((f) => folderOf(f) !== 'providers')
+      .flatMap((f) => importsOf(f).filter((t) => /^providers\/[^/]+\//.test(t)).map((t) => `${f} -> ${t}`));
+    expect(inside).toEqual([]);
+  });
+
   it("a provider's key variables are named only in its own folder", () => {
     const folders = PROVIDERS.flatMap((p) => p.keyVars).map((v) => [v, [...new Set(where(new RegExp(`\\b${v}\\b`)).map((f) => f.split('/').slice(0, 2).join('/')))]]);
     expect(folders.filter(([, fs]) => fs.length !== 1 || !fs[0].startsWith('providers/'))).toEqual([]);

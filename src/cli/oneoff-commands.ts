@@ -1,4 +1,4 @@
-// `generate`, `edit`, `upload`: the seed scripts' one-off fal calls, JSON on stdout.
+// `generate`, `edit`, `upload`: the seed scripts' one-off calls, JSON on stdout.
 import { resolve } from 'node:path';
 import { loadEnv } from '../base/env.js';
 import { UsageError } from '../base/errors.js';

@@ -1,6 +1,7 @@
-// One-off generate/edit on a provider other than fal: the same provider a build would use, given
-// local files. Those providers answer bytes, not URLs, so every image is saved (to --output, or
-// beside the current folder) and listed by its file:// URL.
+// One-off generate/edit on the provider the model id routes to, called exactly as a build calls
+// it. An image the provider keeps at a web address (fal) is listed by that address and saved only
+// to --output; an image answered as bytes alone is always saved (to --output, or in the current
+// folder) and listed by its path and file:// URL.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Env } from '../base/env.js';
@@ -8,7 +9,7 @@ import { UsageError } from '../base/errors.js';
 import { probeMedia } from '../media/probe.js';
 import { createProviders, missingCredentials } from '../providers/index.js';
 import type { ResolvedSize } from '../providers/size.js';
-import type { ModelInfo, Progress } from '../providers/types.js';
+import type { GenerateRequest, ModelInfo, Progress, ProviderId } from '../providers/types.js';
 import { localImage, numbered, save } from './files.js';
 
 export interface RoutedRequest {
@@ -19,6 +20,8 @@ export interface RoutedRequest {
   seed?: number;
   file?: string;
   mask?: string;
+  /** Images given by web address, for providers that take them (`remoteImages`). */
+  urls?: GenerateRequest['urls'];
   /** Where to save; several images go to `<stem>_1<ext>`, … */
   output?: string;
 }
@@ -32,35 +35,49 @@ export interface RoutedContext {
   onProgress?(p: Progress): void;
 }
 
-export interface SavedImage {
+export interface OneOffImage {
   url: string;
-  path: string;
+  /** The saved file, for providers that answer bytes rather than URLs. */
+  path?: string;
   width?: number;
   height?: number;
 }
 
-export async function runRouted(r: RoutedRequest, ctx: RoutedContext): Promise<{ images: SavedImage[] }> {
-  const [missing] = missingCredentials(ctx.env, new Set([r.model.provider]));
+export interface OneOffResult {
+  images: OneOffImage[];
+}
+
+/** Checked after the arguments: a usage error, and nothing is sent. */
+export function refuseWithoutKey(env: Env, id: ProviderId): void {
+  const [missing] = missingCredentials(env, new Set([id]));
   if (missing) throw new UsageError(`${missing} (nothing was sent)`);
+}
+
+export async function runRouted(r: RoutedRequest, ctx: RoutedContext): Promise<OneOffResult> {
+  refuseWithoutKey(ctx.env, r.model.provider);
   const input = r.file === undefined ? undefined : await localImage(r.file);
   const mask = r.mask === undefined ? undefined : await localImage(r.mask);
   const provider = createProviders(ctx.env, ctx.root)(r.model.provider);
   const result = await provider.generate(
     {
       node: 'one-off', model: r.model, prompt: r.prompt, seed: r.seed,
-      size: r.size, numImages: r.numImages, input, refs: [], mask, keyframes: [], params: {},
+      size: r.size, numImages: r.numImages, input, refs: [], mask, urls: r.urls, keyframes: [], params: {},
     },
     { signal: ctx.signal, onProgress: (p) => ctx.onProgress?.(p), onSubmitted: async () => {} },
   );
   await result.pending;
   const when = stamp();
-  const images: SavedImage[] = [];
+  const images: OneOffImage[] = [];
   for (const [i, file] of result.files.entries()) {
-    const media = await probeMedia(file.bytes);
+    const { ext, width, height } = await probeMedia(file.bytes);
+    if (file.url !== undefined && r.output === undefined) {
+      images.push({ url: file.url, width, height });
+      continue;
+    }
     // A name the user gave is kept; the default one follows the bytes (a JPEG answer is `.jpg`).
-    const path = numbered(r.output ?? resolve(ctx.cwd, `aivp-${when}.${media.ext}`), i, result.files.length);
+    const path = numbered(r.output ?? resolve(ctx.cwd, `aivp-${when}.${ext}`), i, result.files.length);
     await save(path, file.bytes);
-    images.push({ url: file.url ?? pathToFileURL(path).href, path, width: media.width, height: media.height });
+    images.push(file.url !== undefined ? { url: file.url, width, height } : { url: pathToFileURL(path).href, path, width, height });
   }
   return { images };
 }

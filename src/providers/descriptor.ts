@@ -24,6 +24,8 @@ export interface ProviderDescriptor {
   genericRow?(id: string, media: 'image' | 'video'): ModelInfo;
   /** Input and reference images travel inside the request (Google, draft), not through a named field. */
   inlineImages?: boolean;
+  /** Takes images by web address too (`GenerateRequest.urls`), not only as local files (fal). */
+  remoteImages?: boolean;
   /** Several takes are made by sending the request again (Google, Stability), whatever the row says. */
   repeats?: boolean;
   /** Costs nothing (the offline renderer, the film's assembler). */

@@ -71,6 +71,11 @@ export interface GenerateRequest {
   input?: InputImage;
   refs: InputImage[];
   mask?: InputImage;
+  /**
+   * Images given by web address instead of as files (the one-off `--image-url`, a URL `--mask`),
+   * sent as they are; only a provider whose descriptor says `remoteImages` reads them.
+   */
+  urls?: { input?: string; mask?: string };
   /** Segments: the keyframes in order (first, last) or the one chosen by `position`. */
   keyframes: InputImage[];
   duration?: number;
@@ -133,6 +138,8 @@ export interface Provider {
   generate(req: GenerateRequest, ctx: GenerateContext): Promise<GenerateResult>;
   /** Cancel a request still queued at the provider (watch mode supersedes it). */
   cancel?(model: ModelInfo, requestId: string): Promise<void>;
+  /** Stores a local file where the provider's models can fetch it and gives its web address (fal storage: `aivp upload`). */
+  upload?(img: InputImage): Promise<string>;
 }
 
 /** A failure the engine can act on: retry (with the server's Retry-After), fall back, or fail the node. */

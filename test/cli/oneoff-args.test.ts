@@ -38,7 +38,7 @@ describe('one-off commands without a key (built CLI)', () => {
     for (const args of [['generate', '-p', 'x'], ['edit', '-p', 'x', '--file', 'in.png'], ['upload', 'in.png']]) {
       const r = await run(args);
       expect(r.code, args.join(' ')).toBe(2);
-      expect(r.stderr).toContain('FAL_KEY is not set');
+      expect(r.stderr).toContain('fal.ai models need FAL_KEY');
       expect(r.stderr).toContain('nothing was sent');
     }
   });

@@ -15,7 +15,7 @@ let ctx: OneOffContext;
 beforeEach(async () => {
   fake = await startFakeFal();
   root = await mkdtemp(join(tmpdir(), 'aivp-oneoff-'));
-  ctx = { env: fake.env(), root, pollIntervalMs: 5 };
+  ctx = { env: fake.env(), root };
 });
 
 afterEach(async () => {
@@ -35,7 +35,8 @@ describe('aivp generate', () => {
     expect(fake.submissions).toHaveLength(1);
     const sub = fake.submissions[0];
     expect(sub.model).toBe('fal-ai/nano-banana-pro');
-    expect(sub.input).toEqual({ prompt: 'A woman in a red dress on a cliff', aspect_ratio: '4:3', num_images: 1 });
+    // The provider chooses the seed a model does not report back, as it does in a build.
+    expect(sub.input).toEqual({ prompt: 'A woman in a red dress on a cliff', aspect_ratio: '4:3', num_images: 1, seed: expect.any(Number) });
     expect(out.images).toHaveLength(1);
     expect(out.images[0]).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1/), width: 1184, height: 880 });
   });
@@ -59,7 +60,7 @@ describe('aivp generate', () => {
     fake.set({ reportDimensions: false, imageSize: { width: 48, height: 32 } });
     const output = join(root, 'one.png');
     const out = await runGenerate({ prompt: 'x', model: 'fal-ai/flux/schnell', output }, ctx);
-    expect(out.images[0]).toMatchObject({ width: 48, height: 32 });
+    expect(out.images[0]).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1/), width: 48, height: 32 });
     expect((await sharp(await readFile(output)).metadata()).height).toBe(32);
   });
 
@@ -114,6 +115,13 @@ describe('aivp edit', () => {
     });
     expect(out.images).toHaveLength(1);
     expect((await stat(output)).size).toBeGreaterThan(0);
+  });
+
+  it('passes a mask URL through unchanged and uploads the local image', async () => {
+    const file = await png('street.png', 60);
+    await runEdit({ prompt: 'remove the car', model: 'fal-ai/flux/dev/inpainting', file, mask: 'https://example.com/m.png' }, ctx);
+    expect(fake.uploads).toHaveLength(1);
+    expect(fake.submissions[0].input).toMatchObject({ image_url: fake.uploads[0].url, mask_url: 'https://example.com/m.png' });
   });
 
   it('defaults to nano-banana-pro/edit and needs an image', async () => {

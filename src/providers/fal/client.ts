@@ -14,9 +14,9 @@ export interface FalSetup {
 }
 
 /** FAL_KEY, or FAL_KEY_ID:FAL_KEY_SECRET. */
-export function createFalSetup(env: Env, baseFetch: typeof fetch = globalThis.fetch): FalSetup {
+export function createFalSetup(env: Env): FalSetup {
   const credentials = falCredentials(env);
-  const wrapped = transientAwareFetch(baseFetch);
+  const wrapped = transientAwareFetch(globalThis.fetch);
   const proxy = env.AIVP_FAL_PROXY_URL;
   const fal = createFalClient({
     credentials: () => credentials,

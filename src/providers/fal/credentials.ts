@@ -17,7 +17,7 @@ export function falKeyPresent(env: Env): boolean {
   return falCredentials(env) !== undefined || Boolean(env.AIVP_FAL_PROXY_URL);
 }
 
-export const MISSING_KEY_MESSAGE =
+const MISSING_KEY_MESSAGE =
   'FAL_KEY is not set: export FAL_KEY (or FAL_KEY_ID and FAL_KEY_SECRET) or put it in the project .env file';
 
 /** The check every fal call makes first: a clear, non-retryable error naming the key. */

@@ -15,6 +15,7 @@ export const FAL: ProviderDescriptor = {
     media === 'video'
       ? genericVideoRow(id, 'fal')
       : { id, provider: 'fal', task: 't2i', media, size: 'image_size', imageField: 'image_url', seed: true, numImages: true, price: {} },
+  remoteImages: true,
   concurrency: 4,
   env: ['FAL_'],
   keyVars: ['FAL_KEY', 'FAL_KEY_SECRET'],

@@ -1,7 +1,7 @@
 // The fal.ai provider: uploads local inputs once, runs the model on fal's queue, downloads outputs.
 import { randomInt } from 'node:crypto';
 import type { Env } from '../../base/env.js';
-import { createFalSetup, type FalSetup } from './client.js';
+import { createFalSetup } from './client.js';
 import { requireFalKey } from './credentials.js';
 import { toProviderError } from './errors.js';
 import { falInput, type ImageUrls } from './input.js';
@@ -16,27 +16,14 @@ export interface FalProviderOptions {
   /** Project root, for `.aivp/uploads.json`. */
   root: string;
   pollIntervalMs?: number;
-  fetch?: typeof fetch;
-}
-
-/** The pieces shared by the provider and the one-off commands. */
-export interface FalRuntime {
-  setup: FalSetup;
-  /** fal URL of a local image: cached by content hash, uploaded when missing or stale. */
-  urlOf(img: LocalImage): Promise<string>;
-  pollIntervalMs: number;
-}
-
-export function createFalRuntime(opts: FalProviderOptions): FalRuntime {
-  const setup = createFalSetup(opts.env, opts.fetch);
-  const urlOf = createUploader(opts.root, (file) =>
-    setup.fal.storage.upload(file, { lifecycle: { expiresIn: FAL_OBJECT_LIFETIME } }));
-  return { setup, urlOf, pollIntervalMs: opts.pollIntervalMs ?? DEFAULT_POLL_MS };
 }
 
 export function createFalProvider(opts: FalProviderOptions): Provider {
-  const rt = createFalRuntime(opts);
-  const { fal, secrets } = rt.setup;
+  const setup = createFalSetup(opts.env);
+  const { fal, secrets } = setup;
+  const pollIntervalMs = opts.pollIntervalMs ?? DEFAULT_POLL_MS;
+  // The fal URL of a local image: cached by content hash, uploaded when missing or stale.
+  const urlOf = createUploader(opts.root, (file) => fal.storage.upload(file, { lifecycle: { expiresIn: FAL_OBJECT_LIFETIME } }));
 
   return {
     id: 'fal',
@@ -46,18 +33,18 @@ export function createFalProvider(opts: FalProviderOptions): Provider {
         // Models that report no seed back (nano-banana) get one chosen here, so the record holds it.
         // A resumed request was sent with an earlier choice, unknown now.
         const chosen = req.seed ?? (req.model.seed ? randomInt(2 ** 31 - 1) : undefined);
-        const input = falInput({ ...req, seed: chosen }, await resolveImages(req, rt.urlOf));
+        const input = falInput({ ...req, seed: chosen }, await resolveImages(req, urlOf));
         const { data, requestId } = await runQueued(fal, req.model.id, input, {
           signal: ctx.signal,
           onProgress: (p) => ctx.onProgress(p),
           onSubmitted: (id) => ctx.onSubmitted(id),
           resume: ctx.resume,
-          pollIntervalMs: rt.pollIntervalMs,
+          pollIntervalMs,
         });
         assertNotBlocked(data);
         ctx.onProgress({ state: 'downloading' });
         const files = await Promise.all(outputRefs(data).map(async ({ url }) => ({
-          bytes: await tolerateTransient(() => downloadBytes(url, rt.setup.fetch, ctx.signal), ctx.signal),
+          bytes: await tolerateTransient(() => downloadBytes(url, setup.fetch, ctx.signal), ctx.signal),
           url: /^https?:/.test(url) ? url : undefined,
         })));
         const remote = files.flatMap((f) => (f.url ? [[sha256Bytes(f.bytes), f.url] as const] : []));
@@ -77,14 +64,22 @@ export function createFalProvider(opts: FalProviderOptions): Provider {
         throw toProviderError(err, secrets);
       }
     },
+    async upload(img) {
+      requireFalKey(opts.env);
+      try {
+        return await urlOf(img);
+      } catch (err) {
+        throw toProviderError(err, secrets);
+      }
+    },
   };
 }
 
 async function resolveImages(req: GenerateRequest, urlOf: (img: LocalImage) => Promise<string>): Promise<ImageUrls> {
   const one = (img: LocalImage | undefined) => (img ? urlOf(img) : Promise.resolve(undefined));
   const [input, mask, refs, keyframes] = await Promise.all([
-    one(req.input),
-    one(req.mask),
+    req.urls?.input ?? one(req.input),
+    req.urls?.mask ?? one(req.mask),
     Promise.all(req.refs.map(urlOf)),
     Promise.all(req.keyframes.map(urlOf)),
   ]);
