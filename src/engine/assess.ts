@@ -1,6 +1,7 @@
-// Is a node up to date, restorable from the cache, hand-edited, or stale, and why? Pure apart from
-// hashing files through the stat cache; shared by `plan` (before anything runs) and the executor
-// (again at dispatch, with the real upstream outputs, which gives early cutoff).
+// Is a node up to date, restorable from the cache, hand-edited, or stale, and why? It reads the
+// project's state only through the Workspace (hashes through the stat cache; cached records from
+// the content cache and, when there is one, the team cache); shared by `plan` (before anything
+// runs) and the executor (again at dispatch, with the real upstream outputs: early cutoff).
 import { stringify } from 'safe-stable-stringify';
 import { computeKey, keyParams, seedOf, type KeyInput } from '../graph/keys.js';
 import type { GraphNode } from '../graph/types.js';

@@ -10,9 +10,11 @@ import { pickLocator } from '../project/pick-edit.js';
 import type { ImageNode, NodeKind, ProjectNode, ResolvedProject, SegmentNode } from '../project/types.js';
 import type { Asset, AssetSource } from './assets.js';
 import { projectHash } from './pick.js';
+import { type InputRole as GraphInputRole } from '../graph/types.js';
 
 export type Badge = 'uptodate' | 'stale' | 'missing' | 'failed' | 'modified' | 'source';
-export type InputRole = 'input' | 'ref' | 'mask' | 'keyframe';
+/** The graph's roles of what an image or a segment takes (a film's clips and sound are not shown as inputs). */
+export type InputRole = Exclude<GraphInputRole, 'clip' | 'audio'>;
 
 export interface StatusEntry {
   status: NodeStatus;
