@@ -1,9 +1,11 @@
 import { readFile, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/providers/types.js';
-import { build, png, readJson, removeProject, scriptedProvider, tempProject } from './helpers.js';
+import { makeImage } from '../support/images.js';
+import { readJson, tempProject } from '../support/project.js';
+import { build, scriptedProvider } from './helpers.js';
 
 const PROJECT = `aivp: 1
 name: t
@@ -34,16 +36,7 @@ segments:
     prompt: "push in"
 `;
 
-let dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.map(removeProject));
-  dirs = [];
-});
-async function project(yaml = PROJECT, files?: Record<string, Buffer>) {
-  const d = await tempProject(yaml, files);
-  dirs.push(d);
-  return d;
-}
+const project = (yaml = PROJECT, files?: Record<string, Buffer>) => tempProject(yaml, files);
 const called = (p: ReturnType<typeof scriptedProvider>) => p.calls.map((c) => c.node).sort();
 
 describe('incremental builds', () => {
@@ -111,7 +104,7 @@ describe('incremental builds', () => {
   });
 
   it('names every reason a recorded node is stale', async () => {
-    const dir = await project(PROJECT, { 'refs/mentor.png': await png('m1') });
+    const dir = await project(PROJECT, { 'refs/mentor.png': await makeImage({ seed: 'm1' }) });
     await build(dir, scriptedProvider());
     const reasonsAfter = async (yaml: string) => {
       await writeFile(join(dir, 'aivp.project.yaml'), yaml);
@@ -145,7 +138,7 @@ describe('incremental builds', () => {
   it('stops at an upstream regenerated to identical bytes (early cutoff)', async () => {
     const dir = await project();
     const p = scriptedProvider();
-    p.script = async (req) => (req.node === 's1' ? { files: [{ bytes: await png('fixed') }] } : undefined);
+    p.script = async (req) => (req.node === 's1' ? { files: [{ bytes: await makeImage({ seed: 'fixed' }) }] } : undefined);
     await build(dir, p);
     await writeFile(join(dir, 'aivp.project.yaml'), PROJECT.replace('woman on a cliff', 'a woman on a cliff'));
     const p2 = scriptedProvider();
@@ -157,7 +150,7 @@ describe('incremental builds', () => {
   it('keeps a hand-edited output, feeds it downstream, and --force saves the old bytes to the cache first', async () => {
     const dir = await project();
     await build(dir, scriptedProvider());
-    const edited = await png('my own paint-over');
+    const edited = await makeImage({ seed: 'my own paint-over' });
     await writeFile(join(dir, 'keyframes/s2.png'), edited);
     const p = scriptedProvider();
     const r = await build(dir, p);
@@ -273,7 +266,7 @@ shots:
       // the slot held until it finished, concurrency 1 would never start the second.
       // And it lands well after the second request: the build must still wait for it.
       const pending = second.then(() => new Promise<void>((r) => setTimeout(r, 200))).then(() => void (bookkept = true));
-      return { files: [{ bytes: await png(`${req.prompt}`) }], pending };
+      return { files: [{ bytes: await makeImage({ seed: `${req.prompt}` }) }], pending };
     };
     const r = await build(dir, p);
     expect(r.summary.built).toBe(2);
@@ -289,7 +282,7 @@ references:
 `;
     const dir = await project(yaml);
     const p = scriptedProvider();
-    p.script = async () => ({ files: [{ bytes: await sharp({ create: { width: 8, height: 8, channels: 3, background: '#f00' } }).jpeg().toBuffer() }] });
+    p.script = async () => ({ files: [{ bytes: await makeImage({ width: 8, height: 8, colour: '#f00', format: 'jpeg' }) }] });
     await build(dir, p);
     const rec = await readJson(join(dir, 'metadata/heroine.json'));
     expect(rec.outputs[0]).toMatchObject({ path: 'refs/heroine.png', mediaType: 'image/png' });
@@ -306,7 +299,7 @@ references:
 shots:
   s1: { prompt: "scene", refs: [heroine], model: fal-ai/flux/dev }
 `;
-    const mine = await png('my photo');
+    const mine = await makeImage({ seed: 'my photo' });
     const dir = await project(yaml, { 'refs/heroine.png': mine });
     const p = scriptedProvider();
     const r = await build(dir, p);
@@ -401,10 +394,10 @@ references:
 shots:
   a: { prompt: "a", model: fal-ai/flux/dev, refs: [mentor] }
 `;
-    const dir = await project(yaml, { 'refs/mentor.png': await png('v1') });
+    const dir = await project(yaml, { 'refs/mentor.png': await makeImage({ seed: 'v1' }) });
     const p = scriptedProvider();
     p.script = async () => {
-      await writeFile(join(dir, 'refs/mentor.png'), await png('v2'));
+      await writeFile(join(dir, 'refs/mentor.png'), await makeImage({ seed: 'v2' }));
       return undefined;
     };
     await build(dir, p);

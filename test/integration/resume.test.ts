@@ -3,18 +3,18 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { events, runCli, startCli } from '../cli/helpers.js';
-import { png } from '../engine/helpers.js';
 import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
 import { startFakeGoogle, type FakeGoogle } from '../fakes/google-server.js';
-import { checkRecords, FAKE_MP4, fakeEnv, project, readJson, removeProjects, until } from './helpers.js';
+import { makeImage } from '../support/images.js';
+import { readJson, tempProject } from '../support/project.js';
+import { checkRecords, FAKE_MP4, fakeEnv, until } from './helpers.js';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((c) => c()));
 });
-afterAll(removeProjects);
 
 async function inflightFiles(dir: string): Promise<string[]> {
   const d = join(dir, '.aivp/inflight');
@@ -25,13 +25,13 @@ describe('resume after SIGKILL', () => {
   it('fal: the rerun fetches the result of the recorded request id without submitting again', async () => {
     const fal: FakeFal = await startFakeFal({ queueSteps: 1000, jobMs: 600_000, videoBytes: FAKE_MP4 });
     closers.push(() => fal.close());
-    const dir = await project(`aivp: 1
+    const dir = await tempProject(`aivp: 1
 shots:
   s1: { prompt: "slow one", model: fal-ai/flux/dev, size: 320x240, seed: 3 }
   s2: { prompt: "slow edit", model: fal-ai/nano-banana-pro/edit, refs: [mentor] }
 references:
   mentor: { file: mentor.png }
-`, { 'mentor.png': await png('m', 40, 40) });
+`, { 'mentor.png': await makeImage({ seed: 'm', width: 40, height: 40 }) });
     const env = fakeEnv(fal);
     const { child, done } = startCli(['-C', dir, 'build', '--json'], { env });
     // Waiting on a job (its status stream) starts only after the request id was recorded.
@@ -61,7 +61,7 @@ references:
   it('Veo: the rerun polls the recorded operation without calling predictLongRunning again', async () => {
     const google: FakeGoogle = await startFakeGoogle({ pollsUntilDone: 1_000_000 });
     closers.push(() => google.close());
-    const dir = await project(`aivp: 1
+    const dir = await tempProject(`aivp: 1
 shots:
   k1: { prompt: "keyframe", model: gemini-2.5-flash-image, seed: 5 }
 segments:

@@ -4,9 +4,8 @@ import { join, resolve } from 'node:path';
 import { transformWithOxc } from 'vite';
 import { describe, expect, it } from 'vitest';
 import { copyFileAtomic, removeStaleTemps, writeFileAtomic } from '../../src/base/atomic.js';
-import { useTempDir } from './helpers.js';
+import { tempDir } from '../support/project.js';
 
-const tempDir = useTempDir();
 const SIZE = 4 * 1024 * 1024;
 const VERSIONS = 4;
 

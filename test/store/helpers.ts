@@ -1,23 +1,6 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach } from 'vitest';
+import { stat } from 'node:fs/promises';
 import type { NodeRecord } from '../../src/engine/record-types.js';
 import { fsClockNs } from '../../src/base/file-stamp.js';
-
-const made: string[] = [];
-
-/** A fresh temp folder, removed after the test. */
-export function useTempDir(): () => Promise<string> {
-  afterEach(async () => {
-    await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-  });
-  return async () => {
-    const d = await mkdtemp(join(tmpdir(), 'aivp-store-'));
-    made.push(d);
-    return d;
-  };
-}
 
 /** The last change of a file (the later of mtime and ctime), in nanoseconds. */
 export async function changedNs(abs: string): Promise<bigint> {

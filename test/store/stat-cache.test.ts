@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LAYOUT } from '../../src/base/layout.js';
 import { openStatCache } from '../../src/engine/store/stat-cache.js';
-import { useTempDir, waitPastRacyWindow } from './helpers.js';
+import { tempDir } from '../support/project.js';
+import { waitPastRacyWindow } from './helpers.js';
 
-const tempDir = useTempDir();
 const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 
 async function project(files: Record<string, string>): Promise<string> {

@@ -1,14 +1,16 @@
 // `watchProject` in-process on real temp folders with a scripted provider: what an edit rebuilds,
 // debouncing, self-writes, supersede (queued: cancel; running: into the cache only), bad edits.
 import { existsSync } from 'node:fs';
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { getEventListeners } from 'node:events';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { png, readJson, removeProject, scriptedProvider, tempProject } from '../engine/helpers.js';
+import { scriptedProvider } from '../engine/helpers.js';
 import { ProviderError } from '../../src/providers/types.js';
 import { WorkspaceState } from '../../src/engine/workspace.js';
+import { makeImage } from '../support/images.js';
+import { readJson, tempProject } from '../support/project.js';
 import { startWatch, until, type WatchRun } from './helpers.js';
 
 const PROJECT = `aivp: 1
@@ -32,19 +34,14 @@ shots:
     refs: [places]
 `;
 
-let dirs: string[] = [];
 let runs: WatchRun[] = [];
 afterEach(async () => {
   await Promise.all(runs.map((r) => r.stop()));
-  await Promise.all(dirs.map(removeProject));
-  dirs = [];
   runs = [];
 });
 
 async function project(yaml = PROJECT) {
-  const d = await tempProject(yaml, { 'refs/places/quay.png': await png('quay') });
-  dirs.push(d);
-  return d;
+  return tempProject(yaml, { 'refs/places/quay.png': await makeImage({ seed: 'quay' }) });
 }
 async function watch(...args: Parameters<typeof startWatch>) {
   const r = await startWatch(...args);
@@ -126,7 +123,7 @@ describe('watch: what an edit rebuilds', () => {
     const p = scriptedProvider();
     const w = await watch(dir, p);
     p.calls.length = 0;
-    await writeFile(join(dir, 'refs/places/cove.png'), await png('cove'));
+    await writeFile(join(dir, 'refs/places/cove.png'), await makeImage({ seed: 'cove' }));
     await until(() => w.builds().length === 2, 'the rebuild');
     expect(nodes(p.calls)).toEqual(['s3']);
     expect(p.calls[0].inputs).toHaveLength(2);
