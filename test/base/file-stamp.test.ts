@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatStamp, FsClock, fsClockNs, isRacy, parseStamp, sameStamp } from '../../src/base/file-stamp.js';
 import { tempDir } from '../support/project.js';
+import { until } from '../support/wait.js';
 
 const stamp = (mtimeNs: bigint, ctimeNs = mtimeNs) => ({ size: 10n, mtimeNs, ctimeNs, ino: 5n });
 
@@ -57,7 +58,7 @@ describe("the file system's clock", () => {
     const first = await clock.before(stamp(1n));
     expect(await clock.before(stamp(1n))).toBe(first);
     // Once the clock has moved on, a file changed at the reading gets a fresh one.
-    while ((await fsClockNs(root)) <= first) await new Promise((r) => setTimeout(r, 1));
+    await until(async () => (await fsClockNs(root)) > first, "the file system's clock to move on");
     const fresh = await clock.before(stamp(first));
     expect(fresh).toBeGreaterThan(first);
     expect(await clock.before(stamp(1n))).toBe(fresh);

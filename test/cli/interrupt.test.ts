@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeFal } from '../fakes/fal-server.js';
 import { readJson, tempProject } from '../support/project.js';
-import { until } from '../watch/helpers.js';
+import { until } from '../support/wait.js';
 import { cleanEnv, events, runCli, startCli } from './helpers.js';
 
 const PROJECT = `aivp: 1

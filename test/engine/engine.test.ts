@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -5,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/providers/types.js';
 import { makeImage } from '../support/images.js';
 import { readJson, tempProject } from '../support/project.js';
+import { until, untilPastRacyWindow } from '../support/wait.js';
 import { build, scriptedProvider } from './helpers.js';
 
 const PROJECT = `aivp: 1
@@ -65,7 +67,7 @@ describe('incremental builds', () => {
     const dir = await project();
     await build(dir, scriptedProvider());
     // Files written within the racy window are re-hashed once, as git does.
-    await new Promise((r) => setTimeout(r, 150));
+    await untilPastRacyWindow(dir);
     const warm = await build(dir, scriptedProvider());
     expect(warm.hashedBytes).toBeGreaterThan(0);
     const noop = await build(dir, scriptedProvider());
@@ -232,6 +234,8 @@ ${[1, 2, 3, 4, 5, 6].map((i) => `  s${i}: { prompt: "shot ${i}" }`).join('\n')}
     let max = 0;
     p.script = async () => {
       max = Math.max(max, ++now);
+      // A request that takes a while, so every one the scheduler lets start overlaps the others
+      // (one it holds back is an absence: there is no event to wait for).
       await new Promise((r) => setTimeout(r, 30));
       now--;
       return undefined;
@@ -254,18 +258,19 @@ shots:
   s2: { prompt: "two", model: fal-ai/flux/dev }
 `);
     const p = scriptedProvider();
-    let secondStarted!: () => void;
-    const second = new Promise<void>((r) => (secondStarted = r));
+    let secondStarted!: (node: string) => void;
+    const second = new Promise<string>((r) => (secondStarted = r));
     let bookkept = false;
     p.script = async (req, _ctx, n) => {
       if (n === 2) {
-        secondStarted();
+        secondStarted(req.node);
         return undefined;
       }
       // The first request's bookkeeping finishes only once the second request has started: with
       // the slot held until it finished, concurrency 1 would never start the second.
-      // And it lands well after the second request: the build must still wait for it.
-      const pending = second.then(() => new Promise<void>((r) => setTimeout(r, 200))).then(() => void (bookkept = true));
+      // And it lands only after the second node's record: the build must still wait for it.
+      const recorded = (node: string) => until(() => existsSync(join(dir, 'metadata', `${node}.json`)), `${node} recorded`);
+      const pending = second.then(recorded).then(() => void (bookkept = true));
       return { files: [{ bytes: await makeImage({ seed: `${req.prompt}` }) }], pending };
     };
     const r = await build(dir, p);

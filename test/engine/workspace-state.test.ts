@@ -1,13 +1,12 @@
 // A workspace opened from a kept WorkspaceState answers exactly as a fresh one: records changed,
 // added, removed, corrupted or turned into links by someone else between two opens are seen.
-import { readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fsClockNs } from '../../src/base/file-stamp.js';
 import { openWorkspace, WorkspaceState } from '../../src/engine/workspace.js';
 import { loadProject } from '../../src/project/load.js';
 import { tempDir, tempProject } from '../support/project.js';
-import { until } from '../watch/helpers.js';
+import { untilPastRacyWindow } from '../support/wait.js';
 import { build, scriptedProvider } from './helpers.js';
 
 const PROJECT = `aivp: 1
@@ -30,19 +29,13 @@ async function same(dir: string, state: WorkspaceState) {
   return kept;
 }
 
-async function untilOlderThanRacyWindow(root: string, folder: string) {
-  const stats = await Promise.all((await readdir(folder)).map((n) => stat(join(folder, n), { bigint: true })));
-  const newest = stats.flatMap((s) => [s.mtimeNs, s.ctimeNs]).reduce((a, b) => (a > b ? a : b));
-  await until(async () => (await fsClockNs(root)) > newest, "the file system's clock to pass the records' last change");
-}
-
 describe('WorkspaceState', () => {
   it('reads each record file once, then only those that changed, and answers as a fresh open', async () => {
     const dir = await tempProject(PROJECT);
     await build(dir, scriptedProvider());
     const state = new WorkspaceState();
     // Once older than the racy window, a file's stat alone is trusted.
-    await untilOlderThanRacyWindow(dir, join(dir, 'metadata'));
+    await untilPastRacyWindow(dir, join(dir, 'metadata'));
     await same(dir, state);
     expect(state.records.filesRead).toBe(3);
     await same(dir, state);

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGoogle, type FakeGoogle } from '../fakes/google-server.js';
 import { startCli } from '../cli/helpers.js';
-import { fakeEnv, until } from '../integration/helpers.js';
+import { fakeEnv } from '../integration/helpers.js';
 import { readJson, tempProject } from '../support/project.js';
+import { until } from '../support/wait.js';
 import { buildWith, expectOneNodeError } from './helpers.js';
 
 let google: FakeGoogle;
@@ -153,7 +154,7 @@ describe('Veo', () => {
     const dir = await veo();
     google.behaviour.pollsUntilDone = 1_000_000;
     const { child, done } = startCli(['-C', dir, 'build', '--json'], { env: fakeEnv(undefined, google) });
-    await until(() => google.count('/operations/') >= 1, 30_000, 'the operation polled');
+    await until(() => google.count('/operations/') >= 1, 'the operation polled', 30_000);
     child.kill('SIGKILL');
     await done;
     expect(readdirSync(join(dir, '.aivp/inflight')).filter((n) => n.endsWith('.json'))).toHaveLength(1);

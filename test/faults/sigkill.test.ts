@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { events, runCli, startCli } from '../cli/helpers.js';
 import { startFakeFal } from '../fakes/fal-server.js';
-import { checkRecords, FAKE_MP4, fakeEnv, until } from '../integration/helpers.js';
+import { checkRecords, FAKE_MP4, fakeEnv } from '../integration/helpers.js';
 import { makeImage } from '../support/images.js';
 import { readJson, tempProject } from '../support/project.js';
+import { until } from '../support/wait.js';
 
 const PROJECT = `aivp: 1
 vars: { v: "1" }
@@ -46,7 +47,7 @@ describe('SIGKILL trials against the fake fal', () => {
         const submitted = fal.submits().length;
         fal.requests.length = 0;
         const { child, done } = startCli(['-C', dir, 'build', '--json'], { env });
-        await until(() => fal.requests.length > 0 || child.exitCode !== null, 20_000, 'the build to reach fal');
+        await until(() => fal.requests.length > 0 || child.exitCode !== null, 'the build to reach fal', 20_000);
         const delay = Math.floor(Math.random() * 1000);
         const timer = setTimeout(() => child.kill('SIGKILL'), delay);
         const r = await done;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectHash } from '../../src/gallery/pick.js';
 import { events, startCli, type CliResult } from '../cli/helpers.js';
 import { tempProject } from '../support/project.js';
-import { until } from '../watch/helpers.js';
+import { until } from '../support/wait.js';
 import { PICK_YAML } from './fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -91,15 +91,6 @@ export async function allFiles(dir: string): Promise<string[]> {
     .sort();
 }
 
-/** Resolves once `check` holds, polling every few ms (rejects after `ms`). */
-export async function until(check: () => boolean, ms = 20_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 /** No stack trace lines in CLI output. */
 export function expectNoStack(text: string): void {
   expect(text).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);

@@ -9,7 +9,8 @@ import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
 import { startFakeGoogle, type FakeGoogle } from '../fakes/google-server.js';
 import { makeImage } from '../support/images.js';
 import { readJson, tempProject } from '../support/project.js';
-import { checkRecords, FAKE_MP4, fakeEnv, until } from './helpers.js';
+import { until } from '../support/wait.js';
+import { checkRecords, FAKE_MP4, fakeEnv } from './helpers.js';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
@@ -36,7 +37,7 @@ references:
     const { child, done } = startCli(['-C', dir, 'build', '--json'], { env });
     // Waiting on a job (its status stream) starts only after the request id was recorded.
     const polled = () => fal.requests.filter((r) => r.route === 'stream' || r.route === 'status').map((r) => r.target);
-    await until(() => fal.submits().length === 2 && fal.submits().every((s) => polled().some((t) => t.includes(s.requestId))), 20_000, 'both jobs polled');
+    await until(() => fal.submits().length === 2 && fal.submits().every((s) => polled().some((t) => t.includes(s.requestId))), 'both jobs polled', 20_000);
     child.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
     expect(await inflightFiles(dir)).toHaveLength(2);
@@ -69,7 +70,7 @@ segments:
 `);
     const env = fakeEnv(undefined, google);
     const { child, done } = startCli(['-C', dir, 'build', '--json'], { env });
-    await until(() => google.requests.some((r) => r.method === 'GET' && r.path.includes('/operations/')), 20_000, 'an operation poll');
+    await until(() => google.requests.some((r) => r.method === 'GET' && r.path.includes('/operations/')), 'an operation poll', 20_000);
     child.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
     expect(await checkRecords(dir)).toEqual(['k1']);

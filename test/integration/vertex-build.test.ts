@@ -10,7 +10,8 @@ import { cleanEnv, events, runCli, startCli } from '../cli/helpers.js';
 import { FAKE_MP4 } from '../fakes/google-server.js';
 import { LOCATION, PROJECT, startFakeVertex, type FakeVertex } from '../fakes/vertex-server.js';
 import { readJson, tempDir, tempProject } from '../support/project.js';
-import { checkRecords, filesContaining, until } from './helpers.js';
+import { until } from '../support/wait.js';
+import { checkRecords, filesContaining } from './helpers.js';
 
 let fake: FakeVertex;
 let credsDir: string;
@@ -95,7 +96,7 @@ segments:
 `, { '.env': Buffer.from(`GOOGLE_CLOUD_PROJECT=${PROJECT}\nGOOGLE_APPLICATION_CREDENTIALS=${await fake.writeCredentials(credsDir)}\n`) });
     const env = vertexEnv();
     const { child, done } = startCli(['-C', dir, 'build', '--json'], { env });
-    await until(() => fake.count(':fetchPredictOperation') > 0, 20_000, 'an operation poll');
+    await until(() => fake.count(':fetchPredictOperation') > 0, 'an operation poll', 20_000);
     child.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
     const inflight = (await readdir(join(dir, '.aivp/inflight'))).filter((f) => f.endsWith('.json'));

@@ -18,7 +18,8 @@ afterEach(async () => {
   await fake.close();
 });
 
-const provider = () => createGoogleProvider({ env: { GOOGLE_API_KEY: KEY, GOOGLE_GEMINI_BASE_URL: fake.url }, pollIntervalMs: 5 });
+const POLL_MS = 5;
+const provider = () => createGoogleProvider({ env: { GOOGLE_API_KEY: KEY, GOOGLE_GEMINI_BASE_URL: fake.url }, pollIntervalMs: POLL_MS });
 const submits = () => fake.requests.filter((r) => r.path.endsWith(':predictLongRunning'));
 const polls = () => fake.count('/operations/');
 
@@ -103,7 +104,8 @@ describe('Veo', () => {
     await expect(provider().generate(req, ctx)).rejects.toThrow();
     const seen = polls();
     expect(seen).toBe(3);
-    await sleep(50);
+    // A poll not made is no event: wait ten poll intervals, in which a loop left running would poll.
+    await sleep(10 * POLL_MS);
     expect(polls()).toBe(seen);
   });
 

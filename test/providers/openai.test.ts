@@ -9,9 +9,9 @@ import { createOpenAIProvider } from '../../src/providers/openai/provider.js';
 import { sizeOf } from '../../src/providers/openai/request.js';
 import { ProviderError } from '../../src/providers/types.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server.js';
-import { until } from '../integration/helpers.js';
 import { makeImage } from '../support/images.js';
 import { tempDir } from '../support/project.js';
+import { until } from '../support/wait.js';
 import { context, image, request } from './google-helpers.js';
 
 // Not `sk-` shaped, so only the provider's own secret list can hide them.
@@ -293,7 +293,7 @@ describe('errors', () => {
     fake.behaviour.fail = { status: 200, hang: true };
     const ctx = context();
     const pending = openai().generate(request('gpt-image-1', { prompt: 'p' }), ctx).then(() => undefined, (e: unknown) => e);
-    await until(() => fake.calls().length === 1, 10_000, 'the request');
+    await until(() => fake.calls().length === 1, 'the request', 10_000);
     ctx.controller.abort();
     const err = (await pending) as Error;
     expect(err).not.toBeInstanceOf(ProviderError);

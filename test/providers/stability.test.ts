@@ -8,8 +8,8 @@ import { createStabilityProvider } from '../../src/providers/stability/provider.
 import { ProviderError } from '../../src/providers/types.js';
 import { SERVER_SEED, startFakeStability, type FakeStability } from '../fakes/stability-server.js';
 import { tempDir } from '../support/project.js';
+import { until } from '../support/wait.js';
 import { context, image, request } from './google-helpers.js';
-import { until } from '../integration/helpers.js';
 
 let fake: FakeStability;
 let tmp: string;
@@ -252,7 +252,7 @@ describe('Stability faults', () => {
     fake.fail({ hang: true });
     const ctx = context();
     const pending = provider().generate(request('stability:core', { prompt: 'p' }), ctx).catch((e: unknown) => e);
-    await until(() => fake.requests.length === 1, 5000, 'the request');
+    await until(() => fake.requests.length === 1, 'the request', 5000);
     ctx.controller.abort();
     const err = await pending;
     expect(err).not.toBeInstanceOf(ProviderError);

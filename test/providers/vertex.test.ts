@@ -10,8 +10,8 @@ import { createGoogleProvider } from '../../src/providers/google/provider.js';
 import { ProviderError } from '../../src/providers/types.js';
 import { FAKE_MP4 } from '../fakes/google-server.js';
 import { LOCATION, PROJECT, startFakeVertex, type FakeVertex } from '../fakes/vertex-server.js';
-import { until } from '../integration/helpers.js';
 import { tempDir } from '../support/project.js';
+import { until } from '../support/wait.js';
 import { context, image, request } from './google-helpers.js';
 
 const MODELS = `/v1beta1/projects/${PROJECT}/locations/${LOCATION}/publishers/google/models`;
@@ -255,7 +255,7 @@ describe('Veo on Vertex AI', () => {
     fake.behaviour.fail = { status: 200, hang: true, pathIncludes: ':fetchPredictOperation' };
     const ctx = context();
     const pending = provider().generate(await veo(), ctx);
-    await until(() => polls().length === 1, 10_000, 'a poll');
+    await until(() => polls().length === 1, 'a poll', 10_000);
     ctx.controller.abort();
     await expect(pending).rejects.toThrow(/abort/i);
   }, 15_000);

@@ -6,8 +6,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { events, runCli, startCli } from '../cli/helpers.js';
 import { S3_SECRET } from '../fakes/s3-server.js';
-import { allFiles, checkRecords, sha256, until } from '../integration/helpers.js';
+import { allFiles, checkRecords, sha256 } from '../integration/helpers.js';
 import { readJson, tempProject } from '../support/project.js';
+import { until } from '../support/wait.js';
 import { teamServices } from './services.js';
 
 const YAML = (s2 = 'She turns') => `aivp: 1
@@ -149,7 +150,7 @@ describe('a team cache shared by two machines', { timeout: 90_000 }, () => {
     child.stdout!.on('data', (d) => (out += d));
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
-    await until(() => summaryOf(out) !== undefined, 60_000, 'the first watch build');
+    await until(() => summaryOf(out) !== undefined, 'the first watch build', 60_000);
     child.kill('SIGINT');
     await done;
     expect(summaryOf(out)).toMatchObject({ built: 0, cached: 3, team: { restored: 3 } });

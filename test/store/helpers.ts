@@ -1,18 +1,4 @@
-import { stat } from 'node:fs/promises';
 import type { NodeRecord } from '../../src/engine/record-types.js';
-import { fsClockNs } from '../../src/base/file-stamp.js';
-
-/** The last change of a file (the later of mtime and ctime), in nanoseconds. */
-export async function changedNs(abs: string): Promise<bigint> {
-  const st = await stat(abs, { bigint: true });
-  return st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs;
-}
-
-/** Waits until the file system's clock (the racy rule's) has passed a file's last change: its stamp is then trusted. */
-export async function waitPastRacyWindow(root: string, abs: string): Promise<void> {
-  const changed = await changedNs(abs);
-  while ((await fsClockNs(root)) <= changed) await new Promise((r) => setTimeout(r, 2));
-}
 
 export function sampleRecord(over: Partial<NodeRecord> = {}): NodeRecord {
   return {

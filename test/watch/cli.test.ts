@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanEnv, events, startCli, type CliResult } from '../cli/helpers.js';
 import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
 import { readJson, tempProject } from '../support/project.js';
-import { until } from './helpers.js';
+import { until } from '../support/wait.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);

@@ -11,7 +11,8 @@ import { ProviderError } from '../../src/providers/types.js';
 import { WorkspaceState } from '../../src/engine/workspace.js';
 import { makeImage } from '../support/images.js';
 import { readJson, tempProject } from '../support/project.js';
-import { startWatch, until, type WatchRun } from './helpers.js';
+import { until } from '../support/wait.js';
+import { startWatch, type WatchRun } from './helpers.js';
 
 const PROJECT = `aivp: 1
 name: w
@@ -93,6 +94,7 @@ describe('watch: what an edit rebuilds', () => {
     p.calls.length = 0;
     for (let i = 1; i <= 5; i++) {
       await edit(dir, i === 1 ? 'a harbour' : `a harbour v${i - 1}`, `a harbour v${i}`);
+      // Saves spread out as an editor's are: the spacing is the burst under test (well inside the debounce).
       await sleep(5);
     }
     await until(() => w.builds().length === 2, 'the rebuild');
@@ -278,7 +280,9 @@ describe('watch: provider concurrency across rebuilds', () => {
     await until(() => w.events.some((e) => e.type === 'node:progress' && e.node === 's3' && e.progress.state === 'running'), 'v1 running');
     await edit(dir, 'a harbour v1', 'a harbour v2');
     await until(() => w.logs.some((l) => l.includes('s3 changed while running')), 'v1 superseded');
-    // The one fal slot is still taken by v1: v2 waits.
+    await until(() => w.events.filter((e) => e.type === 'plan').length === 3, 'the rebuild with v2 to start');
+    // The one fal slot is still taken by v1: v2 waits. A request not made is no event: give it the
+    // time it would take were the slot free.
     await sleep(300);
     expect(p.calls.map((c) => c.prompt)).toEqual(['a harbour v1']);
     release();
