@@ -1,21 +1,13 @@
 // The one stamp and racy rule: equality of stamps, the rule at its boundary, the file system's
 // clock read from a tick file that is created exclusively and never through a link.
 import { statSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { formatStamp, FsClock, fsClockNs, isRacy, parseStamp, sameStamp } from '../../src/base/file-stamp.js';
+import { tempDir } from '../support/project.js';
+import { until } from '../support/wait.js';
 
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-});
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'aivp-stamp-'));
-  dirs.push(d);
-  return d;
-}
 const stamp = (mtimeNs: bigint, ctimeNs = mtimeNs) => ({ size: 10n, mtimeNs, ctimeNs, ino: 5n });
 
 describe('file stamps', () => {
@@ -66,7 +58,7 @@ describe("the file system's clock", () => {
     const first = await clock.before(stamp(1n));
     expect(await clock.before(stamp(1n))).toBe(first);
     // Once the clock has moved on, a file changed at the reading gets a fresh one.
-    while ((await fsClockNs(root)) <= first) await new Promise((r) => setTimeout(r, 1));
+    await until(async () => (await fsClockNs(root)) > first, "the file system's clock to move on");
     const fresh = await clock.before(stamp(first));
     expect(fresh).toBeGreaterThan(first);
     expect(await clock.before(stamp(1n))).toBe(fresh);

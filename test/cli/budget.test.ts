@@ -2,9 +2,10 @@
 // as unknown, never $0; a fallback model counts in the worst case.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
-import { expectNoStack, fakeEnv, project, removeProjects } from '../integration/helpers.js';
+import { expectNoStack, fakeEnv } from '../integration/helpers.js';
+import { tempProject } from '../support/project.js';
 import { runCli } from './helpers.js';
 
 let fal: FakeFal;
@@ -12,7 +13,6 @@ beforeEach(async () => {
   fal = await startFakeFal();
 });
 afterEach(() => fal.close());
-afterAll(removeProjects);
 
 const PROJECT = (extra = '') => `aivp: 1
 name: budget
@@ -26,7 +26,7 @@ shots:
 
 describe('budget with unknown prices (built CLI)', () => {
   it('refuses a node without a price before anything is sent, naming it and how to price it', async () => {
-    const dir = await project(PROJECT());
+    const dir = await tempProject(PROJECT());
     const r = await runCli(['-C', dir, 'build'], { env: fakeEnv(fal) });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('s2: no price known for `fal-ai/brand-new-model`');
@@ -38,7 +38,7 @@ describe('budget with unknown prices (built CLI)', () => {
   });
 
   it('plan shows the unknown cost as unknown, in text and JSON', async () => {
-    const dir = await project(PROJECT());
+    const dir = await tempProject(PROJECT());
     const text = await runCli(['-C', dir, 'plan'], { env: fakeEnv(fal) });
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/^ {2}new +s2 +fal-ai\/brand-new-model +unknown$/m);
@@ -50,7 +50,7 @@ describe('budget with unknown prices (built CLI)', () => {
   });
 
   it('builds once the model is priced under prices:', async () => {
-    const dir = await project(PROJECT('prices:\n  fal-ai/brand-new-model: { per_image: 0.5 }\n'));
+    const dir = await tempProject(PROJECT('prices:\n  fal-ai/brand-new-model: { per_image: 0.5 }\n'));
     const r = await runCli(['-C', dir, 'build'], { env: fakeEnv(fal) });
     expect(r.stderr).not.toContain('no price known');
     expect(r.code).toBe(0);
@@ -65,7 +65,7 @@ defaults:
 shots:
   s1: { prompt: "cheap first", fallback: [fal-ai/nano-banana-pro] }
 `;
-    const dir = await project(yaml);
+    const dir = await tempProject(yaml);
     const json = JSON.parse((await runCli(['-C', dir, 'plan', '--json'], { env: fakeEnv(fal) })).stdout);
     expect(json.entries[0].estimateUsd).toBe(0.15);
     const r = await runCli(['-C', dir, 'build', '--budget', '0.1'], { env: fakeEnv(fal) });

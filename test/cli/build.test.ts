@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { png } from '../engine/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { makeImage } from '../support/images.js';
+import { tempProject } from '../support/project.js';
 import { events, REPO, runCli, startCli } from './helpers.js';
 
 const DRAFT_PROJECT = `aivp: 1
@@ -26,20 +26,11 @@ segments:
   seg_b: { keyframes: [s8, s9] }
 `;
 
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
-
 async function draftProject(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'aivp-cli-'));
-  dirs.push(dir);
-  await writeFile(join(dir, 'aivp.project.yaml'), DRAFT_PROJECT);
-  await cp(join(REPO, 'package.json'), join(dir, 'unrelated.json'));
-  const { mkdir } = await import('node:fs/promises');
-  await mkdir(join(dir, 'refs'));
-  await writeFile(join(dir, 'refs/mentor.png'), await png('mentor', 200, 200));
-  return dir;
+  return tempProject(DRAFT_PROJECT, {
+    'unrelated.json': await readFile(join(REPO, 'package.json')),
+    'refs/mentor.png': await makeImage({ seed: 'mentor', width: 200, height: 200 }),
+  });
 }
 
 /** Every record is whole JSON and every output it lists exists with the recorded hash. */

@@ -1,20 +1,11 @@
 import { existsSync } from 'node:fs';
-import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { cp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadEnv } from '../../src/base/env.js';
+import { tempDir } from '../support/project.js';
 import { events, REPO, runCli } from './helpers.js';
-
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
-async function tempDir(): Promise<string> {
-  const d = await mkdtemp(join(tmpdir(), 'aivp-cmd-'));
-  dirs.push(d);
-  return d;
-}
 
 describe('aivp init, plan, graph', () => {
   it('creates a project from each template that validates and plans, and never overwrites one', async () => {

@@ -2,12 +2,10 @@
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
-import { project, removeProjects } from '../integration/helpers.js';
+import { tempProject } from '../support/project.js';
 import { cleanEnv, events, runCli } from './helpers.js';
-
-afterAll(removeProjects);
 
 describe('AIVP_RETRY_BASE_MS', () => {
   let fal: FakeFal;
@@ -17,7 +15,7 @@ describe('AIVP_RETRY_BASE_MS', () => {
   const dotenv = (base: string) => [...Object.entries(fal.env()), ['AIVP_RETRY_BASE_MS', base]].map(([k, v]) => `${k}=${v}`).join('\n');
 
   it('is read from .env like the keys', async () => {
-    const dir = await project('aivp: 1\nshots:\n  s: { prompt: "p", model: fal-ai/flux/dev, size: square }\n');
+    const dir = await tempProject('aivp: 1\nshots:\n  s: { prompt: "p", model: fal-ai/flux/dev, size: square }\n');
     await writeFile(join(dir, '.env'), dotenv('3'));
     fal.fail({ on: 'submit', status: 503, times: 1 });
     const r = await runCli(['-C', dir, 'build', '--json'], { env: cleanEnv() });
@@ -27,7 +25,7 @@ describe('AIVP_RETRY_BASE_MS', () => {
   });
 
   it('that is not a number is a clear error before anything is sent', async () => {
-    const dir = await project('aivp: 1\nshots:\n  s: { prompt: "p", model: fal-ai/flux/dev, size: square }\n');
+    const dir = await tempProject('aivp: 1\nshots:\n  s: { prompt: "p", model: fal-ai/flux/dev, size: square }\n');
     for (const bad of ['fast', '-5', '1e999']) {
       await writeFile(join(dir, '.env'), dotenv(bad));
       const r = await runCli(['-C', dir, 'build'], { env: cleanEnv() });

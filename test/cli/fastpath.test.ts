@@ -2,20 +2,16 @@
 // without loading the project, and its answer always equals the full path's.
 import { appendFile, mkdir, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parseState, racy, serializeState, type FastPathState } from '../../src/cli/fastpath/state.js';
-import { project, removeProjects } from '../integration/helpers.js';
+import { makeImage } from '../support/images.js';
+import { tempProject } from '../support/project.js';
 import { cleanEnv, events, runCli } from './helpers.js';
-
-afterAll(removeProjects);
 
 const env = (extra: Record<string, string> = {}) => cleanEnv({ AIVP_DEBUG: '1', ...extra });
 const answered = (stderr: string) => stderr.includes('answered from .aivp/noop.state');
 
-async function png(r: number, g = 0): Promise<Buffer> {
-  return sharp({ create: { width: 16, height: 12, channels: 3, background: { r, g, b: 90 } } }).png().toBuffer();
-}
+const png = (r: number, g = 0) => makeImage({ width: 16, height: 12, colour: { r, g, b: 90 } });
 
 const YAML = `aivp: 1
 name: fast
@@ -33,7 +29,7 @@ shots:
 `;
 
 async function fixture(): Promise<string> {
-  return project(YAML, { 'refs/mentor.png': await png(10), 'refs/places/beach.png': await png(20), 'refs/places/cave.png': await png(30) });
+  return tempProject(YAML, { 'refs/mentor.png': await png(10), 'refs/places/beach.png': await png(20), 'refs/places/cave.png': await png(30) });
 }
 
 async function build(dir: string, extra: Record<string, string> = {}) {

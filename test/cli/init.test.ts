@@ -1,21 +1,15 @@
 // `aivp init` leaves a project whose `$schema` line resolves right away, and says what to do next
 // exactly as the README's quick start does; a bare `aivp` is a usage error.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../support/project.js';
 import { REPO, runCli } from './helpers.js';
-
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
 
 describe('aivp init (built CLI)', () => {
   it('writes a $schema line that resolves to aivp\'s schema inside the new project', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'aivp-init-'));
-    dirs.push(root);
+    const root = await tempDir();
     for (const t of ['short-film', 'product-ad']) {
       const dir = join(root, t);
       expect((await runCli(['init', dir, '--template', t])).code).toBe(0);
@@ -31,8 +25,7 @@ describe('aivp init (built CLI)', () => {
   });
 
   it('prints the README quick start as its next steps', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'aivp-init-'));
-    dirs.push(root);
+    const root = await tempDir();
     const r = await runCli(['init', 'my-film'], { cwd: root });
     expect(r.code).toBe(0);
     const steps = r.stdout.split('\n').filter((l) => l.startsWith('  ')).map((l) => l.trim());

@@ -1,11 +1,10 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeFal } from '../fakes/fal-server.js';
-import { readJson } from '../engine/helpers.js';
-import { until } from '../watch/helpers.js';
+import { readJson, tempProject } from '../support/project.js';
+import { until } from '../support/wait.js';
 import { cleanEnv, events, runCli, startCli } from './helpers.js';
 
 const PROJECT = `aivp: 1
@@ -26,9 +25,7 @@ afterEach(async () => {
 async function interruptedBuild(project: string, ready: (ev: any[]) => boolean, what: string) {
   const fake = await startFakeFal({ queueSteps: 100_000 });
   cleanups.push(() => fake.close());
-  const dir = await mkdtemp(join(tmpdir(), 'aivp-int-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(join(dir, 'aivp.project.yaml'), project);
+  const dir = await tempProject(project);
   const env = cleanEnv(fake.env({ AIVP_RETRY_BASE_MS: '1' }));
   const { child, done } = startCli(['-C', dir, 'build', '--json'], { env });
   let out = '';
@@ -75,9 +72,7 @@ describe('aivp gallery after a failed build', () => {
   it('shows the failed node with its error and the model of its last attempt until a later build succeeds', async () => {
     const fake = await startFakeFal();
     cleanups.push(() => fake.close());
-    const dir = await mkdtemp(join(tmpdir(), 'aivp-gal-'));
-    cleanups.push(() => rm(dir, { recursive: true, force: true }));
-    await writeFile(join(dir, 'aivp.project.yaml'), PROJECT.replace('a: { prompt: "first" }', 'a: { prompt: "first", fallback: [fal-ai/flux/schnell] }'));
+    const dir = await tempProject(PROJECT.replace('a: { prompt: "first" }', 'a: { prompt: "first", fallback: [fal-ai/flux/schnell] }'));
     const env = cleanEnv(fake.env({ AIVP_RETRY_BASE_MS: '1' }));
     // The model and then its fallback refuse the prompt.
     fake.fail({ on: 'submit', status: 422, times: 2, body: { detail: [{ loc: ['body', 'prompt'], msg: 'prompt refused', type: 'value_error' }] } });

@@ -1,9 +1,10 @@
 // One missing key does not block the rest: with --keep-going everything whose provider has
 // credentials is built and the rest is reported as skipped for a missing key; without it the build
 // refuses up front, naming the key and the nodes that need it. `plan` says which key is missing.
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
-import { expectNoStack, fakeEnv, project, removeProjects } from '../integration/helpers.js';
+import { expectNoStack, fakeEnv } from '../integration/helpers.js';
+import { tempProject } from '../support/project.js';
 import { cleanEnv, events, runCli } from './helpers.js';
 
 let fal: FakeFal;
@@ -11,7 +12,6 @@ beforeEach(async () => {
   fal = await startFakeFal();
 });
 afterEach(() => fal.close());
-afterAll(removeProjects);
 
 const PROJECT = `aivp: 1
 name: keys
@@ -28,7 +28,7 @@ segments:
 
 describe('missing keys (built CLI)', () => {
   it('with --keep-going builds what has credentials and skips the rest for the missing key', async () => {
-    const dir = await project(PROJECT);
+    const dir = await tempProject(PROJECT);
     const r = await runCli(['-C', dir, 'build', '--keep-going', '--json'], { env: fakeEnv(fal) });
     expectNoStack(r.stderr);
     expect(r.code).toBe(1);
@@ -43,7 +43,7 @@ describe('missing keys (built CLI)', () => {
   });
 
   it('without --keep-going refuses up front, naming the key and who needs it', async () => {
-    const dir = await project(PROJECT);
+    const dir = await tempProject(PROJECT);
     const r = await runCli(['-C', dir, 'build'], { env: fakeEnv(fal) });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/GEMINI_API_KEY.*\(needed by g, veo\)/);
@@ -52,7 +52,7 @@ describe('missing keys (built CLI)', () => {
   });
 
   it('plan says which key is missing and for which nodes', async () => {
-    const dir = await project(PROJECT);
+    const dir = await tempProject(PROJECT);
     const r = await runCli(['-C', dir, 'plan'], { env: cleanEnv() });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^missing key: fal\.ai models need FAL_KEY.*\(needed by a, b, after\)$/m);

@@ -1,17 +1,14 @@
 // One-off commands check their arguments before the key: a bad argument is reported as itself
 // (exit 2), and only good arguments without a key get the missing-key message (exit 2, nothing sent).
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tempDir, writeFiles } from '../support/project.js';
 import { cleanEnv, runCli } from './helpers.js';
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'aivp-oneoff-'));
-  await writeFile(join(dir, 'in.png'), Buffer.from('not sent'));
+  dir = await tempDir();
+  await writeFiles(dir, { 'in.png': 'not sent' });
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const run = (args: string[]) => runCli(['-C', dir, ...args], { env: cleanEnv(), cwd: dir });
 

@@ -4,13 +4,12 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { png } from '../engine/helpers.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
-import { fakeEnv, project, readJson, removeProjects, sha256 } from '../integration/helpers.js';
+import { fakeEnv, sha256 } from '../integration/helpers.js';
+import { makeImage } from '../support/images.js';
+import { readJson, tempProject } from '../support/project.js';
 import { events, runCli } from './helpers.js';
-
-afterAll(removeProjects);
 
 const DRAFT = `aivp: 1
 shots:
@@ -20,8 +19,8 @@ shots:
 
 /** A folder beside the project holding a file that is not the project's. */
 async function outsider(name = 'victim.png'): Promise<{ dir: string; file: string; bytes: Buffer }> {
-  const bytes = await png(`outside-${name}`, 40, 30);
-  const dir = await project('not a project\n', { [name]: bytes });
+  const bytes = await makeImage({ seed: `outside-${name}`, width: 40, height: 30 });
+  const dir = await tempProject('not a project\n', { [name]: bytes });
   return { dir, file: join(dir, name), bytes };
 }
 
@@ -39,7 +38,7 @@ const warningsOf = (stdout: string) => events(stdout).filter((e) => e.type === '
 describe('a record naming a file outside the project is reported and never followed', () => {
   it('build --force does not delete the outside file; the record is reported once and the node rebuilt', async () => {
     const out = await outsider();
-    const dir = await project(DRAFT);
+    const dir = await tempProject(DRAFT);
     expect((await runCli(['-C', dir, 'build'])).code).toBe(0);
     await forge(dir, 'a', relative(dir, out.file));
     const r = await runCli(['-C', dir, 'build', '--force', '--json']);
@@ -54,7 +53,7 @@ describe('a record naming a file outside the project is reported and never follo
 
   it('the same through a symbolic link inside the project', async () => {
     const out = await outsider();
-    const dir = await project(DRAFT);
+    const dir = await tempProject(DRAFT);
     expect((await runCli(['-C', dir, 'build'])).code).toBe(0);
     await symlink(out.file, join(dir, 'keyframes', 'old.png'));
     await forge(dir, 'a', 'keyframes/old.png');
@@ -66,7 +65,7 @@ describe('a record naming a file outside the project is reported and never follo
 
   it('clean --yes does not delete it', async () => {
     const out = await outsider();
-    const dir = await project(DRAFT);
+    const dir = await tempProject(DRAFT);
     expect((await runCli(['-C', dir, 'build'])).code).toBe(0);
     // A node the project no longer has, whose record names the outside file.
     const rec = await readJson(join(dir, 'metadata/b.json'));
@@ -80,7 +79,7 @@ describe('a record naming a file outside the project is reported and never follo
 
   it('gallery does not copy it into the page', async () => {
     const out = await outsider();
-    const dir = await project(DRAFT);
+    const dir = await tempProject(DRAFT);
     expect((await runCli(['-C', dir, 'build'])).code).toBe(0);
     await symlink(out.file, join(dir, 'keyframes', 'a.png.link'));
     await forge(dir, 'a', 'keyframes/a.png.link');
@@ -93,7 +92,7 @@ describe('a record naming a file outside the project is reported and never follo
   });
 
   it('plan reports it on stderr', async () => {
-    const dir = await project(DRAFT);
+    const dir = await tempProject(DRAFT);
     expect((await runCli(['-C', dir, 'build'])).code).toBe(0);
     await forge(dir, 'a', '/etc/hostname');
     const r = await runCli(['-C', dir, 'plan']);
@@ -114,7 +113,7 @@ shots:
   a: { prompt: "first", model: fal-ai/flux/dev, size: square }
   b: { prompt: "second", input: a, model: fal-ai/nano-banana-pro/edit }
 `;
-    const dir = await project(yaml);
+    const dir = await tempProject(yaml);
     const env = fakeEnv(fal);
     expect((await runCli(['-C', dir, 'build'], { env })).code).toBe(0);
     // The record now claims a's output is the outside file (with its true hash), and b must rebuild.
@@ -127,14 +126,14 @@ shots:
   });
 
   it('an upload list entry that is not a web address is never handed to fal', async () => {
-    const img = await png('local-ref', 50, 50);
+    const img = await makeImage({ seed: 'local-ref', width: 50, height: 50 });
     const yaml = `aivp: 1
 references:
   hero: { file: refs/hero.png }
 shots:
   s: { prompt: "edit", refs: [hero], model: fal-ai/nano-banana-pro/edit }
 `;
-    const dir = await project(yaml, { 'refs/hero.png': img });
+    const dir = await tempProject(yaml, { 'refs/hero.png': img });
     await mkdir(join(dir, '.aivp'), { recursive: true });
     await writeFile(join(dir, '.aivp/uploads.json'), JSON.stringify({ [sha256(img)]: { url: 'file:///etc/passwd', uploadedAt: new Date().toISOString() } }));
     const r = await runCli(['-C', dir, 'build', '--json'], { env: fakeEnv(fal) });
@@ -146,7 +145,7 @@ shots:
 
 describe('state files naming paths in the cache', () => {
   it('a cache entry or record with a hash that is a path is treated as absent, not a crash', async () => {
-    const dir = await project(DRAFT);
+    const dir = await tempProject(DRAFT);
     expect((await runCli(['-C', dir, 'build'])).code).toBe(0);
     const keys = join(dir, '.aivp/cache/keys');
     for (const name of await readdir(keys)) {
@@ -163,7 +162,7 @@ describe('state files naming paths in the cache', () => {
   it('an in-flight entry whose request id climbs out of its URL is ignored: the request is submitted afresh', async () => {
     const fal = await startFakeFal();
     try {
-      const dir = await project('aivp: 1\nshots:\n  s: { prompt: "p", model: fal-ai/flux/dev, size: square }\n');
+      const dir = await tempProject('aivp: 1\nshots:\n  s: { prompt: "p", model: fal-ai/flux/dev, size: square }\n');
       const env = fakeEnv(fal);
       const plan = JSON.parse((await runCli(['-C', dir, 'plan', '--json'], { env })).stdout);
       const key = plan.entries[0].key;
@@ -185,7 +184,7 @@ describe('default output folders', () => {
   it('a default folder that is a symbolic link leading outside is refused like a `paths.*` entry', async () => {
     const out = await outsider();
     for (const folder of ['keyframes', 'metadata', '.aivp']) {
-      const dir = await project(DRAFT);
+      const dir = await tempProject(DRAFT);
       await symlink(out.dir, join(dir, folder));
       const r = await runCli(['-C', dir, 'build']);
       expect(r.code, folder).toBe(2);

@@ -2,11 +2,10 @@
 // current pick, and switching back restores the earlier downstream output from the cache.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { project, readJson, removeProjects, sha256 } from '../integration/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { sha256 } from '../integration/helpers.js';
+import { readJson, tempProject } from '../support/project.js';
 import { events, runCli } from './helpers.js';
-
-afterAll(removeProjects);
 
 const yaml = (pick: number) => `aivp: 1
 name: pick
@@ -26,7 +25,7 @@ async function build(dir: string) {
 
 describe('changing pick', () => {
   it('settles after one build, and switching back is free', async () => {
-    const dir = await project(yaml(2));
+    const dir = await tempProject(yaml(2));
     expect(await build(dir)).toMatchObject({ built: 2 });
     const take = async (n: number) => sha256(await readFile(join(dir, `references/hero_${n}.png`)));
 

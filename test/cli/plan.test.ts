@@ -2,11 +2,9 @@
 // what a real build would change after a draft build.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { project, removeProjects } from '../integration/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { tempProject } from '../support/project.js';
 import { cleanEnv, runCli } from './helpers.js';
-
-afterAll(removeProjects);
 
 const PROJECT = `aivp: 1
 name: plan
@@ -27,7 +25,7 @@ const planJson = async (dir: string, ...args: string[]) => {
 
 describe('aivp plan (built CLI)', () => {
   it('has a header row and does not repeat the status as the reason', async () => {
-    const dir = await project(PROJECT);
+    const dir = await tempProject(PROJECT);
     const r = await runCli(['-C', dir, 'plan'], { env: cleanEnv() });
     const lines = r.stdout.split('\n');
     expect(lines[0]).toMatch(/^ {2}STATUS +NODE +MODEL +ESTIMATE +WHY$/);
@@ -36,7 +34,7 @@ describe('aivp plan (built CLI)', () => {
   });
 
   it('after a draft build, a real plan says model changed for every node, downstream too', async () => {
-    const dir = await project(PROJECT);
+    const dir = await tempProject(PROJECT);
     expect((await runCli(['-C', dir, 'build', '--draft'], { env: cleanEnv() })).code).toBe(0);
     const p = await planJson(dir);
     expect(p.hero.reasons).toEqual(['model changed']);
@@ -44,7 +42,7 @@ describe('aivp plan (built CLI)', () => {
   });
 
   it('names every stale input and every other change of a node waiting on its inputs', async () => {
-    const dir = await project(PROJECT);
+    const dir = await tempProject(PROJECT);
     expect((await runCli(['-C', dir, 'build', '--draft'], { env: cleanEnv() })).code).toBe(0);
     await writeFile(join(dir, 'aivp.project.yaml'), PROJECT.replace('"hero"', '"hero 2"').replace('"villain"', '"villain 2"').replace('"shot"', '"shot 2"'));
     const p = await planJson(dir, '--draft');

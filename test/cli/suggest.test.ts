@@ -1,14 +1,12 @@
 // "Did you mean" wherever a name was mistyped: node names in refs/input/keyframes, model ids, source
 // files (with the folder named); and a stray tab is one error, not a cascade.
-import { afterAll, describe, expect, it } from 'vitest';
-import { png } from '../engine/helpers.js';
-import { project, removeProjects } from '../integration/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { makeImage } from '../support/images.js';
+import { tempProject } from '../support/project.js';
 import { cleanEnv, runCli } from './helpers.js';
 
-afterAll(removeProjects);
-
 const validate = async (yaml: string, files: Record<string, Buffer> = {}) => {
-  const r = await runCli(['-C', await project(yaml, files), 'validate'], { env: cleanEnv() });
+  const r = await runCli(['-C', await tempProject(yaml, files), 'validate'], { env: cleanEnv() });
   return { ...r, lines: r.stderr.split('\n').filter(Boolean) };
 };
 
@@ -50,7 +48,7 @@ segments:
 
   it('names the folder a missing source file was looked for in', async () => {
     const r = await validate('aivp: 1\nreferences:\n  r: { file: refs/heroo.png }\n  q: { file: nowhere/x.png }\n  p: { file: refs/landscape.png }\n', {
-      'refs/hero.png': await png('hero', 16, 16),
+      'refs/hero.png': await makeImage({ seed: 'hero', width: 16, height: 16 }),
     });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('source file `refs/heroo.png` not found (references.r.file)\n  hint: did you mean `refs/hero.png`? (no `heroo.png` in `refs/`)');

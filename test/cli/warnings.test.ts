@@ -1,14 +1,10 @@
 // Validation warnings reach the user once, at the field they concern: stderr lines in text mode,
 // NDJSON events with --json. A keyframe the segment's model will not take is one of them, and
 // `aivp graph` shows it as not sent.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { project, removeProjects } from '../integration/helpers.js';
+import { describe, expect, it } from 'vitest';
+import { tempDir, tempProject } from '../support/project.js';
 import { cleanEnv, events, runCli } from './helpers.js';
-
-afterAll(removeProjects);
 
 const PROJECT = `aivp: 1
 name: warn
@@ -25,7 +21,7 @@ const DROPPED = 'aivp.project.yaml:10:25: warning: keyframe `b` of `one` is not 
 
 describe('warnings (built CLI)', () => {
   it('validate and plan print the dropped keyframe once, on the segment, with what to do', async () => {
-    const dir = await project(PROJECT);
+    const dir = await tempProject(PROJECT);
     for (const args of [['validate'], ['plan'], ['build', '--draft']]) {
       const r = await runCli(['-C', dir, ...args], { env: cleanEnv() });
       expect(r.code, r.stderr).toBe(0);
@@ -35,7 +31,7 @@ describe('warnings (built CLI)', () => {
   });
 
   it('--json puts each warning on stdout as one event, and nothing on stderr', async () => {
-    const dir = await project(PROJECT);
+    const dir = await tempProject(PROJECT);
     const r = await runCli(['-C', dir, 'build', '--draft', '--json'], { env: cleanEnv() });
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
@@ -46,7 +42,7 @@ describe('warnings (built CLI)', () => {
   });
 
   it('graph shows the keyframe that is not sent', async () => {
-    const dir = await project(PROJECT);
+    const dir = await tempProject(PROJECT);
     const mermaid = (await runCli(['-C', dir, 'graph'], { env: cleanEnv() })).stdout;
     expect(mermaid).toContain('a -->|keyframe| one');
     expect(mermaid).toContain('b -.->|keyframe not sent| one');
@@ -58,20 +54,16 @@ describe('warnings (built CLI)', () => {
   });
 
   it('both templates send both keyframes of every segment, in 16:9, without a warning', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'aivp-tpl-'));
-    try {
-      for (const t of ['short-film', 'product-ad']) {
-        const dir = join(root, t);
-        expect((await runCli(['init', dir, '--template', t], { env: cleanEnv() })).code).toBe(0);
-        const v = await runCli(['-C', dir, 'validate'], { env: cleanEnv() });
-        expect(v.stderr).toBe('');
-        const g = JSON.parse((await runCli(['-C', dir, 'graph', '--format', 'json'], { env: cleanEnv() })).stdout);
-        const segments = g.nodes.filter((n: any) => n.kind === 'segment');
-        expect(segments.every((n: any) => n.model === 'fal-ai/kling-video/v2.5-turbo/pro/image-to-video' && !n.unsent)).toBe(true);
-        expect(segments.some((n: any) => n.deps.length === 2)).toBe(true);
-      }
-    } finally {
-      await rm(root, { recursive: true, force: true });
+    const root = await tempDir();
+    for (const t of ['short-film', 'product-ad']) {
+      const dir = join(root, t);
+      expect((await runCli(['init', dir, '--template', t], { env: cleanEnv() })).code).toBe(0);
+      const v = await runCli(['-C', dir, 'validate'], { env: cleanEnv() });
+      expect(v.stderr).toBe('');
+      const g = JSON.parse((await runCli(['-C', dir, 'graph', '--format', 'json'], { env: cleanEnv() })).stdout);
+      const segments = g.nodes.filter((n: any) => n.kind === 'segment');
+      expect(segments.every((n: any) => n.model === 'fal-ai/kling-video/v2.5-turbo/pro/image-to-video' && !n.unsent)).toBe(true);
+      expect(segments.some((n: any) => n.deps.length === 2)).toBe(true);
     }
   });
 });

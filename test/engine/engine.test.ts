@@ -1,9 +1,13 @@
+import { existsSync } from 'node:fs';
 import { readFile, writeFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../src/providers/types.js';
-import { build, png, readJson, removeProject, scriptedProvider, tempProject } from './helpers.js';
+import { makeImage } from '../support/images.js';
+import { readJson, tempProject } from '../support/project.js';
+import { until, untilPastRacyWindow } from '../support/wait.js';
+import { build, scriptedProvider } from './helpers.js';
 
 const PROJECT = `aivp: 1
 name: t
@@ -34,16 +38,7 @@ segments:
     prompt: "push in"
 `;
 
-let dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.map(removeProject));
-  dirs = [];
-});
-async function project(yaml = PROJECT, files?: Record<string, Buffer>) {
-  const d = await tempProject(yaml, files);
-  dirs.push(d);
-  return d;
-}
+const project = (yaml = PROJECT, files?: Record<string, Buffer>) => tempProject(yaml, files);
 const called = (p: ReturnType<typeof scriptedProvider>) => p.calls.map((c) => c.node).sort();
 
 describe('incremental builds', () => {
@@ -72,7 +67,7 @@ describe('incremental builds', () => {
     const dir = await project();
     await build(dir, scriptedProvider());
     // Files written within the racy window are re-hashed once, as git does.
-    await new Promise((r) => setTimeout(r, 150));
+    await untilPastRacyWindow(dir);
     const warm = await build(dir, scriptedProvider());
     expect(warm.hashedBytes).toBeGreaterThan(0);
     const noop = await build(dir, scriptedProvider());
@@ -111,7 +106,7 @@ describe('incremental builds', () => {
   });
 
   it('names every reason a recorded node is stale', async () => {
-    const dir = await project(PROJECT, { 'refs/mentor.png': await png('m1') });
+    const dir = await project(PROJECT, { 'refs/mentor.png': await makeImage({ seed: 'm1' }) });
     await build(dir, scriptedProvider());
     const reasonsAfter = async (yaml: string) => {
       await writeFile(join(dir, 'aivp.project.yaml'), yaml);
@@ -145,7 +140,7 @@ describe('incremental builds', () => {
   it('stops at an upstream regenerated to identical bytes (early cutoff)', async () => {
     const dir = await project();
     const p = scriptedProvider();
-    p.script = async (req) => (req.node === 's1' ? { files: [{ bytes: await png('fixed') }] } : undefined);
+    p.script = async (req) => (req.node === 's1' ? { files: [{ bytes: await makeImage({ seed: 'fixed' }) }] } : undefined);
     await build(dir, p);
     await writeFile(join(dir, 'aivp.project.yaml'), PROJECT.replace('woman on a cliff', 'a woman on a cliff'));
     const p2 = scriptedProvider();
@@ -157,7 +152,7 @@ describe('incremental builds', () => {
   it('keeps a hand-edited output, feeds it downstream, and --force saves the old bytes to the cache first', async () => {
     const dir = await project();
     await build(dir, scriptedProvider());
-    const edited = await png('my own paint-over');
+    const edited = await makeImage({ seed: 'my own paint-over' });
     await writeFile(join(dir, 'keyframes/s2.png'), edited);
     const p = scriptedProvider();
     const r = await build(dir, p);
@@ -239,6 +234,8 @@ ${[1, 2, 3, 4, 5, 6].map((i) => `  s${i}: { prompt: "shot ${i}" }`).join('\n')}
     let max = 0;
     p.script = async () => {
       max = Math.max(max, ++now);
+      // A request that takes a while, so every one the scheduler lets start overlaps the others
+      // (one it holds back is an absence: there is no event to wait for).
       await new Promise((r) => setTimeout(r, 30));
       now--;
       return undefined;
@@ -261,19 +258,20 @@ shots:
   s2: { prompt: "two", model: fal-ai/flux/dev }
 `);
     const p = scriptedProvider();
-    let secondStarted!: () => void;
-    const second = new Promise<void>((r) => (secondStarted = r));
+    let secondStarted!: (node: string) => void;
+    const second = new Promise<string>((r) => (secondStarted = r));
     let bookkept = false;
     p.script = async (req, _ctx, n) => {
       if (n === 2) {
-        secondStarted();
+        secondStarted(req.node);
         return undefined;
       }
       // The first request's bookkeeping finishes only once the second request has started: with
       // the slot held until it finished, concurrency 1 would never start the second.
-      // And it lands well after the second request: the build must still wait for it.
-      const pending = second.then(() => new Promise<void>((r) => setTimeout(r, 200))).then(() => void (bookkept = true));
-      return { files: [{ bytes: await png(`${req.prompt}`) }], pending };
+      // And it lands only after the second node's record: the build must still wait for it.
+      const recorded = (node: string) => until(() => existsSync(join(dir, 'metadata', `${node}.json`)), `${node} recorded`);
+      const pending = second.then(recorded).then(() => void (bookkept = true));
+      return { files: [{ bytes: await makeImage({ seed: `${req.prompt}` }) }], pending };
     };
     const r = await build(dir, p);
     expect(r.summary.built).toBe(2);
@@ -289,7 +287,7 @@ references:
 `;
     const dir = await project(yaml);
     const p = scriptedProvider();
-    p.script = async () => ({ files: [{ bytes: await sharp({ create: { width: 8, height: 8, channels: 3, background: '#f00' } }).jpeg().toBuffer() }] });
+    p.script = async () => ({ files: [{ bytes: await makeImage({ width: 8, height: 8, colour: '#f00', format: 'jpeg' }) }] });
     await build(dir, p);
     const rec = await readJson(join(dir, 'metadata/heroine.json'));
     expect(rec.outputs[0]).toMatchObject({ path: 'refs/heroine.png', mediaType: 'image/png' });
@@ -306,7 +304,7 @@ references:
 shots:
   s1: { prompt: "scene", refs: [heroine], model: fal-ai/flux/dev }
 `;
-    const mine = await png('my photo');
+    const mine = await makeImage({ seed: 'my photo' });
     const dir = await project(yaml, { 'refs/heroine.png': mine });
     const p = scriptedProvider();
     const r = await build(dir, p);
@@ -401,10 +399,10 @@ references:
 shots:
   a: { prompt: "a", model: fal-ai/flux/dev, refs: [mentor] }
 `;
-    const dir = await project(yaml, { 'refs/mentor.png': await png('v1') });
+    const dir = await project(yaml, { 'refs/mentor.png': await makeImage({ seed: 'v1' }) });
     const p = scriptedProvider();
     p.script = async () => {
-      await writeFile(join(dir, 'refs/mentor.png'), await png('v2'));
+      await writeFile(join(dir, 'refs/mentor.png'), await makeImage({ seed: 'v2' }));
       return undefined;
     };
     await build(dir, p);

@@ -1,14 +1,10 @@
-// Engine test kit: temp projects, a scripted in-process provider that counts calls, one-call builds.
-import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import sharp from 'sharp';
+// Engine test kit: a scripted in-process provider that counts calls, one-call builds.
 import { prepareBuild, type PrepareOptions } from '../../src/engine/build.js';
 import type { BuildEvent } from '../../src/engine/events.js';
 import { executeBuild } from '../../src/engine/execute.js';
 import { loadProject } from '../../src/project/load.js';
 import type { GenerateContext, GenerateRequest, GenerateResult, Provider } from '../../src/providers/types.js';
+import { makeImage } from '../support/images.js';
 
 export interface Call {
   node: string;
@@ -24,11 +20,6 @@ export interface ScriptedProvider extends Provider {
   script?: (req: GenerateRequest, ctx: GenerateContext, n: number) => Promise<GenerateResult | undefined>;
 }
 
-export async function png(seed: string, width = 64, height = 48): Promise<Buffer> {
-  const h = createHash('sha256').update(seed).digest();
-  return sharp({ create: { width, height, channels: 3, background: { r: h[0], g: h[1], b: h[2] } } }).png().toBuffer();
-}
-
 export function scriptedProvider(): ScriptedProvider {
   const p: ScriptedProvider = {
     id: 'fal',
@@ -40,26 +31,12 @@ export function scriptedProvider(): ScriptedProvider {
       if (scripted) return scripted;
       const files = [];
       for (let i = 0; i < req.numImages; i++) {
-        files.push({ bytes: await png(`${req.model.id}|${req.prompt}|${req.seed}|${inputs.join(',')}|${i}`) });
+        files.push({ bytes: await makeImage({ seed: `${req.model.id}|${req.prompt}|${req.seed}|${inputs.join(',')}|${i}` }) });
       }
       return { files, seed: req.seed ?? 42, requestId: `req-${p.calls.length}`, costUsd: 0.01 };
     },
   };
   return p;
-}
-
-export async function tempProject(yaml: string, files: Record<string, Buffer> = {}): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'aivp-engine-'));
-  await writeFile(join(dir, 'aivp.project.yaml'), yaml);
-  for (const [rel, bytes] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, rel)), { recursive: true });
-    await writeFile(join(dir, rel), bytes);
-  }
-  return dir;
-}
-
-export async function removeProject(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
 }
 
 export interface RunResult {
@@ -88,8 +65,4 @@ export async function build(
     retryBaseMs: 1,
   });
   return { events, summary, plan: prepared.plan, hashedBytes: prepared.ws.hashedBytes() };
-}
-
-export async function readJson(path: string): Promise<any> {
-  return JSON.parse(await readFile(path, 'utf8'));
 }

@@ -1,14 +1,13 @@
 // A workspace opened from a kept WorkspaceState answers exactly as a fresh one: records changed,
 // added, removed, corrupted or turned into links by someone else between two opens are seen.
-import { mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { fsClockNs } from '../../src/base/file-stamp.js';
+import { describe, expect, it } from 'vitest';
 import { openWorkspace, WorkspaceState } from '../../src/engine/workspace.js';
 import { loadProject } from '../../src/project/load.js';
-import { until } from '../watch/helpers.js';
-import { build, removeProject, scriptedProvider, tempProject } from './helpers.js';
+import { tempDir, tempProject } from '../support/project.js';
+import { untilPastRacyWindow } from '../support/wait.js';
+import { build, scriptedProvider } from './helpers.js';
 
 const PROJECT = `aivp: 1
 name: ws
@@ -20,12 +19,6 @@ shots:
   c: { prompt: "three" }
 `;
 
-let dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.map(removeProject));
-  dirs = [];
-});
-
 /** Opens from the kept state and fresh; both must give the same records and warnings. */
 async function same(dir: string, state: WorkspaceState) {
   const project = await loadProject(dir);
@@ -36,20 +29,13 @@ async function same(dir: string, state: WorkspaceState) {
   return kept;
 }
 
-async function untilOlderThanRacyWindow(root: string, folder: string) {
-  const stats = await Promise.all((await readdir(folder)).map((n) => stat(join(folder, n), { bigint: true })));
-  const newest = stats.flatMap((s) => [s.mtimeNs, s.ctimeNs]).reduce((a, b) => (a > b ? a : b));
-  await until(async () => (await fsClockNs(root)) > newest, "the file system's clock to pass the records' last change");
-}
-
 describe('WorkspaceState', () => {
   it('reads each record file once, then only those that changed, and answers as a fresh open', async () => {
     const dir = await tempProject(PROJECT);
-    dirs.push(dir);
     await build(dir, scriptedProvider());
     const state = new WorkspaceState();
     // Once older than the racy window, a file's stat alone is trusted.
-    await untilOlderThanRacyWindow(dir, join(dir, 'metadata'));
+    await untilPastRacyWindow(dir, join(dir, 'metadata'));
     await same(dir, state);
     expect(state.records.filesRead).toBe(3);
     await same(dir, state);
@@ -73,8 +59,7 @@ describe('WorkspaceState', () => {
 
   it('rejects a kept record whose output became a link out of the project, though its file did not change', async () => {
     const dir = await tempProject(PROJECT);
-    const outside = await mkdtemp(join(tmpdir(), 'aivp-outside-'));
-    dirs.push(dir, outside);
+    const outside = await tempDir();
     await build(dir, scriptedProvider());
     const state = new WorkspaceState();
     await same(dir, state);

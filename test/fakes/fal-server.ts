@@ -9,7 +9,7 @@
  *   - sync run: POST fal.run/<model>;
  *   - storage: POST rest.fal.ai/storage/upload/initiate -> a loopback `upload_url` the SDK PUTs
  *     the bytes to (directly, not through the proxy) and a loopback `file_url` serving them;
- *   - outputs: PNGs made with sharp, deterministic in (model, prompt, seed, index), sized from
+ *   - outputs: PNGs from the test image maker, deterministic in (model, prompt, seed, index), sized from
  *     `image_size` / `aspect_ratio` (or `imageSize`), served at `<url>/files/…` or as data: URIs;
  *     video models (id containing "video") return `{video:{url}}` with `videoBytes`.
  *
@@ -24,11 +24,11 @@
  *   fake.set({ nsfw: true });
  *   await fake.close();
  */
-import { randomUUID, createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import sharp from 'sharp';
+import { makeImage } from '../support/images.js';
 import { json, readBody } from './http.js';
 
 export interface FakeFalOptions {
@@ -311,10 +311,7 @@ export async function startFakeFal(initial: FakeFalOptions = {}): Promise<FakeFa
     const { width, height } = opts.imageSize ?? sizeOf(input);
     const images = [];
     for (let i = 0; i < count; i++) {
-      const h = createHash('sha256').update(JSON.stringify([job.model, input.prompt ?? '', seed, i])).digest();
-      const bytes = await sharp({
-        create: { width, height, channels: 3, background: { r: h[0], g: h[1], b: h[2] } },
-      }).png().toBuffer();
+      const bytes = await makeImage({ width, height, seed: JSON.stringify([job.model, input.prompt ?? '', seed, i]) });
       const url = publish(`${job.id}_${i}.png`, bytes, 'image/png');
       images.push({
         url, content_type: 'image/png', file_name: `${i}.png`, file_size: bytes.length,

@@ -2,7 +2,7 @@
 // generateContent, predictLongRunning, operation polling and file download (see PROVIDERS.md).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import sharp from 'sharp';
+import { makeImage } from '../support/images.js';
 import { json, readBody } from './http.js';
 
 export interface FakeFailure {
@@ -61,9 +61,7 @@ export const FAKE_MP4 = Buffer.concat([
 ]);
 
 export async function startFakeGoogle(opts: Partial<FakeGoogleBehaviour> & { imageWidth?: number; imageHeight?: number } = {}): Promise<FakeGoogle> {
-  const png = await sharp({
-    create: { width: opts.imageWidth ?? 64, height: opts.imageHeight ?? 48, channels: 3, background: '#3a7' },
-  }).png().toBuffer();
+  const png = await makeImage({ width: opts.imageWidth, height: opts.imageHeight, colour: '#3a7' });
   const behaviour: FakeGoogleBehaviour = { image: 'ok', pollsUntilDone: 2, operation: 'ok', ...opts };
   const requests: RecordedRequest[] = [];
   /** Polls so far and the outcome of each operation, fixed when it was submitted (as a real one is). */

@@ -4,7 +4,7 @@
 // default `response_format`) served by this fake too.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import sharp from 'sharp';
+import { makeImage } from '../support/images.js';
 import { json, readBody } from './http.js';
 
 export interface FakeOpenAIFailure {
@@ -73,7 +73,7 @@ const HTML = Buffer.from('<!doctype html><html><body>502 Bad Gateway</body></htm
 export async function startFakeOpenAI(opts: Partial<FakeOpenAIBehaviour> = {}): Promise<FakeOpenAI> {
   // One PNG per index, so several images of one answer differ.
   const pngs = await Promise.all(COLORS.map((background) =>
-    sharp({ create: { width: 64, height: 48, channels: 3, background } }).png().toBuffer()));
+    makeImage({ colour: background })));
   const behaviour: FakeOpenAIBehaviour = { answer: 'ok', ...opts };
   const requests: RecordedRequest[] = [];
   const downloads: string[] = [];

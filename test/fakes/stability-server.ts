@@ -15,6 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
+import { makeImage } from '../support/images.js';
 import { json, readBody } from './http.js';
 
 export interface FakeStabilityFile {
@@ -175,7 +176,7 @@ async function image(rec: FakeStabilityRequest): Promise<Buffer> {
     const [w, h] = rec.fields.aspect_ratio.split(':').map(Number);
     height = Math.round((64 * h) / w);
   }
-  return sharp({ create: { width, height, channels: 3, background: '#4a6' } }).png().toBuffer();
+  return makeImage({ width, height, colour: '#4a6' });
 }
 
 function error(res: ServerResponse, status: number, name: string, errors: string[], headers: Record<string, string> = {}): void {

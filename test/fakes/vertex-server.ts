@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import { makeImage } from '../support/images.js';
 import { FAKE_MP4, imageResponse, sendError, type FakeFailure, type FakeGoogleBehaviour, type RecordedRequest } from './google-server.js';
 import { json, readBody } from './http.js';
 
@@ -49,7 +49,7 @@ const MODELS = `/v1beta1/projects/${PROJECT}/locations/${LOCATION}/publishers/go
 const TOKEN_EXCHANGE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
 export async function startFakeVertex(opts: Partial<FakeVertexBehaviour> = {}): Promise<FakeVertex> {
-  const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#37a' } }).png().toBuffer();
+  const png = await makeImage({ colour: '#37a' });
   const behaviour: FakeVertexBehaviour = { image: 'ok', pollsUntilDone: 2, operation: 'ok', sts: 'ok', ...opts };
   const requests: RecordedRequest[] = [];
   const objects = new Map<string, Buffer>();

@@ -2,15 +2,13 @@
 // huge files, non-images and symlinks in reference folders, secrets that must not be echoed.
 // Each gets a clear message and the right exit code, never a stack trace, and nothing is spent.
 import { existsSync } from 'node:fs';
-import { mkdir, open, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, open, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { events, runCli, type CliResult } from '../cli/helpers.js';
-import { png } from '../engine/helpers.js';
-import { expectNoStack, project, readJson, removeProjects } from '../integration/helpers.js';
-
-afterAll(removeProjects);
+import { expectNoStack } from '../integration/helpers.js';
+import { makeImage } from '../support/images.js';
+import { readJson, tempProject } from '../support/project.js';
 
 const OK = 'aivp: 1\nshots:\n  a: { prompt: "x", model: draft }\n';
 
@@ -18,13 +16,6 @@ async function validate(dir: string): Promise<CliResult> {
   const r = await runCli(['-C', dir, 'validate']);
   expectNoStack(r.stderr);
   return r;
-}
-
-/** A project folder whose aivp.project.yaml holds exactly these bytes. */
-async function raw(bytes: Buffer | string, files: Record<string, Buffer> = {}): Promise<string> {
-  const dir = await project('', files);
-  await writeFile(join(dir, 'aivp.project.yaml'), bytes);
-  return dir;
 }
 
 /** A sparse file of `size` bytes starting with `head`. */
@@ -41,19 +32,19 @@ async function bigFile(path: string, head: Buffer, size: number): Promise<void> 
 describe('the project file itself', () => {
   it('UTF-16 is named as such', async () => {
     const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(OK, 'utf16le')]);
-    const r = await validate(await raw(utf16));
+    const r = await validate(await tempProject(utf16));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('aivp.project.yaml:1:1: not a UTF-8 text file');
   });
 
   it('binary data is named as such', async () => {
-    const r = await validate(await raw(Buffer.from([0x00, 0x01, 0x02, 0xff, 0x00, 0x61, 0x3a, 0x20])));
+    const r = await validate(await tempProject(Buffer.from([0x00, 0x01, 0x02, 0xff, 0x00, 0x61, 0x3a, 0x20])));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('not a UTF-8 text file');
   });
 
   it('an empty file asks for a mapping starting with aivp: 1', async () => {
-    const r = await validate(await raw(''));
+    const r = await validate(await tempProject(''));
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('must be a mapping that starts with `aivp: 1`');
   });
@@ -62,19 +53,19 @@ describe('the project file itself', () => {
     let yaml = 'aivp: 1\nvars:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n';
     for (let i = 1; i < 9; i++) yaml += `  a${i}: &a${i} [${Array(10).fill(`*a${i - 1}`).join(', ')}]\n`;
     yaml += 'shots:\n  s: { prompt: hi, model: draft }\n';
-    const r = await validate(await raw(yaml));
+    const r = await validate(await tempProject(yaml));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/aivp\.project\.yaml:1:1: YAML cannot be loaded: .*alias/);
   });
 
   it('absurdly deep nesting is a syntax error, not a crash', async () => {
-    const r = await validate(await raw(`aivp: 1\nshots:\n  s: { prompt: hi, params: { x: ${'['.repeat(20_000)}${']'.repeat(20_000)} } }\n`));
+    const r = await validate(await tempProject(`aivp: 1\nshots:\n  s: { prompt: hi, params: { x: ${'['.repeat(20_000)}${']'.repeat(20_000)} } }\n`));
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/aivp\.project\.yaml:3:\d+: YAML syntax error/);
   });
 
   it('a multi-MB project file (a 5 MB prompt) loads and plans', async () => {
-    const dir = await raw(`aivp: 1\nshots:\n  s: { prompt: "${'word '.repeat(1_000_000)}", model: draft }\n`);
+    const dir = await tempProject(`aivp: 1\nshots:\n  s: { prompt: "${'word '.repeat(1_000_000)}", model: draft }\n`);
     expect((await validate(dir)).code).toBe(0);
     const plan = await runCli(['-C', dir, 'plan', '--json']);
     expect(plan.code).toBe(0);
@@ -82,7 +73,7 @@ describe('the project file itself', () => {
   });
 
   it('a folder where the project file should be, and no project file at all', async () => {
-    const dir = await project(OK);
+    const dir = await tempProject(OK);
     await rm(join(dir, 'aivp.project.yaml'));
     let r = await validate(dir);
     expect(r.code).toBe(2);
@@ -98,9 +89,9 @@ describe('reference files and folders', () => {
   const DIR_PROJECT = 'aivp: 1\nreferences:\n  places: { dir: refs }\nshots:\n  s: { prompt: hi, refs: [places], model: draft }\n';
 
   it('non-images in a reference folder are skipped with a warning naming each; a 50 MB one too', async () => {
-    const dir = await project(DIR_PROJECT, {
-      'refs/a.png': await png('a', 40, 30),
-      'refs/b.jpg': await sharp(await png('b', 40, 30)).jpeg().toBuffer(),
+    const dir = await tempProject(DIR_PROJECT, {
+      'refs/a.png': await makeImage({ seed: 'a', width: 40, height: 30 }),
+      'refs/b.jpg': await makeImage({ seed: 'b', width: 40, height: 30, format: 'jpeg' }),
       'refs/notes.txt': Buffer.from('hello'),
       'refs/page.png': Buffer.from('<!DOCTYPE html><html><body>403 Forbidden</body></html>'),
       'refs/empty.webp': Buffer.alloc(0),
@@ -121,9 +112,9 @@ describe('reference files and folders', () => {
   });
 
   it('a 50 MB image in a reference folder is hashed and used without a crash', async () => {
-    const dir = await project(DIR_PROJECT);
+    const dir = await tempProject(DIR_PROJECT);
     await mkdir(join(dir, 'refs'));
-    await bigFile(join(dir, 'refs/huge.png'), (await png('h', 8, 8)).subarray(0, 33), 50 * 1024 * 1024);
+    await bigFile(join(dir, 'refs/huge.png'), (await makeImage({ seed: 'h', width: 8, height: 8 })).subarray(0, 33), 50 * 1024 * 1024);
     expect((await validate(dir)).code).toBe(0);
     const build = await runCli(['-C', dir, 'build', '--draft', '--json']);
     expectNoStack(build.stderr);
@@ -132,7 +123,7 @@ describe('reference files and folders', () => {
   });
 
   it('a `file:` source that is not an image is an error naming the file', async () => {
-    const dir = await project('aivp: 1\nreferences:\n  hero: { file: refs/hero.png }\nshots:\n  s: { prompt: hi, refs: [hero], model: draft }\n', {
+    const dir = await tempProject('aivp: 1\nreferences:\n  hero: { file: refs/hero.png }\nshots:\n  s: { prompt: hi, refs: [hero], model: draft }\n', {
       'refs/hero.png': Buffer.from('<html>Access denied</html>'),
     });
     const r = await validate(dir);
@@ -143,7 +134,7 @@ describe('reference files and folders', () => {
   it('a `file:` source is judged by the full signature of its format, as the provider output check does', async () => {
     // Two letters "BM" are not a BMP, nor "\\x89PNG" without the rest of the PNG signature.
     for (const bytes of [Buffer.from('BMX race notes, take 2\n'), Buffer.from('\x89PNG but then text', 'latin1')]) {
-      const dir = await project('aivp: 1\nreferences:\n  hero: { file: refs/hero.png }\nshots:\n  s: { prompt: hi, refs: [hero], model: draft }\n', {
+      const dir = await tempProject('aivp: 1\nreferences:\n  hero: { file: refs/hero.png }\nshots:\n  s: { prompt: hi, refs: [hero], model: draft }\n', {
         'refs/hero.png': bytes,
       });
       const r = await validate(dir);
@@ -153,8 +144,8 @@ describe('reference files and folders', () => {
   });
 
   it('symlinks: one leading out of a reference folder is an error; dangling ones and loops do not crash', async () => {
-    const outside = await project(OK, { 'secret.png': await png('outside', 10, 10) });
-    const dir = await project(DIR_PROJECT, { 'refs/a.png': await png('a', 20, 20) });
+    const outside = await tempProject(OK, { 'secret.png': await makeImage({ seed: 'outside', width: 10, height: 10 }) });
+    const dir = await tempProject(DIR_PROJECT, { 'refs/a.png': await makeImage({ seed: 'a', width: 20, height: 20 }) });
     await symlink(join(outside, 'secret.png'), join(dir, 'refs/escape.png'));
     await symlink(join(dir, 'refs/missing.png'), join(dir, 'refs/dangling.png'));
     await symlink(join(dir, 'refs/loop.png'), join(dir, 'refs/loop.png'));
@@ -165,8 +156,8 @@ describe('reference files and folders', () => {
   });
 
   it('a reference folder that is itself a symlink out of the project is an error', async () => {
-    const outside = await project(OK, { 'imgs/x.png': await png('x', 10, 10) });
-    const dir = await project(DIR_PROJECT);
+    const outside = await tempProject(OK, { 'imgs/x.png': await makeImage({ seed: 'x', width: 10, height: 10 }) });
+    const dir = await tempProject(DIR_PROJECT);
     await symlink(join(outside, 'imgs'), join(dir, 'refs'));
     const r = await validate(dir);
     expect(r.code).toBe(2);
@@ -178,7 +169,7 @@ describe('secrets in the file', () => {
   const SECRET = 'sk-live-9f8e7d6c5b4a39281706';
 
   it('a credential field is refused without echoing its value', async () => {
-    const dir = await project(`aivp: 1\nproviders:\n  fal: { api_key: "${SECRET}" }\nshots:\n  s: { prompt: hi, model: draft }\n`);
+    const dir = await tempProject(`aivp: 1\nproviders:\n  fal: { api_key: "${SECRET}" }\nshots:\n  s: { prompt: hi, model: draft }\n`);
     const r = await validate(dir);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/aivp\.project\.yaml:3:\d+: `api_key` looks like a credential/);
@@ -187,7 +178,7 @@ describe('secrets in the file', () => {
 
   it('a Google key pasted where a list, a name or a field belongs is never echoed', async () => {
     const KEY = 'AIzaSyA0123456789abcdefghijklmnopqrstuv';
-    const shot = (fields: string) => project(`aivp: 1\nshots:\n  s: { prompt: hi, model: draft, ${fields} }\n`);
+    const shot = (fields: string) => tempProject(`aivp: 1\nshots:\n  s: { prompt: hi, model: draft, ${fields} }\n`);
     const results = [
       await validate(await shot(`fallback: ${KEY}`)), // wrong type: the hint quoted the value
       await validate(await shot(`refs: [${KEY}]`)), // unknown name
@@ -203,14 +194,14 @@ describe('secrets in the file', () => {
   });
 
   it('a syntax error on a line holding a secret does not quote the line', async () => {
-    const dir = await project(`aivp: 1\nshots:\n  s: { prompt: hi, model: draft, gemini_key: "${SECRET}"\n`);
+    const dir = await tempProject(`aivp: 1\nshots:\n  s: { prompt: hi, model: draft, gemini_key: "${SECRET}"\n`);
     const r = await validate(dir);
     expect(r.code).toBe(2);
     expect(r.stderr).not.toContain(SECRET);
   });
 
   it('a build of a file with a key in it spends nothing and writes nothing', async () => {
-    const dir = await project(`aivp: 1\nFAL_KEY: "${SECRET}"\nshots:\n  s: { prompt: hi, model: draft }\n`);
+    const dir = await tempProject(`aivp: 1\nFAL_KEY: "${SECRET}"\nshots:\n  s: { prompt: hi, model: draft }\n`);
     const r = await runCli(['-C', dir, 'build', '--json']);
     expect(r.code).toBe(2);
     expect(r.stderr + r.stdout).not.toContain(SECRET);

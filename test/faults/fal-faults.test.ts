@@ -3,10 +3,11 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
 import { startFakeGoogle, type FakeGoogle } from '../fakes/google-server.js';
-import { project, readJson, removeProjects, sha256 } from '../integration/helpers.js';
+import { sha256 } from '../integration/helpers.js';
+import { readJson, tempProject } from '../support/project.js';
 import { buildWith, expectOneNodeError } from './helpers.js';
 
 let fal: FakeFal;
@@ -16,13 +17,12 @@ beforeEach(async () => {
 afterEach(async () => {
   await fal.close();
 });
-afterAll(removeProjects);
 
 const FLUX = 'fal-ai/flux/dev';
 
 /** One shot on flux/dev; `extra` is YAML flow fields appended to the shot. */
 function oneShot(extra = ''): Promise<string> {
-  return project(`aivp: 1
+  return tempProject(`aivp: 1
 shots:
   s1: { prompt: "a cliff", model: ${FLUX}, size: 64x48, seed: 1${extra ? `, ${extra}` : ''} }
 `);
@@ -137,7 +137,7 @@ describe('bad bytes', () => {
   });
 
   it('an HTML page as the second of two takes leaves the earlier outputs and record untouched', async () => {
-    const dir = await project(`aivp: 1
+    const dir = await tempProject(`aivp: 1
 shots:
   s1: { prompt: "two takes", model: ${FLUX}, size: 64x48, seed: 1, num_images: 2, retries: 0 }
 `);

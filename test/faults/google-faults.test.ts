@@ -1,10 +1,12 @@
 // Faults injected at the fake Gemini API, through @google/genai and the built CLI.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeGoogle, type FakeGoogle } from '../fakes/google-server.js';
 import { startCli } from '../cli/helpers.js';
-import { fakeEnv, project, readJson, removeProjects, until } from '../integration/helpers.js';
+import { fakeEnv } from '../integration/helpers.js';
+import { readJson, tempProject } from '../support/project.js';
+import { until } from '../support/wait.js';
 import { buildWith, expectOneNodeError } from './helpers.js';
 
 let google: FakeGoogle;
@@ -14,17 +16,16 @@ beforeEach(async () => {
 afterEach(async () => {
   await google.close();
 });
-afterAll(removeProjects);
 
 function gemini(extra = ''): Promise<string> {
-  return project(`aivp: 1
+  return tempProject(`aivp: 1
 shots:
   g1: { prompt: "a lighthouse", model: gemini-2.5-flash-image, seed: 4${extra ? `, ${extra}` : ''} }
 `);
 }
 
 function veo(extra = ''): Promise<string> {
-  return project(`aivp: 1
+  return tempProject(`aivp: 1
 shots:
   k1: { prompt: "keyframe", model: gemini-2.5-flash-image, seed: 5 }
 segments:
@@ -153,7 +154,7 @@ describe('Veo', () => {
     const dir = await veo();
     google.behaviour.pollsUntilDone = 1_000_000;
     const { child, done } = startCli(['-C', dir, 'build', '--json'], { env: fakeEnv(undefined, google) });
-    await until(() => google.count('/operations/') >= 1, 30_000, 'the operation polled');
+    await until(() => google.count('/operations/') >= 1, 'the operation polled', 30_000);
     child.kill('SIGKILL');
     await done;
     expect(readdirSync(join(dir, '.aivp/inflight')).filter((n) => n.endsWith('.json'))).toHaveLength(1);

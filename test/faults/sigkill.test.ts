@@ -3,13 +3,13 @@
 // again, and a final build pays only for what was not recorded.
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { events, runCli, startCli } from '../cli/helpers.js';
-import { png } from '../engine/helpers.js';
 import { startFakeFal } from '../fakes/fal-server.js';
-import { checkRecords, FAKE_MP4, fakeEnv, project, readJson, removeProjects, until } from '../integration/helpers.js';
-
-afterAll(removeProjects);
+import { checkRecords, FAKE_MP4, fakeEnv } from '../integration/helpers.js';
+import { makeImage } from '../support/images.js';
+import { readJson, tempProject } from '../support/project.js';
+import { until } from '../support/wait.js';
 
 const PROJECT = `aivp: 1
 vars: { v: "1" }
@@ -38,7 +38,7 @@ describe('SIGKILL trials against the fake fal', () => {
   it('at least 10 kills at random moments: records whole, nothing recorded is paid twice', { timeout: 180_000 }, async () => {
     const fal = await startFakeFal({ runSteps: 2, jobMs: 120, latencyMs: 2, videoBytes: FAKE_MP4 });
     try {
-      const dir = await project(PROJECT, { 'refs/mentor.png': await png('mentor', 80, 60) });
+      const dir = await tempProject(PROJECT, { 'refs/mentor.png': await makeImage({ seed: 'mentor', width: 80, height: 60 }) });
       const env = fakeEnv(fal);
       let kills = 0;
       let version = 1;
@@ -47,7 +47,7 @@ describe('SIGKILL trials against the fake fal', () => {
         const submitted = fal.submits().length;
         fal.requests.length = 0;
         const { child, done } = startCli(['-C', dir, 'build', '--json'], { env });
-        await until(() => fal.requests.length > 0 || child.exitCode !== null, 20_000, 'the build to reach fal');
+        await until(() => fal.requests.length > 0 || child.exitCode !== null, 'the build to reach fal', 20_000);
         const delay = Math.floor(Math.random() * 1000);
         const timer = setTimeout(() => child.kill('SIGKILL'), delay);
         const r = await done;

@@ -4,15 +4,10 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cleanEnv, runCli } from '../cli/helpers.js';
-import { build, ffprobe, makeClip, makeTone, project, snapshot, writeIn } from './helpers.js';
-
-const dirs: string[] = [];
-afterAll(async () => {
-  const { rm } = await import('node:fs/promises');
-  await Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true })));
-});
+import { tempProject, writeFiles } from '../support/project.js';
+import { build, ffprobe, makeClip, makeTone, snapshot } from './helpers.js';
 
 const DRAFT = `aivp: 1
 name: tiny
@@ -37,7 +32,7 @@ const near = (actual: number, expected: number) => expect(Math.abs(actual - expe
 
 describe('film', () => {
   it('draft clips are MP4 of their declared durations and cut into a film of their total; rebuilds are incremental', async () => {
-    const dir = await project(DRAFT, dirs);
+    const dir = await tempProject(DRAFT);
     const first = await build(dir);
     expect(first.code, first.stderr).toBe(0);
     for (const [seg, seconds] of [['one', 2], ['two', 3], ['three', 2]] as const) {
@@ -82,15 +77,13 @@ describe('film', () => {
   }, 120_000);
 
   it('clips of different sizes, frame rates, with and without sound give a correct film; the sound track is trimmed to it', async () => {
-    const dir = await project(
+    const dir = await tempProject(
       DRAFT.replace('film: {}', 'film:\n  segments: [three, two, one]\n  audio: { file: music/theme.mp3, volume: 0.5 }\n  fps: 25\n'),
-      dirs,
+      { 'segments/.keep': '', 'music/.keep': '' },
     );
-    await writeIn(dir, 'segments/.keep', '');
     makeClip(join(dir, 'segments', 'one.mp4'), { size: '320x240', fps: 24, seconds: 2 });
     makeClip(join(dir, 'segments', 'two.mp4'), { size: '240x320', fps: 30, seconds: 3, audio: true });
     makeClip(join(dir, 'segments', 'three.mp4'), { size: '480x270', fps: 25, seconds: 2 });
-    await writeIn(dir, 'music/.keep', '');
     makeTone(join(dir, 'music', 'theme.mp3'), 12);
     const r = await build(dir, ['film']);
     expect(r.code, r.stderr).toBe(0);
@@ -104,7 +97,7 @@ describe('film', () => {
   }, 120_000);
 
   it('`aivp build film` builds its dependencies; a corrupt clip fails the film clearly and leaves the old film', async () => {
-    const dir = await project(SHORT, dirs);
+    const dir = await tempProject(SHORT);
     const r = await build(dir, ['film']);
     expect(r.code, r.stderr).toBe(0);
     expect(Object.keys(r.outcomes).sort()).toEqual(['a', 'b', 'c', 'film', 'one', 'three', 'two']);
@@ -120,9 +113,9 @@ describe('film', () => {
   }, 120_000);
 
   it('a film whose segment failed is not assembled; --keep-going builds the rest', async () => {
-    const dir = await project(SHORT, dirs);
+    const dir = await tempProject(SHORT);
     // A keyframe that is no image: the draft of `three` fails reading it.
-    await writeIn(dir, 'keyframes/c.png', 'garbage');
+    await writeFiles(dir, { 'keyframes/c.png': 'garbage' });
     const r = await build(dir, ['--keep-going']);
     expect(r.code).toBe(1);
     expect(r.outcomes).toMatchObject({ a: 'built', b: 'built', one: 'built', two: 'failed', three: 'failed', film: 'skipped' });
@@ -133,7 +126,7 @@ describe('film', () => {
   it('without ffmpeg a build needing video work stops before anything, with the install command; keyframes alone still build', async () => {
     const env = cleanEnv({ PATH: '/nonexistent-aivp-test' });
     delete env.FFMPEG_PATH;
-    const dir = await project(DRAFT, dirs);
+    const dir = await tempProject(DRAFT);
     const r = await runCli(['-C', dir, 'build', '--draft'], { env });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/ffmpeg is needed .* install it with `[^`]+ffmpeg`, or set FFMPEG_PATH/);
@@ -152,8 +145,7 @@ describe('film', () => {
 
 describe('film validation', () => {
   const validate = async (yaml: string, files: Record<string, string> = {}) => {
-    const dir = await project(yaml, dirs);
-    for (const [p, data] of Object.entries(files)) await writeIn(dir, p, data);
+    const dir = await tempProject(yaml, files);
     return runCli(['-C', dir, 'validate'], { env: cleanEnv() });
   };
 

@@ -1,8 +1,7 @@
-// Film tests: temporary projects built through the CLI, results checked with ffprobe.
+// Film tests: projects built through the CLI, test clips made with ffmpeg, results checked with ffprobe.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cleanEnv, events, runCli, type CliResult } from '../cli/helpers.js';
 
@@ -27,13 +26,6 @@ export function makeClip(file: string, o: { size: string; fps: number; seconds: 
 
 export function makeTone(file: string, seconds: number): void {
   execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `sine=frequency=220:duration=${seconds}`, '-c:a', 'libmp3lame', file]);
-}
-
-export async function project(yaml: string, dirs: string[]): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'aivp-film-'));
-  dirs.push(dir);
-  await writeFile(join(dir, 'aivp.project.yaml'), yaml);
-  return dir;
 }
 
 export async function build(dir: string, args: string[] = [], env = cleanEnv()): Promise<CliResult & { outcomes: Record<string, string> }> {
@@ -63,9 +55,4 @@ export async function snapshot(dir: string): Promise<Map<string, string>> {
   };
   await walk('');
   return out;
-}
-
-export async function writeIn(dir: string, rel: string, data: string | Buffer): Promise<void> {
-  await mkdir(join(dir, rel, '..'), { recursive: true });
-  await writeFile(join(dir, rel), data);
 }

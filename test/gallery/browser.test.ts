@@ -1,13 +1,12 @@
 // The gallery as a user sees it: built from a fabricated project, served, and opened in real
 // headless Chromium (CI installs the Debian `chromium` package).
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGallery } from '../../src/gallery/build.js';
 import { EVENTS_PATH, serveGallery, type GalleryServer } from '../../src/gallery/serve.js';
+import { tempDir } from '../support/project.js';
 import { makeFixture, makeMp4, TRICKY_PROMPT, type Fixture } from './fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -35,7 +34,7 @@ async function openGallery(): Promise<void> {
 
 describe.skipIf(!haveChromium)('gallery in Chromium', () => {
   beforeAll(async () => {
-    tmp = await mkdtemp(path.join(os.tmpdir(), 'aivp-gallery-browser-'));
+    tmp = await tempDir();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
@@ -52,7 +51,6 @@ describe.skipIf(!haveChromium)('gallery in Chromium', () => {
   afterAll(async () => {
     await server?.close();
     await browser?.close();
-    await rm(tmp, { recursive: true, force: true });
   });
 
   it('loads every image', async () => {

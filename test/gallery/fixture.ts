@@ -2,15 +2,16 @@
 // frame, shots in every status, and segments; records written as the engine would.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import sharp from 'sharp';
 import { putBlob, putKeyRecord } from '../../src/engine/store/content-cache.js';
 import type { Failure } from '../../src/engine/store/failures.js';
 import type { NodeStatus } from '../../src/engine/plan-types.js';
 import type { NodeRecord, OutputFile } from '../../src/engine/record-types.js';
 import type { ImageNode, ProjectNode, ResolvedProject, SegmentNode } from '../../src/project/types.js';
+import { makeImage } from '../support/images.js';
+import { writeFiles } from '../support/project.js';
 
 export interface Fixture {
   project: ResolvedProject;
@@ -44,21 +45,16 @@ function segment(name: string, keyframes: string[], extra: Partial<SegmentNode> 
 const ref = (name: string) => ({ name });
 
 async function png(root: string, rel: string, hue: number, width = 320, height = 180): Promise<OutputFile> {
-  const bytes = await sharp({ create: { width, height, channels: 3, background: hsl(hue) } }).png().toBuffer();
-  return put(root, rel, bytes, 'image/png', width, height);
+  return put(root, rel, await makeImage({ width, height, colour: hsl(hue) }), 'image/png', width, height);
 }
 
 async function animatedWebp(root: string, rel: string): Promise<OutputFile> {
-  const frames = await Promise.all(
-    [0, 90, 180, 270].map((h) => sharp({ create: { width: 160, height: 90, channels: 3, background: hsl(h) } }).png().toBuffer()),
-  );
-  const bytes = await sharp(frames, { join: { animated: true } }).webp({ loop: 0, delay: 120 }).toBuffer();
+  const bytes = await makeImage({ width: 160, height: 90, format: 'webp', frames: 4 });
   return put(root, rel, bytes, 'image/webp', 160, 90);
 }
 
 async function put(root: string, rel: string, bytes: Buffer, mediaType: string, width?: number, height?: number): Promise<OutputFile> {
-  await mkdir(path.dirname(path.join(root, rel)), { recursive: true });
-  await writeFile(path.join(root, rel), bytes);
+  await writeFiles(root, { [rel]: bytes });
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   return { path: rel, sha256, bytes: bytes.length, width, height, mediaType };
 }
@@ -130,8 +126,7 @@ segments:
 
 /** `clip`: a second segment with a browser-playable video, and the film cut from both. */
 export async function makeFixture(root: string, clip?: { bytes: Buffer; ext: string; mediaType: string }): Promise<Fixture> {
-  await mkdir(root, { recursive: true });
-  await writeFile(path.join(root, 'aivp.project.yaml'), PROJECT_YAML);
+  await writeFiles(root, { 'aivp.project.yaml': PROJECT_YAML });
   await png(root, 'refs/mentor.jpg', 20, 200, 260);
   await png(root, 'refs/locations/beach.png', 200);
   await png(root, 'refs/locations/forest.png', 120);
@@ -173,7 +168,7 @@ export async function makeFixture(root: string, clip?: { bytes: Buffer; ext: str
   records.set('scene_02', record(s2, [await png(root, 'keyframes/scene_02.png', 150)], { prompt: 'She looks at the sea' }));
   // Two earlier generations of scene_02 in the content cache, as earlier builds left them.
   for (const [i, prompt] of ['She stands still', 'She looks back'].entries()) {
-    const bytes = await sharp({ create: { width: 320, height: 180, channels: 3, background: hsl(100 + 40 * i) } }).png().toBuffer();
+    const bytes = await makeImage({ width: 320, height: 180, colour: hsl(100 + 40 * i) });
     const sha256 = await putBlob(root, bytes);
     const out: OutputFile = { path: 'keyframes/scene_02.png', sha256, bytes: bytes.length, width: 320, height: 180, mediaType: 'image/png' };
     const old = record(s2, [out], { prompt, seedRequested: 11 + i, seed: 11 + i, createdAt: `2024-12-0${i + 1}T10:00:00.000Z` });

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, readdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildGallery } from '../../src/gallery/build.js';
 import { escapeHtml } from '../../src/gallery/markup.js';
+import { tempDir } from '../support/project.js';
 import { makeFixture, PROJECT_YAML, TRICKY_PROMPT, type Fixture } from './fixture.js';
 
 let tmp: string;
@@ -14,16 +14,12 @@ let outDir: string;
 let html: string;
 
 beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'aivp-gallery-'));
+  tmp = await tempDir();
   fx = await makeFixture(path.join(tmp, 'project'));
   outDir = path.join(tmp, 'project', '.aivp', 'gallery');
   const { indexPath } = await buildGallery({ ...fx, outDir });
   expect(indexPath).toBe(path.join(outDir, 'index.html'));
   html = await readFile(indexPath, 'utf8');
-});
-
-afterAll(async () => {
-  await rm(tmp, { recursive: true, force: true });
 });
 
 const attrs = (name: string): string[] => [...html.matchAll(new RegExp(`\\s${name}="([^"]*)"`, 'g'))].map((m) => m[1]!);

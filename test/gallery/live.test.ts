@@ -3,15 +3,15 @@
 // (comments kept), watch rebuilds what depends on it, and the page reloads with the new pick;
 // forged requests change nothing. Run `npm run build` first.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectHash } from '../../src/gallery/pick.js';
 import { events, startCli, type CliResult } from '../cli/helpers.js';
-import { until } from '../watch/helpers.js';
+import { tempProject } from '../support/project.js';
+import { until } from '../support/wait.js';
 import { PICK_YAML } from './fixture.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -51,8 +51,7 @@ function fromPage(body: unknown, token?: string): Promise<Answer> {
 
 describe.skipIf(!haveChromium)('the live storyboard', () => {
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'aivp-live-'));
-    await writeFile(file(), PICK_YAML);
+    dir = await tempProject(PICK_YAML);
     const { child, done } = startCli(['-C', dir, 'watch', '--json', '--draft', '--serve']);
     child.stdout!.on('data', (d) => (stdout += d));
     child.stderr!.on('data', (d) => (stderr += d));
@@ -75,7 +74,6 @@ describe.skipIf(!haveChromium)('the live storyboard', () => {
   afterAll(async () => {
     await browser?.close();
     if (stop) expect((await stop()).code).toBe(130);
-    await rm(dir, { recursive: true, force: true });
   });
 
   it('marks the page as a draft', async () => {

@@ -1,11 +1,11 @@
 // Choosing a take: the text splice keeps every byte but the pick, and choosePick refuses what
 // the page may not do (another node kind, out of range, a file edited since the page loaded).
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { choosePick, parsePickRequest, projectHash } from '../../src/gallery/pick.js';
 import { pickLocator, setPickText } from '../../src/project/pick-edit.js';
+import { tempDir } from '../support/project.js';
 import { PICK_YAML } from './fixture.js';
 
 const shot = (name: string) => ({ kind: 'shot' as const, name });
@@ -53,10 +53,7 @@ describe('parsePickRequest', () => {
 describe('choosePick', () => {
   let dir: string;
   beforeAll(async () => {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'aivp-pick-'));
-  });
-  afterAll(async () => {
-    await rm(dir, { recursive: true, force: true });
+    dir = await tempDir();
   });
   const file = () => path.join(dir, 'aivp.project.yaml');
   const reset = () => writeFile(file(), PICK_YAML);

@@ -1,10 +1,10 @@
 import { request } from 'node:http';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { choosePick, projectHash } from '../../src/gallery/pick.js';
 import { EVENTS_PATH, PICK_PATH, serveGallery, type GalleryServer } from '../../src/gallery/serve.js';
+import { tempDir } from '../support/project.js';
 import { PICK_YAML } from './fixture.js';
 
 let tmp: string;
@@ -12,7 +12,7 @@ let server: GalleryServer;
 let projectDir: string;
 
 beforeAll(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'aivp-serve-'));
+  tmp = await tempDir();
   const dir = path.join(tmp, 'gallery');
   await mkdir(path.join(dir, 'media'), { recursive: true });
   await writeFile(path.join(dir, 'index.html'), '<!doctype html><html><body><h1>hi</h1></body></html>');
@@ -26,7 +26,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server.close();
-  await rm(tmp, { recursive: true, force: true });
 });
 
 /** A raw request, so the path and headers reach the server exactly as written (fetch would normalise `..` and set Host). */

@@ -1,12 +1,12 @@
 // Earlier versions through the built CLI: after a prompt edit the gallery lists the output the
 // node had before, with the lines that bring it back; putting them back restores it from the
 // content cache without a request to the provider. Run `npm run build` first.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, events, runCli } from '../cli/helpers.js';
 import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
+import { tempProject } from '../support/project.js';
 
 const PROJECT = `aivp: 1
 name: versions
@@ -30,14 +30,12 @@ const build = async () => {
 
 beforeAll(async () => {
   fake = await startFakeFal();
-  dir = await mkdtemp(join(tmpdir(), 'aivp-versions-'));
+  dir = await tempProject(PROJECT);
   env = cleanEnv(fake.env({ AIVP_RETRY_BASE_MS: '1' }));
-  await writeFile(file(), PROJECT);
 });
 
 afterAll(async () => {
   await fake.close();
-  await rm(dir, { recursive: true, force: true });
 });
 
 describe('earlier versions', () => {

@@ -6,7 +6,8 @@ import { selectTargets } from '../../src/graph/targets.js';
 import type { GraphNode } from '../../src/graph/types.js';
 import { UsageError } from '../../src/base/errors.js';
 import { loadProject } from '../../src/project/load.js';
-import { png, removeProject, tempProject } from '../engine/helpers.js';
+import { makeImage } from '../support/images.js';
+import { tempProject } from '../support/project.js';
 
 const YAML = `aivp: 1
 vars: { look: "film", mood: "calm" }
@@ -29,15 +30,11 @@ segments:
 
 async function graphOf(yaml: string, draft = false) {
   const dir = await tempProject(yaml, {
-    'refs/places/beach.png': await png('beach'),
-    'refs/places/cliff.jpg': await png('cliff'),
-    'refs/mentor.png': await png('mentor'),
+    'refs/places/beach.png': await makeImage({ seed: 'beach' }),
+    'refs/places/cliff.jpg': await makeImage({ seed: 'cliff' }),
+    'refs/mentor.png': await makeImage({ seed: 'mentor' }),
   });
-  try {
-    return buildGraph(await loadProject(dir), { draft });
-  } finally {
-    await removeProject(dir);
-  }
+  return buildGraph(await loadProject(dir), { draft });
 }
 
 const key = (n: GraphNode, inputs = n.inputs.map((e) => ({ role: e.role, sha256: 'a'.repeat(64) }))) => computeKey(n, inputs);

@@ -2,25 +2,16 @@
 // become projects that validate and draft-build with every prompt verbatim; malformed files get
 // FILE:line errors, exit 2 and leave the folder untouched; an existing project needs --force.
 import { existsSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { REPO, runCli } from '../cli/helpers.js';
+import { makeImage } from '../support/images.js';
+import { tempDir } from '../support/project.js';
 
 const FIXTURES = join(REPO, 'test', 'fixtures', 'import');
-const dirs: string[] = [];
-afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'aivp-import-'));
-  dirs.push(dir);
-  return dir;
-}
-
-const png = (r: number, g: number, b: number) => sharp({ create: { width: 64, height: 48, channels: 3, background: { r, g, b } } }).png().toBuffer();
+const png = (r: number, g: number, b: number) => makeImage({ colour: { r, g, b } });
 
 async function listing(dir: string): Promise<string[]> {
   return (await readdir(dir, { recursive: true })).map(String).sort();

@@ -4,14 +4,13 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { events, runCli } from '../cli/helpers.js';
-import { png } from '../engine/helpers.js';
 import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
 import { startFakeGoogle, type FakeGoogle } from '../fakes/google-server.js';
-import {
-  allFiles, checkRecords, expectNoStack, FAKE_MP4, fakeEnv, filesContaining, GEMINI_KEY, project, readJson, removeProjects, sha256,
-} from './helpers.js';
+import { makeImage } from '../support/images.js';
+import { readJson, tempProject } from '../support/project.js';
+import { allFiles, checkRecords, expectNoStack, FAKE_MP4, fakeEnv, filesContaining, GEMINI_KEY, sha256 } from './helpers.js';
 
 export const MIXED_PROJECT = `aivp: 1
 name: mixed
@@ -42,10 +41,9 @@ beforeEach(async () => {
 afterEach(async () => {
   await Promise.all([fal.close(), google.close()]);
 });
-afterAll(removeProjects);
 
 async function mixedProject(): Promise<string> {
-  return project(MIXED_PROJECT, { 'refs/mentor.png': await png('mentor', 300, 200) });
+  return tempProject(MIXED_PROJECT, { 'refs/mentor.png': await makeImage({ seed: 'mentor', width: 300, height: 200 }) });
 }
 
 const doneOf = (stdout: string) => events(stdout).find((e) => e.type === 'build:done')?.summary;

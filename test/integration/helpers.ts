@@ -1,10 +1,9 @@
 // Kit for end-to-end builds of the built CLI against both fake providers: environments with dummy
-// keys, temp projects, and checks that records are whole and no key reached the disk.
+// keys, and checks that records are whole and no key reached the disk.
 import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import { cleanEnv } from '../cli/helpers.js';
 import type { FakeFal } from '../fakes/fal-server.js';
@@ -22,27 +21,6 @@ export function fakeEnv(fal?: FakeFal, google?: FakeGoogle, extra: Record<string
     ...(google ? { GEMINI_API_KEY: GEMINI_KEY, GOOGLE_GEMINI_BASE_URL: google.url, AIVP_GOOGLE_POLL_MS: '5' } : {}),
     ...extra,
   });
-}
-
-const dirs: string[] = [];
-
-export async function project(yaml: string, files: Record<string, Buffer> = {}): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'aivp-e2e-'));
-  dirs.push(dir);
-  await writeFile(join(dir, 'aivp.project.yaml'), yaml);
-  for (const [rel, bytes] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, rel)), { recursive: true });
-    await writeFile(join(dir, rel), bytes);
-  }
-  return dir;
-}
-
-export async function removeProjects(): Promise<void> {
-  await Promise.all(dirs.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-}
-
-export async function readJson(path: string): Promise<any> {
-  return JSON.parse(await readFile(path, 'utf8'));
 }
 
 export function sha256(bytes: Buffer): string {
@@ -111,15 +89,6 @@ export async function allFiles(dir: string): Promise<string[]> {
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath, e.name).slice(dir.length + 1))
     .sort();
-}
-
-/** Resolves once `check` holds, polling every few ms (rejects after `ms`). */
-export async function until(check: () => boolean, ms = 20_000, what = 'condition'): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
 }
 
 /** No stack trace lines in CLI output. */

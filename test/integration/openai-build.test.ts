@@ -3,11 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { events, runCli } from '../cli/helpers.js';
-import { png } from '../engine/helpers.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server.js';
-import { checkRecords, expectNoStack, fakeEnv, filesContaining, project, readJson, removeProjects, sha256 } from './helpers.js';
+import { makeImage } from '../support/images.js';
+import { readJson, tempProject } from '../support/project.js';
+import { checkRecords, expectNoStack, fakeEnv, filesContaining, sha256 } from './helpers.js';
 
 const OPENAI_KEY = `openai-test-key-${randomUUID()}`;
 const IR_KEY = `imagerouter-test-key-${randomUUID()}`;
@@ -31,7 +32,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await fake.close();
 });
-afterAll(removeProjects);
 
 const env = () => fakeEnv(undefined, undefined, {
   OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: fake.openaiUrl, IMAGEROUTER_API_KEY: IR_KEY, IMAGEROUTER_BASE_URL: fake.imagerouterUrl,
@@ -51,15 +51,15 @@ async function build(dir: string) {
   };
 }
 
-const oneShot = (fields: string) => project(`aivp: 1
+const oneShot = (fields: string) => tempProject(`aivp: 1
 shots:
   s1: { prompt: "a lighthouse", model: gpt-image-1, ${fields} }
 `);
 
 describe('an OpenAI + ImageRouter project built by the CLI against the fake', () => {
   it('generates, edits with every reference and routes through ImageRouter; a second build calls nothing', async () => {
-    const mentor = await png('mentor', 300, 200);
-    const dir = await project(PROJECT, { 'refs/mentor.png': mentor });
+    const mentor = await makeImage({ seed: 'mentor', width: 300, height: 200 });
+    const dir = await tempProject(PROJECT, { 'refs/mentor.png': mentor });
     const first = await build(dir);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);

@@ -3,18 +3,19 @@
 import { existsSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { events, runCli, startCli } from '../cli/helpers.js';
-import { png } from '../engine/helpers.js';
 import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
 import { startFakeGoogle, type FakeGoogle } from '../fakes/google-server.js';
-import { checkRecords, FAKE_MP4, fakeEnv, project, readJson, removeProjects, until } from './helpers.js';
+import { makeImage } from '../support/images.js';
+import { readJson, tempProject } from '../support/project.js';
+import { until } from '../support/wait.js';
+import { checkRecords, FAKE_MP4, fakeEnv } from './helpers.js';
 
 const closers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   await Promise.all(closers.splice(0).map((c) => c()));
 });
-afterAll(removeProjects);
 
 async function inflightFiles(dir: string): Promise<string[]> {
   const d = join(dir, '.aivp/inflight');
@@ -25,18 +26,18 @@ describe('resume after SIGKILL', () => {
   it('fal: the rerun fetches the result of the recorded request id without submitting again', async () => {
     const fal: FakeFal = await startFakeFal({ queueSteps: 1000, jobMs: 600_000, videoBytes: FAKE_MP4 });
     closers.push(() => fal.close());
-    const dir = await project(`aivp: 1
+    const dir = await tempProject(`aivp: 1
 shots:
   s1: { prompt: "slow one", model: fal-ai/flux/dev, size: 320x240, seed: 3 }
   s2: { prompt: "slow edit", model: fal-ai/nano-banana-pro/edit, refs: [mentor] }
 references:
   mentor: { file: mentor.png }
-`, { 'mentor.png': await png('m', 40, 40) });
+`, { 'mentor.png': await makeImage({ seed: 'm', width: 40, height: 40 }) });
     const env = fakeEnv(fal);
     const { child, done } = startCli(['-C', dir, 'build', '--json'], { env });
     // Waiting on a job (its status stream) starts only after the request id was recorded.
     const polled = () => fal.requests.filter((r) => r.route === 'stream' || r.route === 'status').map((r) => r.target);
-    await until(() => fal.submits().length === 2 && fal.submits().every((s) => polled().some((t) => t.includes(s.requestId))), 20_000, 'both jobs polled');
+    await until(() => fal.submits().length === 2 && fal.submits().every((s) => polled().some((t) => t.includes(s.requestId))), 'both jobs polled', 20_000);
     child.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
     expect(await inflightFiles(dir)).toHaveLength(2);
@@ -61,7 +62,7 @@ references:
   it('Veo: the rerun polls the recorded operation without calling predictLongRunning again', async () => {
     const google: FakeGoogle = await startFakeGoogle({ pollsUntilDone: 1_000_000 });
     closers.push(() => google.close());
-    const dir = await project(`aivp: 1
+    const dir = await tempProject(`aivp: 1
 shots:
   k1: { prompt: "keyframe", model: gemini-2.5-flash-image, seed: 5 }
 segments:
@@ -69,7 +70,7 @@ segments:
 `);
     const env = fakeEnv(undefined, google);
     const { child, done } = startCli(['-C', dir, 'build', '--json'], { env });
-    await until(() => google.requests.some((r) => r.method === 'GET' && r.path.includes('/operations/')), 20_000, 'an operation poll');
+    await until(() => google.requests.some((r) => r.method === 'GET' && r.path.includes('/operations/')), 'an operation poll', 20_000);
     child.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
     expect(await checkRecords(dir)).toEqual(['k1']);

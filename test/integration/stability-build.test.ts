@@ -4,10 +4,11 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { events, runCli } from '../cli/helpers.js';
 import { startFakeStability, type FakeStability } from '../fakes/stability-server.js';
-import { checkRecords, expectNoStack, fakeEnv, filesContaining, project, readJson, removeProjects, sha256 } from './helpers.js';
+import { readJson, tempProject } from '../support/project.js';
+import { checkRecords, expectNoStack, fakeEnv, filesContaining, sha256 } from './helpers.js';
 
 let fake: FakeStability;
 beforeEach(async () => {
@@ -16,11 +17,10 @@ beforeEach(async () => {
 afterEach(async () => {
   await fake.close();
 });
-afterAll(removeProjects);
 
 /** `hero` on core from text; `s1` on sd3.5-large from hero (image to image); `extra` is YAML flow fields for s1. */
 function stabilityProject(extra = ''): Promise<string> {
-  return project(`aivp: 1
+  return tempProject(`aivp: 1
 name: stability
 references:
   hero: { prompt: "Character sheet, \\"explorer\\"", model: stability:core, size: portrait }

@@ -3,26 +3,25 @@
 // the Vertex switches in the process environment and the project and credentials file in `.env`
 // (which the auth library cannot read by itself).
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanEnv, events, runCli, startCli } from '../cli/helpers.js';
 import { FAKE_MP4 } from '../fakes/google-server.js';
 import { LOCATION, PROJECT, startFakeVertex, type FakeVertex } from '../fakes/vertex-server.js';
-import { checkRecords, filesContaining, project, readJson, removeProjects, until } from './helpers.js';
+import { readJson, tempDir, tempProject } from '../support/project.js';
+import { until } from '../support/wait.js';
+import { checkRecords, filesContaining } from './helpers.js';
 
 let fake: FakeVertex;
 let credsDir: string;
 beforeEach(async () => {
   fake = await startFakeVertex({ pollsUntilDone: 2 });
-  credsDir = await mkdtemp(join(tmpdir(), 'aivp-gcp-'));
+  credsDir = await tempDir();
 });
 afterEach(async () => {
   await fake.close();
-  await rm(credsDir, { recursive: true, force: true });
 });
-afterAll(removeProjects);
 
 const YAML = `aivp: 1
 shots:
@@ -38,7 +37,7 @@ async function vertexProject(): Promise<string> {
     `GOOGLE_CLOUD_LOCATION=${LOCATION}`,
     `GOOGLE_APPLICATION_CREDENTIALS=${await fake.writeCredentials(credsDir)}`,
   ].join('\n');
-  return project(YAML, { '.env': Buffer.from(`${dotenv}\n`) });
+  return tempProject(YAML, { '.env': Buffer.from(`${dotenv}\n`) });
 }
 
 function vertexEnv(): NodeJS.ProcessEnv {
@@ -89,7 +88,7 @@ describe('Vertex AI build', () => {
 
   it('kill -9 while Veo runs: the rerun polls the recorded operation with fetchPredictOperation and submits nothing', async () => {
     fake.behaviour.pollsUntilDone = 1_000_000;
-    const dir = await project(`aivp: 1
+    const dir = await tempProject(`aivp: 1
 shots:
   k1: { prompt: "keyframe", model: gemini-2.5-flash-image, seed: 5 }
 segments:
@@ -97,7 +96,7 @@ segments:
 `, { '.env': Buffer.from(`GOOGLE_CLOUD_PROJECT=${PROJECT}\nGOOGLE_APPLICATION_CREDENTIALS=${await fake.writeCredentials(credsDir)}\n`) });
     const env = vertexEnv();
     const { child, done } = startCli(['-C', dir, 'build', '--json'], { env });
-    await until(() => fake.count(':fetchPredictOperation') > 0, 20_000, 'an operation poll');
+    await until(() => fake.count(':fetchPredictOperation') > 0, 'an operation poll', 20_000);
     child.kill('SIGKILL');
     expect((await done).signal).toBe('SIGKILL');
     const inflight = (await readdir(join(dir, '.aivp/inflight'))).filter((f) => f.endsWith('.json'));

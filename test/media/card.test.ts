@@ -2,7 +2,7 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { animaticFrames, frameCount } from '../../src/media/animatic.js';
 import { escapeXml, renderCard, wrapText } from '../../src/media/card.js';
-import { noisy } from './helpers.js';
+import { makeImage } from '../support/images.js';
 
 describe('wrapText', () => {
   it('wraps on words within the width', () => {
@@ -27,7 +27,8 @@ describe('escapeXml', () => {
 describe('animaticFrames', () => {
   it('gives duration x fps frames of the size asked, a single keyframe still moving', async () => {
     const frames: Buffer[] = [];
-    for await (const f of animaticFrames({ keyframes: [await noisy(100, 60)], width: 64, height: 40, duration: 0.5, fps: 24 })) frames.push(f);
+    const keyframe = await makeImage({ width: 100, height: 60, noise: true });
+    for await (const f of animaticFrames({ keyframes: [keyframe], width: 64, height: 40, duration: 0.5, fps: 24 })) frames.push(f);
     expect(frames).toHaveLength(12);
     expect(frames.every((f) => f.length === 64 * 40 * 3)).toBe(true);
     expect(frames[0]!.equals(frames[11]!)).toBe(false);

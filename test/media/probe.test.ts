@@ -1,7 +1,6 @@
-import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { probeMedia } from '../../src/media/probe.js';
-import { noisy } from './helpers.js';
+import { makeImage } from '../support/images.js';
 
 function box(type: string, payload: Buffer = Buffer.alloc(0)): Buffer {
   const head = Buffer.alloc(8);
@@ -40,12 +39,7 @@ function bmp(width: number, height: number): Buffer {
   return buf;
 }
 
-async function animatedWebp(): Promise<Buffer> {
-  const frames = await sharp({ create: { width: 32, height: 24 * 3, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 50 } } })
-    .raw()
-    .toBuffer();
-  return sharp(frames, { raw: { width: 32, height: 72, channels: 3, pageHeight: 24 } }).webp({ loop: 0, delay: [100, 100, 100] }).toBuffer();
-}
+const animatedWebp = () => makeImage({ width: 32, height: 24, noise: true, format: 'webp', frames: 3 });
 
 const cut = (b: Buffer, fraction = 0.6) => b.subarray(0, Math.floor(b.length * fraction));
 
@@ -56,7 +50,7 @@ describe('probeMedia recognises', () => {
     ['webp', 'image/webp'],
     ['gif', 'image/gif'],
   ] as const)('%s with its dimensions', async (format, mediaType) => {
-    const info = await probeMedia(await noisy(40, 30, format));
+    const info = await probeMedia(await makeImage({ width: 40, height: 30, noise: true, format }));
     expect(info).toEqual({ mediaType, ext: format === 'jpeg' ? 'jpg' : format, width: 40, height: 30, kind: 'image' });
   });
 
@@ -79,12 +73,12 @@ describe('probeMedia recognises', () => {
   });
 
   it('a PNG that lost only its IEND chunk, since every pixel still decodes', async () => {
-    const whole = await noisy(16, 16, 'png');
+    const whole = await makeImage({ width: 16, height: 16, noise: true });
     expect(await probeMedia(whole.subarray(0, whole.length - 12))).toMatchObject({ mediaType: 'image/png', width: 16, height: 16 });
   });
 
   it('a JPEG with data appended after its end marker, by decoding it', async () => {
-    const withTrailer = Buffer.concat([await noisy(20, 20, 'jpeg'), Buffer.alloc(200, 0x41)]);
+    const withTrailer = Buffer.concat([await makeImage({ width: 20, height: 20, noise: true, format: 'jpeg' }), Buffer.alloc(200, 0x41)]);
     expect(await probeMedia(withTrailer)).toMatchObject({ mediaType: 'image/jpeg', width: 20, height: 20 });
   });
 });
@@ -103,7 +97,7 @@ describe('probeMedia rejects', () => {
   });
 
   it.each(['png', 'jpeg', 'webp', 'gif'] as const)('a truncated %s', async (format) => {
-    const whole = await noisy(64, 48, format);
+    const whole = await makeImage({ width: 64, height: 48, noise: true, format });
     await expect(probeMedia(cut(whole))).rejects.toThrow(/^(truncated|corrupt) /);
   });
 

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +6,8 @@ import { UsageError } from '../../src/base/errors.js';
 import { numbered, runEdit, runGenerate, runUpload, type OneOffContext } from '../../src/oneoff/index.js';
 import { ProviderError } from '../../src/providers/types.js';
 import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
+import { makeImage } from '../support/images.js';
+import { tempDir, writeFiles } from '../support/project.js';
 
 let fake: FakeFal;
 let root: string;
@@ -14,19 +15,17 @@ let ctx: OneOffContext;
 
 beforeEach(async () => {
   fake = await startFakeFal();
-  root = await mkdtemp(join(tmpdir(), 'aivp-oneoff-'));
+  root = await tempDir();
   ctx = { env: fake.env(), root };
 });
 
 afterEach(async () => {
   await fake.close();
-  await rm(root, { recursive: true, force: true });
 });
 
 async function png(name: string, color: number): Promise<string> {
-  const path = join(root, name);
-  await sharp({ create: { width: 20, height: 10, channels: 3, background: { r: color, g: color, b: 0 } } }).png().toFile(path);
-  return path;
+  await writeFiles(root, { [name]: await makeImage({ width: 20, height: 10, colour: { r: color, g: color, b: 0 } }) });
+  return join(root, name);
 }
 
 describe('aivp generate', () => {

@@ -1,7 +1,6 @@
 // `aivp generate` / `edit` on providers other than fal: routed by model id like a build, local
 // files in, every image saved and listed.
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import sharp from 'sharp';
@@ -9,6 +8,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/base/errors.js';
 import { runEdit, runGenerate, type OneOffContext } from '../../src/oneoff/index.js';
 import { startFakeGoogle, type FakeGoogle } from '../fakes/google-server.js';
+import { makeImage } from '../support/images.js';
+import { tempDir, writeFiles } from '../support/project.js';
 
 const KEY = 'AIzaFAKE-test-key-0123456789abcdef';
 let google: FakeGoogle;
@@ -17,19 +18,17 @@ let ctx: OneOffContext;
 
 beforeEach(async () => {
   google = await startFakeGoogle({ imageWidth: 64, imageHeight: 48 });
-  root = await mkdtemp(join(tmpdir(), 'aivp-routed-'));
+  root = await tempDir();
   ctx = { env: { GEMINI_API_KEY: KEY, GOOGLE_GEMINI_BASE_URL: google.url }, root, cwd: root };
 });
 
 afterEach(async () => {
   await google.close();
-  await rm(root, { recursive: true, force: true });
 });
 
 async function png(name: string): Promise<string> {
-  const path = join(root, name);
-  await sharp({ create: { width: 20, height: 10, channels: 3, background: '#3a3' } }).png().toFile(path);
-  return path;
+  await writeFiles(root, { [name]: await makeImage({ width: 20, height: 10, colour: '#3a3' }) });
+  return join(root, name);
 }
 
 describe('one-off commands routed by model id', () => {

@@ -1,30 +1,9 @@
-// Project test kit: temp project folders with tiny images, and error capture.
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import sharp from 'sharp';
+// Project test kit: the loader's errors, and proof that nothing was written.
+import { readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import { UsageError } from '../../src/base/errors.js';
 import { loadProject } from '../../src/project/load.js';
 import type { Diagnostic } from '../../src/base/errors.js';
-
-export async function tinyPng(color = '#336699'): Promise<Buffer> {
-  return sharp({ create: { width: 4, height: 4, channels: 3, background: color } }).png().toBuffer();
-}
-
-/** A temp folder holding `aivp.project.yaml` and the given files (string or bytes). */
-export async function tempProject(yaml: string, files: Record<string, string | Buffer> = {}): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'aivp-project-'));
-  await writeFile(join(dir, 'aivp.project.yaml'), yaml);
-  for (const [rel, content] of Object.entries(files)) {
-    await mkdir(dirname(join(dir, rel)), { recursive: true });
-    await writeFile(join(dir, rel), content);
-  }
-  return dir;
-}
-
-export async function removeDir(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-}
 
 /** The diagnostics of the UsageError loadProject throws; fails when it loads. */
 export async function loadErrors(dir: string): Promise<Diagnostic[]> {

@@ -1,11 +1,13 @@
 // loadProject on valid projects: resolution, defaults, vars, chain, dir expansion, paths, warnings.
 import { mkdir, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { basename, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/base/errors.js';
 import { loadProject } from '../../src/project/load.js';
 import type { ImageNode, ProjectNode, SegmentNode } from '../../src/project/types.js';
-import { listTree, loadErrors, removeDir, tempProject, tinyPng } from './helpers.js';
+import { makeImage } from '../support/images.js';
+import { tempProject } from '../support/project.js';
+import { listTree, loadErrors } from './helpers.js';
 
 const SPEC_EXAMPLE = `# yaml-language-server: $schema=./node_modules/aivp/schemas/aivp.project.schema.json
 aivp: 1
@@ -63,24 +65,14 @@ segments:
     position: first
 `;
 
-const dirs: string[] = [];
-async function project(yaml: string, files: Record<string, string | Buffer> = {}): Promise<string> {
-  const dir = await tempProject(yaml, files);
-  dirs.push(dir);
-  return dir;
-}
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map(removeDir));
-});
-
 const byName = (nodes: ProjectNode[], name: string) => nodes.find((n) => n.name === name)!;
 const image = (nodes: ProjectNode[], name: string) => byName(nodes, name) as ImageNode;
 const segment = (nodes: ProjectNode[], name: string) => byName(nodes, name) as SegmentNode;
 
 describe('loadProject: the SPEC example', () => {
   async function specProject() {
-    const png = await tinyPng();
-    return project(SPEC_EXAMPLE, {
+    const png = await makeImage({ width: 4, height: 4 });
+    return tempProject(SPEC_EXAMPLE, {
       'refs/mentor.jpg': png,
       'refs/locations/cliff.png': png,
       'refs/locations/beach.PNG': png,
@@ -139,19 +131,19 @@ describe('loadProject: the SPEC example', () => {
 
 describe('loadProject: defaults', () => {
   it('applies the built-in defaults when the file gives none', async () => {
-    const dir = await project('aivp: 1\nshots:\n  a: { prompt: x }\nsegments:\n  s: { keyframes: [a] }\n');
+    const dir = await tempProject('aivp: 1\nshots:\n  a: { prompt: x }\nsegments:\n  s: { keyframes: [a] }\n');
     const p = await loadProject(dir);
     expect(image(p.nodes, 'a')).toMatchObject({ model: 'fal-ai/nano-banana-pro', num_images: 1, pick: 1, retries: 2, fallback: [] });
     expect(image(p.nodes, 'a').size).toBeUndefined();
     // The default video model takes a first and a last frame.
     expect(segment(p.nodes, 's')).toMatchObject({ model: 'fal-ai/kling-video/v2.5-turbo/pro/image-to-video', position: 'first', retries: 2 });
-    expect(p.name).toMatch(/^aivp-project-/);
+    expect(p.name).toBe(basename(dir));
     expect(p.providers).toEqual({});
     expect(p.budget).toBeUndefined();
   });
 
   it('merges defaults under node fields, params shallowly, image and video apart', async () => {
-    const dir = await project(`aivp: 1
+    const dir = await tempProject(`aivp: 1
 defaults:
   image: { model: fal-ai/flux/dev, size: portrait, retries: 4, timeout: 60, fallback: [fal-ai/flux/schnell], params: { steps: 20, guidance: 3 } }
   video: { model: veo-3.0-generate-001, duration: 8, position: last, params: { audio: false } }
@@ -177,7 +169,7 @@ segments:
   });
 
   it('chain: each shot without input takes the previous shot; explicit inputs stay', async () => {
-    const dir = await project(`aivp: 1
+    const dir = await tempProject(`aivp: 1
 defaults: { chain: true }
 references:
   r: { prompt: ref }
@@ -195,14 +187,14 @@ shots:
   });
 
   it('chain off leaves shots without input', async () => {
-    const dir = await project('aivp: 1\nshots:\n  one: { prompt: a }\n  two: { prompt: b }\n');
+    const dir = await tempProject('aivp: 1\nshots:\n  one: { prompt: a }\n  two: { prompt: b }\n');
     expect(image((await loadProject(dir)).nodes, 'two').input).toBeUndefined();
   });
 });
 
 describe('loadProject: vars', () => {
   it('substitutes every occurrence, numbers included, and records the names used', async () => {
-    const dir = await project('aivp: 1\nvars: { look: gold, n: 3, unused: x }\nshots:\n  a: { prompt: "${look} ${n} ${look}" }\n');
+    const dir = await tempProject('aivp: 1\nvars: { look: gold, n: 3, unused: x }\nshots:\n  a: { prompt: "${look} ${n} ${look}" }\n');
     const p = await loadProject(dir);
     expect(image(p.nodes, 'a').prompt).toBe('gold 3 gold');
     expect(image(p.nodes, 'a').vars).toEqual(['look', 'n']);
@@ -210,7 +202,7 @@ describe('loadProject: vars', () => {
   });
 
   it('reports every undefined var at its own column', async () => {
-    const dir = await project('aivp: 1\nvars: { look: gold }\nshots:\n  a: { prompt: "${a1} and ${lok}" }\n');
+    const dir = await tempProject('aivp: 1\nvars: { look: gold }\nshots:\n  a: { prompt: "${a1} and ${lok}" }\n');
     const errors = await loadErrors(dir);
     expect(errors.map((e) => [e.line, e.col, e.message])).toEqual([
       [4, 17, 'undefined var `${a1}`'],
@@ -222,8 +214,8 @@ describe('loadProject: vars', () => {
 
 describe('loadProject: dir references', () => {
   it('lists images by name, any case of extension, skips other files with a warning', async () => {
-    const png = await tinyPng();
-    const dir = await project('aivp: 1\nreferences:\n  places: { dir: refs }\nshots:\n  a: { prompt: x, refs: [places/a, places] }\n', {
+    const png = await makeImage({ width: 4, height: 4 });
+    const dir = await tempProject('aivp: 1\nreferences:\n  places: { dir: refs }\nshots:\n  a: { prompt: x, refs: [places/a, places] }\n', {
       'refs/B.png': png, 'refs/a.JPG': png, 'refs/c.webp': png, 'refs/d.bmp': png, 'refs/e.jpeg': png,
       'refs/notes.txt': 'hello', 'refs/sub/z.png': png,
     });
@@ -235,15 +227,15 @@ describe('loadProject: dir references', () => {
   });
 
   it('validates <dir>/<stem> names against the folder', async () => {
-    const png = await tinyPng();
-    const dir = await project('aivp: 1\nreferences:\n  places: { dir: refs }\nshots:\n  a: { prompt: x, input: places/beech }\n', { 'refs/beach.png': png });
+    const png = await makeImage({ width: 4, height: 4 });
+    const dir = await tempProject('aivp: 1\nreferences:\n  places: { dir: refs }\nshots:\n  a: { prompt: x, input: places/beech }\n', { 'refs/beach.png': png });
     const [error] = await loadErrors(dir);
     expect(error).toMatchObject({ line: 5, col: 26, message: 'no image `beech` in `refs`', hint: 'did you mean `beach`?' });
   });
 
   it('a whole dir cannot be an input or a keyframe', async () => {
-    const png = await tinyPng();
-    const dir = await project('aivp: 1\nreferences:\n  places: { dir: refs }\nshots:\n  a: { prompt: x, input: places }\nsegments:\n  s: { keyframes: [places] }\n', {
+    const png = await makeImage({ width: 4, height: 4 });
+    const dir = await tempProject('aivp: 1\nreferences:\n  places: { dir: refs }\nshots:\n  a: { prompt: x, input: places }\nsegments:\n  s: { keyframes: [places] }\n', {
       'refs/beach.png': png,
     });
     const errors = await loadErrors(dir);
@@ -254,15 +246,15 @@ describe('loadProject: dir references', () => {
 
 describe('loadProject: paths stay inside the project', () => {
   it('normalises output paths relative to the root and accepts paths.*', async () => {
-    const dir = await project('aivp: 1\npaths: { keyframes: out/frames/, metadata: ./meta }\nshots:\n  a: { prompt: x, output: ./renders/../renders/a }\n');
+    const dir = await tempProject('aivp: 1\npaths: { keyframes: out/frames/, metadata: ./meta }\nshots:\n  a: { prompt: x, output: ./renders/../renders/a }\n');
     const p = await loadProject(dir);
     expect(image(p.nodes, 'a').output).toBe('renders/a');
     expect(p.paths).toEqual({ references: 'references', keyframes: 'out/frames', segments: 'segments', metadata: 'meta' });
   });
 
   it('rejects files, dirs and outputs that escape through symbolic links', async () => {
-    const outside = await project('aivp: 1\n', { 'secret.png': await tinyPng(), 'folder/x.png': await tinyPng() });
-    const dir = await project(`aivp: 1
+    const outside = await tempProject('aivp: 1\n', { 'secret.png': await makeImage({ width: 4, height: 4 }), 'folder/x.png': await makeImage({ width: 4, height: 4 }) });
+    const dir = await tempProject(`aivp: 1
 references:
   linked_file: { file: refs/link.png }
   linked_dir: { dir: linked }
@@ -272,7 +264,7 @@ shots:
 `);
     await mkdir(join(dir, 'refs'));
     await mkdir(join(dir, 'mixed'));
-    await writeFile(join(dir, 'mixed', 'ok.png'), await tinyPng());
+    await writeFile(join(dir, 'mixed', 'ok.png'), await makeImage({ width: 4, height: 4 }));
     await symlink(join(outside, 'secret.png'), join(dir, 'refs', 'link.png'));
     await symlink(join(outside, 'folder'), join(dir, 'linked'));
     await symlink(join(outside, 'secret.png'), join(dir, 'mixed', 'sneaky.png'));
@@ -287,14 +279,14 @@ shots:
   });
 
   it('accepts symbolic links that stay inside the project', async () => {
-    const dir = await project('aivp: 1\nreferences:\n  r: { file: link.png }\n', { 'real/r.png': await tinyPng() });
+    const dir = await tempProject('aivp: 1\nreferences:\n  r: { file: link.png }\n', { 'real/r.png': await makeImage({ width: 4, height: 4 }) });
     await symlink(join(dir, 'real', 'r.png'), join(dir, 'link.png'));
     expect(image((await loadProject(dir)).nodes, 'r').file).toBe('link.png');
   });
 
   it('a project reached through a symlinked folder still loads', async () => {
-    const real = await project('aivp: 1\nreferences:\n  r: { file: r.png }\n', { 'r.png': await tinyPng() });
-    const holder = await project('aivp: 1\n');
+    const real = await tempProject('aivp: 1\nreferences:\n  r: { file: r.png }\n', { 'r.png': await makeImage({ width: 4, height: 4 }) });
+    const holder = await tempProject('aivp: 1\n');
     await symlink(real, join(holder, 'linked'));
     expect((await loadProject(join(holder, 'linked'))).nodes).toHaveLength(1);
   });
@@ -302,12 +294,12 @@ shots:
 
 describe('loadProject: other rules', () => {
   it('a file reference with a prompt may be missing (it is generated into it)', async () => {
-    const dir = await project('aivp: 1\nreferences:\n  h: { file: refs/h.png, prompt: a woman }\n');
+    const dir = await tempProject('aivp: 1\nreferences:\n  h: { file: refs/h.png, prompt: a woman }\n');
     expect(image((await loadProject(dir)).nodes, 'h').file).toBe('refs/h.png');
   });
 
   it('an unknown model under a known provider is a warning', async () => {
-    const dir = await project('aivp: 1\nshots:\n  a: { prompt: x, model: fal-ai/brand-new-model }\n  b: { prompt: y, model: gemini-9-image }\n');
+    const dir = await tempProject('aivp: 1\nshots:\n  a: { prompt: x, model: fal-ai/brand-new-model }\n  b: { prompt: y, model: gemini-9-image }\n');
     const p = await loadProject(dir);
     expect(p.warnings.map((w) => [w.line, w.message])).toEqual([
       [3, "model `fal-ai/brand-new-model` is not in aivp's model table: generic input mapping and no cost estimate"],
@@ -317,7 +309,7 @@ describe('loadProject: other rules', () => {
 
   it('never echoes a credential value', async () => {
     const secret = 'sk-live-0123456789abcdefABCDEF';
-    const dir = await project(`aivp: 1\nshots:\n  a:\n    prompt: x\n    params: { fal_key: ${secret}, style_key: vivid }\n`);
+    const dir = await tempProject(`aivp: 1\nshots:\n  a:\n    prompt: x\n    params: { fal_key: ${secret}, style_key: vivid }\n`);
     const errors = await loadErrors(dir);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ line: 5, col: 15, field: 'shots.a.params.fal_key' });
@@ -325,19 +317,19 @@ describe('loadProject: other rules', () => {
   });
 
   it('a syntax error that quotes a secret line does not leak it', async () => {
-    const dir = await project('aivp: 1\nsecretish: "sk-0123456789abcdef\n');
+    const dir = await tempProject('aivp: 1\nsecretish: "sk-0123456789abcdef\n');
     const errors = await loadErrors(dir);
     expect(JSON.stringify(errors)).not.toContain('sk-0123456789abcdef');
   });
 
   it('a missing project file is a usage error', async () => {
-    const dir = await project('aivp: 1\n');
+    const dir = await tempProject('aivp: 1\n');
     await expect(loadProject(join(dir, 'nowhere'))).rejects.toThrow(UsageError);
     await expect(loadProject(join(dir, 'nowhere'))).rejects.toThrow(/no aivp\.project\.yaml/);
   });
 
   it('an upscaler needs no prompt', async () => {
-    const dir = await project('aivp: 1\nshots:\n  a: { prompt: x }\n  up: { input: a, model: fal-ai/clarity-upscaler }\n');
+    const dir = await tempProject('aivp: 1\nshots:\n  a: { prompt: x }\n  up: { input: a, model: fal-ai/clarity-upscaler }\n');
     expect(image((await loadProject(dir)).nodes, 'up').prompt).toBeUndefined();
   });
 });

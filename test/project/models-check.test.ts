@@ -1,17 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/base/errors.js';
 import { loadProject } from '../../src/project/load.js';
-import { removeDir, tempProject } from './helpers.js';
+import { tempProject } from '../support/project.js';
 
-let dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.map(removeDir));
-  dirs = [];
-});
 async function loadProjectOf(yaml: string) {
-  const dir = await tempProject(yaml);
-  dirs.push(dir);
-  return loadProject(dir);
+  return loadProject(await tempProject(yaml));
 }
 async function errorsOf(yaml: string) {
   const err = await loadProjectOf(yaml).then(() => undefined, (e: UsageError) => e);

@@ -1,17 +1,13 @@
 // The shipped templates and aivp.project.yaml.example load without errors or warnings.
-import { cp, readdir } from 'node:fs/promises';
+import { cp, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadProject } from '../../src/project/load.js';
 import type { ImageNode } from '../../src/project/types.js';
-import { removeDir, tempProject } from './helpers.js';
+import { tempProject } from '../support/project.js';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
-const dirs: string[] = [];
-afterEach(async () => {
-  await Promise.all(dirs.splice(0).map(removeDir));
-});
 
 describe('templates', async () => {
   const names = (await readdir(join(REPO, 'templates'))).sort();
@@ -36,9 +32,7 @@ describe('templates', async () => {
 
 describe('aivp.project.yaml.example', () => {
   it('loads cleanly and uses every kind of node and field', async () => {
-    const dir = await tempProject('');
-    dirs.push(dir);
-    await cp(join(REPO, 'aivp.project.yaml.example'), join(dir, 'aivp.project.yaml'));
+    const dir = await tempProject(await readFile(join(REPO, 'aivp.project.yaml.example')));
     await cp(join(REPO, 'examples'), join(dir, 'examples'), { recursive: true });
     const p = await loadProject(dir);
     expect(p.warnings).toEqual([]);

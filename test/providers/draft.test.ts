@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { probeMedia } from '../../src/media/probe.js';
 import { createDraftProvider } from '../../src/providers/draft/provider.js';
 import { lookupModel } from '../../src/providers/models.js';
 import type { GenerateContext, GenerateRequest, GenerateResult, InputImage } from '../../src/providers/types.js';
+import { tempDir } from '../support/project.js';
 
 let dir: string;
 let hero: InputImage;
@@ -50,12 +50,11 @@ function segmentReq(over: Partial<GenerateRequest> = {}): GenerateRequest {
 }
 
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'aivp-draft-'));
+  dir = await tempDir();
   hero = await image('hero', 300, 400, 0);
   scene = await image('scene', 400, 300, 220);
   mask = await image('mask', 400, 300, 120);
 });
-afterAll(() => rm(dir, { recursive: true, force: true }));
 
 describe('draft images', () => {
   it('renders a PNG of the requested size, free, reporting progress', async () => {

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -14,18 +13,19 @@ import {
   ProviderError, type GenerateContext, type Provider, type GenerateRequest, type InputImage, type Progress,
 } from '../../src/providers/types.js';
 import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
+import { makeImage } from '../support/images.js';
+import { tempDir } from '../support/project.js';
 
 let fake: FakeFal;
 let root: string;
 
 beforeEach(async () => {
   fake = await startFakeFal();
-  root = await mkdtemp(join(tmpdir(), 'aivp-fal-'));
+  root = await tempDir();
 });
 
 afterEach(async () => {
   await fake.close();
-  await rm(root, { recursive: true, force: true });
 });
 
 function model(id: string) {
@@ -55,8 +55,7 @@ function context(extra: Partial<GenerateContext> = {}): Recorded {
 }
 
 async function image(name: string, color: number): Promise<InputImage> {
-  const bytes = await sharp({ create: { width: 32, height: 24, channels: 3, background: { r: color, g: 0, b: 0 } } })
-    .png().toBuffer();
+  const bytes = await makeImage({ width: 32, height: 24, colour: { r: color, g: 0, b: 0 } });
   const path = join(root, `${name}.png`);
   await writeFile(path, bytes);
   return { name, path, sha256: sha256Bytes(bytes), mediaType: 'image/png' };

@@ -1,21 +1,15 @@
-// Shared fixtures for the Google provider tests: temp images, requests and contexts.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// Shared fixtures for the Google provider tests: input images, requests and contexts.
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
 import { lookupModel } from '../../src/providers/models.js';
 import type { GenerateContext, GenerateRequest, InputImage, Progress } from '../../src/providers/types.js';
+import { makeImage } from '../support/images.js';
 
 export const KEY = 'AIzaFAKE-test-key-0123456789abcdef';
 
-export async function tempDir(): Promise<{ dir: string; cleanup(): Promise<void> }> {
-  const dir = await mkdtemp(join(tmpdir(), 'aivp-google-'));
-  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
-
 export async function image(dir: string, name: string, width: number, height: number, color = '#c33'): Promise<InputImage> {
   const path = join(dir, `${name}.png`);
-  await sharp({ create: { width, height, channels: 3, background: color } }).png().toFile(path);
+  await writeFile(path, await makeImage({ width, height, colour: color }));
   return { name, path, sha256: name, mediaType: 'image/png' };
 }
 

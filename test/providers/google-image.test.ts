@@ -4,10 +4,11 @@ import { googleCredentialsPresent } from '../../src/providers/google/settings.js
 import { createGoogleProvider } from '../../src/providers/google/provider.js';
 import { ProviderError } from '../../src/providers/types.js';
 import { startFakeGoogle, type FakeGoogle } from '../fakes/google-server.js';
-import { KEY, context, image, request, tempDir } from './google-helpers.js';
+import { tempDir } from '../support/project.js';
+import { KEY, context, image, request } from './google-helpers.js';
 
 let fake: FakeGoogle;
-let tmp: Awaited<ReturnType<typeof tempDir>>;
+let tmp: string;
 
 beforeEach(async () => {
   fake = await startFakeGoogle();
@@ -15,7 +16,6 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await fake.close();
-  await tmp.cleanup();
 });
 
 const provider = () => createGoogleProvider({ env: { GEMINI_API_KEY: KEY, GOOGLE_GEMINI_BASE_URL: fake.url } });
@@ -28,8 +28,8 @@ async function failure(p: Promise<unknown>): Promise<ProviderError> {
 
 describe('Gemini images', () => {
   it('sends the prompt, input, refs and mask as inline data with aspect ratio, modalities and seed', async () => {
-    const input = await image(tmp.dir, 'input', 40, 30, '#f00');
-    const refs = [await image(tmp.dir, 'ref1', 20, 20, '#0f0'), await image(tmp.dir, 'ref2', 10, 30, '#00f')];
+    const input = await image(tmp, 'input', 40, 30, '#f00');
+    const refs = [await image(tmp, 'ref1', 20, 20, '#0f0'), await image(tmp, 'ref2', 10, 30, '#00f')];
     const req = request('gemini-2.5-flash-image', {
       prompt: 'a red fox', input, refs, seed: 42, size: { width: 768, height: 1024, aspectRatio: '3:4' },
     });
@@ -72,9 +72,9 @@ describe('Gemini images', () => {
   });
 
   it('converts image types Gemini does not take to PNG', async () => {
-    const gif = await image(tmp.dir, 'anim', 12, 12);
-    await sharp(gif.path).gif().toFile(`${tmp.dir}/anim.gif`);
-    const req = request('gemini-2.5-flash-image', { prompt: 'p', input: { ...gif, path: `${tmp.dir}/anim.gif`, mediaType: 'image/gif' } });
+    const gif = await image(tmp, 'anim', 12, 12);
+    await sharp(gif.path).gif().toFile(`${tmp}/anim.gif`);
+    const req = request('gemini-2.5-flash-image', { prompt: 'p', input: { ...gif, path: `${tmp}/anim.gif`, mediaType: 'image/gif' } });
     await provider().generate(req, context());
     const inline = fake.requests[0].body.contents[0].parts[1].inlineData;
     expect(inline.mimeType).toBe('image/png');

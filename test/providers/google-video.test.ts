@@ -4,10 +4,11 @@ import sharp from 'sharp';
 import { createGoogleProvider } from '../../src/providers/google/provider.js';
 import { ProviderError } from '../../src/providers/types.js';
 import { FAKE_MP4, startFakeGoogle, type FakeGoogle } from '../fakes/google-server.js';
-import { KEY, context, image, request, tempDir } from './google-helpers.js';
+import { tempDir } from '../support/project.js';
+import { KEY, context, image, request } from './google-helpers.js';
 
 let fake: FakeGoogle;
-let tmp: Awaited<ReturnType<typeof tempDir>>;
+let tmp: string;
 
 beforeEach(async () => {
   fake = await startFakeGoogle({ pollsUntilDone: 3 });
@@ -15,15 +16,15 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await fake.close();
-  await tmp.cleanup();
 });
 
-const provider = () => createGoogleProvider({ env: { GOOGLE_API_KEY: KEY, GOOGLE_GEMINI_BASE_URL: fake.url }, pollIntervalMs: 5 });
+const POLL_MS = 5;
+const provider = () => createGoogleProvider({ env: { GOOGLE_API_KEY: KEY, GOOGLE_GEMINI_BASE_URL: fake.url }, pollIntervalMs: POLL_MS });
 const submits = () => fake.requests.filter((r) => r.path.endsWith(':predictLongRunning'));
 const polls = () => fake.count('/operations/');
 
 async function keyframes(): Promise<Awaited<ReturnType<typeof image>>[]> {
-  return [await image(tmp.dir, 'first', 640, 360, '#f00'), await image(tmp.dir, 'last', 640, 360, '#00f')];
+  return [await image(tmp, 'first', 640, 360, '#f00'), await image(tmp, 'last', 640, 360, '#00f')];
 }
 
 async function sizeOf(b64: string): Promise<string> {
@@ -103,7 +104,8 @@ describe('Veo', () => {
     await expect(provider().generate(req, ctx)).rejects.toThrow();
     const seen = polls();
     expect(seen).toBe(3);
-    await sleep(50);
+    // A poll not made is no event: wait ten poll intervals, in which a loop left running would poll.
+    await sleep(10 * POLL_MS);
     expect(polls()).toBe(seen);
   });
 

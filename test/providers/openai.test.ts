@@ -1,6 +1,6 @@
 // The openai / imagerouter provider through the real `openai` 6.x client against the fake images API.
 import { randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { missingKeyMessage } from '../../src/providers/keyed.js';
@@ -9,15 +9,17 @@ import { createOpenAIProvider } from '../../src/providers/openai/provider.js';
 import { sizeOf } from '../../src/providers/openai/request.js';
 import { ProviderError } from '../../src/providers/types.js';
 import { startFakeOpenAI, type FakeOpenAI } from '../fakes/openai-server.js';
-import { until } from '../integration/helpers.js';
-import { context, image, request, tempDir } from './google-helpers.js';
+import { makeImage } from '../support/images.js';
+import { tempDir } from '../support/project.js';
+import { until } from '../support/wait.js';
+import { context, image, request } from './google-helpers.js';
 
 // Not `sk-` shaped, so only the provider's own secret list can hide them.
 const OPENAI_KEY = `openai-test-key-${randomUUID()}`;
 const IR_KEY = `imagerouter-test-key-${randomUUID()}`;
 
 let fake: FakeOpenAI;
-let tmp: Awaited<ReturnType<typeof tempDir>>;
+let tmp: string;
 
 beforeEach(async () => {
   fake = await startFakeOpenAI();
@@ -25,7 +27,6 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await fake.close();
-  await tmp.cleanup();
 });
 
 const openai = () => createOpenAIProvider({ env: { OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: fake.openaiUrl }, provider: 'openai' });
@@ -111,12 +112,12 @@ describe('size mapping', () => {
 
 describe('openai: edit', () => {
   it('sends the input first, then every ref, as image[] parts and the mask as mask, with the fields', async () => {
-    const input = await image(tmp.dir, 'input', 40, 30, '#f00');
-    const ref1 = await image(tmp.dir, 'ref1', 20, 20, '#0f0');
-    const jpg = `${tmp.dir}/ref2.jpg`;
-    await sharp({ create: { width: 10, height: 30, channels: 3, background: '#00f' } }).jpeg().toFile(jpg);
+    const input = await image(tmp, 'input', 40, 30, '#f00');
+    const ref1 = await image(tmp, 'ref1', 20, 20, '#0f0');
+    const jpg = `${tmp}/ref2.jpg`;
+    await writeFile(jpg, await makeImage({ width: 10, height: 30, colour: '#00f', format: 'jpeg' }));
     const ref2 = { name: 'places/ref2', path: jpg, sha256: 'ref2', mediaType: 'image/jpeg' };
-    const mask = await image(tmp.dir, 'mask', 40, 30, '#000');
+    const mask = await image(tmp, 'mask', 40, 30, '#000');
     const req = request('gpt-image-1', {
       prompt: PROMPT, input, refs: [ref1, ref2], mask, numImages: 1, size: { width: 768, height: 1024, aspectRatio: '3:4' },
       params: { quality: 'medium', input_fidelity: 'high' },
@@ -145,8 +146,8 @@ describe('openai: edit', () => {
   });
 
   it('re-encodes an image type the edit endpoint does not take (GIF) as PNG', async () => {
-    const png = await image(tmp.dir, 'anim', 12, 12);
-    const gif = `${tmp.dir}/anim.gif`;
+    const png = await image(tmp, 'anim', 12, 12);
+    const gif = `${tmp}/anim.gif`;
     await sharp(png.path).gif().toFile(gif);
     await openai().generate(request('gpt-image-1', { prompt: 'p', refs: [{ ...png, path: gif, mediaType: 'image/gif' }] }), context());
     const part = fake.calls()[0].files[0];
@@ -155,7 +156,7 @@ describe('openai: edit', () => {
   });
 
   it('refuses more images than the model takes before sending anything', async () => {
-    const one = await image(tmp.dir, 'one', 8, 8);
+    const one = await image(tmp, 'one', 8, 8);
     const e17 = await failure(openai().generate(request('gpt-image-1', { prompt: 'p', input: one, refs: Array(16).fill(one) }), context()));
     expect([e17.retryable, e17.message]).toEqual([false, 'gpt-image-1 takes at most 16 images (input plus refs); this node has 17']);
     const dalle = await failure(openai().generate(request('dall-e-3', { prompt: 'p', refs: [one] }), context()));
@@ -183,7 +184,7 @@ describe('imagerouter', () => {
   });
 
   it('edits through its /images/edits with image[] parts; base64 answers are taken too', async () => {
-    const input = await image(tmp.dir, 'input', 16, 16);
+    const input = await image(tmp, 'input', 16, 16);
     const req = request('imagerouter:google/gemini-2.5-flash-image', { prompt: 'p', input, params: { response_format: 'b64_json' } });
     const result = await imagerouter().generate(req, context());
     const sent = fake.calls()[0];
@@ -292,7 +293,7 @@ describe('errors', () => {
     fake.behaviour.fail = { status: 200, hang: true };
     const ctx = context();
     const pending = openai().generate(request('gpt-image-1', { prompt: 'p' }), ctx).then(() => undefined, (e: unknown) => e);
-    await until(() => fake.calls().length === 1, 10_000, 'the request');
+    await until(() => fake.calls().length === 1, 'the request', 10_000);
     ctx.controller.abort();
     const err = (await pending) as Error;
     expect(err).not.toBeInstanceOf(ProviderError);

@@ -7,11 +7,12 @@ import { resolveSize } from '../../src/providers/size.js';
 import { createStabilityProvider } from '../../src/providers/stability/provider.js';
 import { ProviderError } from '../../src/providers/types.js';
 import { SERVER_SEED, startFakeStability, type FakeStability } from '../fakes/stability-server.js';
-import { context, image, request, tempDir } from './google-helpers.js';
-import { until } from '../integration/helpers.js';
+import { tempDir } from '../support/project.js';
+import { until } from '../support/wait.js';
+import { context, image, request } from './google-helpers.js';
 
 let fake: FakeStability;
-let tmp: Awaited<ReturnType<typeof tempDir>>;
+let tmp: string;
 
 beforeEach(async () => {
   fake = await startFakeStability();
@@ -19,7 +20,6 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await fake.close();
-  await tmp.cleanup();
 });
 
 const provider = (env: Record<string, string> = {}) =>
@@ -108,7 +108,7 @@ describe('Stability requests', () => {
 
 describe('Stability image to image', () => {
   it('sends the input as the image part with mode, the default strength and no aspect ratio', async () => {
-    const input = await image(tmp.dir, 'input', 80, 48, '#f00');
+    const input = await image(tmp, 'input', 80, 48, '#f00');
     const req = request('stability:sd3.5-large', { prompt: 'repaint', input, seed: 5, size: size('square') });
     const result = await provider().generate(req, context());
 
@@ -124,14 +124,14 @@ describe('Stability image to image', () => {
   });
 
   it('takes strength from params', async () => {
-    const input = await image(tmp.dir, 'input', 64, 64);
+    const input = await image(tmp, 'input', 64, 64);
     await provider().generate(request('stability:sd3.5-large-turbo', { prompt: 'p', input, params: { strength: 0.35 } }), context());
     expect(fake.requests[0].fields.strength).toBe('0.35');
   });
 
   it('converts an input type Stability does not take (GIF) to PNG', async () => {
-    const png = await image(tmp.dir, 'anim', 16, 16);
-    const gif = `${tmp.dir}/anim.gif`;
+    const png = await image(tmp, 'anim', 16, 16);
+    const gif = `${tmp}/anim.gif`;
     await writeFile(gif, await sharp(png.path).gif().toBuffer());
     await provider().generate(request('stability:sd3.5-medium', { prompt: 'p', input: { ...png, path: gif, mediaType: 'image/gif' } }), context());
     const part = fake.requests[0].files.image;
@@ -140,7 +140,7 @@ describe('Stability image to image', () => {
   });
 
   it('sends no image to core (text to image only)', async () => {
-    const input = await image(tmp.dir, 'input', 32, 32);
+    const input = await image(tmp, 'input', 32, 32);
     await provider().generate(request('stability:core', { prompt: 'p', input }), context());
     expect(fake.requests[0].files).toEqual({});
     expect(fake.requests[0].fields.mode).toBeUndefined();
@@ -252,7 +252,7 @@ describe('Stability faults', () => {
     fake.fail({ hang: true });
     const ctx = context();
     const pending = provider().generate(request('stability:core', { prompt: 'p' }), ctx).catch((e: unknown) => e);
-    await until(() => fake.requests.length === 1, 5000, 'the request');
+    await until(() => fake.requests.length === 1, 'the request', 5000);
     ctx.controller.abort();
     const err = await pending;
     expect(err).not.toBeInstanceOf(ProviderError);

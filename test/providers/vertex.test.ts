@@ -10,23 +10,23 @@ import { createGoogleProvider } from '../../src/providers/google/provider.js';
 import { ProviderError } from '../../src/providers/types.js';
 import { FAKE_MP4 } from '../fakes/google-server.js';
 import { LOCATION, PROJECT, startFakeVertex, type FakeVertex } from '../fakes/vertex-server.js';
-import { until } from '../integration/helpers.js';
-import { context, image, request, tempDir } from './google-helpers.js';
+import { tempDir } from '../support/project.js';
+import { until } from '../support/wait.js';
+import { context, image, request } from './google-helpers.js';
 
 const MODELS = `/v1beta1/projects/${PROJECT}/locations/${LOCATION}/publishers/google/models`;
 
 let fake: FakeVertex;
-let tmp: Awaited<ReturnType<typeof tempDir>>;
+let tmp: string;
 let credentials: string;
 
 beforeEach(async () => {
   fake = await startFakeVertex({ pollsUntilDone: 3 });
   tmp = await tempDir();
-  credentials = await fake.writeCredentials(tmp.dir);
+  credentials = await fake.writeCredentials(tmp);
 });
 afterEach(async () => {
   await fake.close();
-  await tmp.cleanup();
 });
 
 /** The build's environment: none of it is in process.env, so the SDK and the auth library see it only through aivp. */
@@ -41,7 +41,7 @@ const provider = (env: Env = vertexEnv()) => createGoogleProvider({ env, pollInt
 const sts = () => fake.requests.filter((r) => r.path === '/sts/v1/token');
 const submits = () => fake.requests.filter((r) => r.path.endsWith(':predictLongRunning'));
 const polls = () => fake.requests.filter((r) => r.path.endsWith(':fetchPredictOperation'));
-const keyframe = () => image(tmp.dir, 'first', 640, 360, '#f00');
+const keyframe = () => image(tmp, 'first', 640, 360, '#f00');
 const veo = async (params: Record<string, unknown> = {}) =>
   request('veo-3.0-generate-001', { prompt: 'fly', keyframes: [await keyframe()], duration: 8, seed: 9, params });
 
@@ -94,7 +94,7 @@ describe('Vertex AI credentials', () => {
   });
 
   it('a missing credentials file is a clear, non-retryable error before anything is sent', async () => {
-    const err = await failure(provider(vertexEnv({ GOOGLE_APPLICATION_CREDENTIALS: join(tmp.dir, 'nope.json') }))
+    const err = await failure(provider(vertexEnv({ GOOGLE_APPLICATION_CREDENTIALS: join(tmp, 'nope.json') }))
       .generate(request('gemini-2.5-flash-image', { prompt: 'x' }), context()));
     expect(err.message).toMatch(/^Google Cloud credentials could not be loaded: .*nope\.json/);
     expect(err.retryable).toBe(false);
@@ -118,7 +118,7 @@ describe('Vertex AI credentials', () => {
   });
 
   it('a subject token the STS does not know is refused, so the fake checks what the library sends', async () => {
-    await writeFile(join(tmp.dir, 'subject-token.txt'), 'someone-else');
+    await writeFile(join(tmp, 'subject-token.txt'), 'someone-else');
     const err = await failure(provider().generate(request('gemini-2.5-flash-image', { prompt: 'x' }), context()));
     expect(err.status).toBe(401);
   });
@@ -255,7 +255,7 @@ describe('Veo on Vertex AI', () => {
     fake.behaviour.fail = { status: 200, hang: true, pathIncludes: ':fetchPredictOperation' };
     const ctx = context();
     const pending = provider().generate(await veo(), ctx);
-    await until(() => polls().length === 1, 10_000, 'a poll');
+    await until(() => polls().length === 1, 'a poll', 10_000);
     ctx.controller.abort();
     await expect(pending).rejects.toThrow(/abort/i);
   }, 15_000);

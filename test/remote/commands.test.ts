@@ -4,7 +4,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { events, runCli } from '../cli/helpers.js';
-import { project } from '../integration/helpers.js';
+import { tempProject } from '../support/project.js';
 import { teamServices } from './services.js';
 
 const YAML = (s2 = 'She turns') => `aivp: 1
@@ -32,7 +32,7 @@ const summaryOf = (stdout: string) => events(stdout).find((e) => e.type === 'bui
 
 describe('aivp cache', { timeout: 90_000 }, () => {
   it('push seeds the team cache from a project built without it, even from the workspace alone; status shows it', async () => {
-    const a = await project(YAML());
+    const a = await tempProject(YAML());
     expect((await cli(a, ['build', '--json'], env({ AIVP_CACHE_REMOTE: 'off' }))).code).toBe(0);
     expect(await services.s3.objects()).toEqual([]);
     expect(await states(a)).toEqual({ hero: 'local only', s1: 'local only', s2: 'local only', s3: 'local only' });
@@ -52,7 +52,7 @@ describe('aivp cache', { timeout: 90_000 }, () => {
     expect(again.stdout).toMatch(/^pushed 0 node\(s\) \(0\.0 kB\)/m);
     expect(again.stdout).toMatch(/already there: hero, s1, s2, s3/);
 
-    const b = await project(YAML());
+    const b = await tempProject(YAML());
     expect(await states(b)).toEqual({ hero: 'in team cache', s1: 'in team cache', s2: 'in team cache', s3: 'in team cache' });
     const built = await cli(b, ['build', '--json']);
     expect(summaryOf(built.stdout)).toMatchObject({ built: 0, team: { restored: 4 } });
@@ -60,16 +60,16 @@ describe('aivp cache', { timeout: 90_000 }, () => {
   });
 
   it('status tells nodes built nowhere and nodes whose inputs are not built yet', async () => {
-    const a = await project(YAML());
+    const a = await tempProject(YAML());
     await cli(a, ['build', '--json']);
     await writeFile(join(a, 'aivp.project.yaml'), YAML('She turns to the sea'));
     expect(await states(a)).toEqual({ hero: 'in team cache', s1: 'in team cache', s2: 'missing', s3: 'unknown' });
   });
 
   it('pull fetches what the project needs, and a build with no team cache then restores it all', async () => {
-    const a = await project(YAML());
+    const a = await tempProject(YAML());
     await cli(a, ['build', '--json']);
-    const b = await project(YAML());
+    const b = await tempProject(YAML());
     const pull = await cli(b, ['cache', 'pull']);
     expect(pull.code, pull.stderr).toBe(0);
     expect(pull.stdout).toMatch(/^pulled 4 node\(s\) \(.+ kB\) from s3:\/\/team\/cmd into \.aivp\/cache: hero, s1, s2, s3$/m);
@@ -85,7 +85,7 @@ describe('aivp cache', { timeout: 90_000 }, () => {
   });
 
   it('says what to do without a team cache, and fails (exit 1, one warning) when it is down', async () => {
-    const dir = await project(YAML().replace(/cache:\n.*\n/, ''));
+    const dir = await tempProject(YAML().replace(/cache:\n.*\n/, ''));
     const none = await cli(dir, ['cache', 'status']);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/no team cache: set `cache.remote: s3:\/\/bucket\/prefix`/);

@@ -1,9 +1,9 @@
 // What every team-cache CLI test runs against, fresh per test: the fake fal server and a real
 // S3-protocol store (s3rver), and the environment that points the CLI at both.
-import { afterAll, afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach } from 'vitest';
 import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
 import { startS3, type FakeS3 } from '../fakes/s3-server.js';
-import { fakeEnv, removeProjects } from '../integration/helpers.js';
+import { fakeEnv } from '../integration/helpers.js';
 
 export interface TeamServices {
   fal: FakeFal;
@@ -23,6 +23,5 @@ export function teamServices(): TeamServices {
   afterEach(async () => {
     await Promise.all([services.fal.close(), services.s3.close()]);
   });
-  afterAll(removeProjects);
   return services;
 }

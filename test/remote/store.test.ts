@@ -2,9 +2,6 @@
 // 412 and 409 to a conditional PUT. What the real SDK sends is checked on the wire.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { NodeRecord } from '../../src/engine/record-types.js';
 import { putBlob } from '../../src/engine/store/content-cache.js';
@@ -13,9 +10,10 @@ import { parseRemoteUrl, remoteTarget } from '../../src/project/remote-target.js
 import { createTeamCache } from '../../src/remote/team-cache.js';
 import { loadProject } from '../../src/project/load.js';
 import { readBody } from '../fakes/http.js';
-import { loadErrors, removeDir, tempProject } from '../project/helpers.js';
-import { png } from '../engine/helpers.js';
+import { loadErrors } from '../project/helpers.js';
 import { sha256 } from '../integration/helpers.js';
+import { makeImage } from '../support/images.js';
+import { tempDir, tempProject } from '../support/project.js';
 
 interface Seen {
   method: string;
@@ -32,7 +30,7 @@ let root: string;
 beforeEach(async () => {
   seen = [];
   manifestStatus = 412;
-  root = await mkdtemp(join(tmpdir(), 'aivp-store-'));
+  root = await tempDir();
   server = createServer(async (req, res) => {
     await readBody(req);
     seen.push({ method: req.method!, url: req.url!, headers: req.headers });
@@ -53,7 +51,6 @@ beforeEach(async () => {
 });
 afterEach(async () => {
   await new Promise((r) => server.close(r));
-  await rm(root, { recursive: true, force: true });
 });
 
 const env = () => ({ AWS_ENDPOINT_URL_S3: endpoint, AWS_ACCESS_KEY_ID: 'test-key-id', AWS_SECRET_ACCESS_KEY: 'test-secret' });
@@ -75,7 +72,7 @@ describe('the manifest is written first-writer-wins', () => {
   });
 
   it('a 412 on publish is no failure: no warning, the blob is sent first', async () => {
-    const bytes = await png('a', 64, 64);
+    const bytes = await makeImage({ seed: 'a', width: 64, height: 64 });
     const sha = await putBlob(root, bytes);
     const team = createTeamCache(store(), { root });
     const warnings: string[] = [];
@@ -125,6 +122,5 @@ describe('cache.remote in the project file', () => {
     ]);
     const dots = await tempProject('aivp: 1\ncache: { remote: "s3://studio-cache/a/../b" }\n');
     expect((await loadErrors(dots)).map((e) => e.message)).toEqual(['`remote` has an empty, `.` or `..` segment in its prefix']);
-    await Promise.all([good, bad, dots].map(removeDir));
   });
 });

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { events, runCli, startCli } from '../cli/helpers.js';
 import { S3_SECRET } from '../fakes/s3-server.js';
-import { allFiles, checkRecords, project, readJson, sha256, until } from '../integration/helpers.js';
+import { allFiles, checkRecords, sha256 } from '../integration/helpers.js';
+import { readJson, tempProject } from '../support/project.js';
+import { until } from '../support/wait.js';
 import { teamServices } from './services.js';
 
 const YAML = (s2 = 'She turns') => `aivp: 1
@@ -42,8 +44,8 @@ async function outputs(dir: string): Promise<Record<string, string[]>> {
 // Each test runs several CLI builds; on a loaded machine one build takes a few seconds.
 describe('a team cache shared by two machines', { timeout: 90_000 }, () => {
   it("machine B's first build pays nothing and gets byte-identical outputs", async () => {
-    const a = await project(YAML());
-    const b = await project(YAML());
+    const a = await tempProject(YAML());
+    const b = await tempProject(YAML());
     const first = await build(a);
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
@@ -78,8 +80,8 @@ describe('a team cache shared by two machines', { timeout: 90_000 }, () => {
   });
 
   it('the plan shows what the team cache will restore, and the human output says so', async () => {
-    const a = await project(YAML());
-    const b = await project(YAML());
+    const a = await tempProject(YAML());
+    const b = await tempProject(YAML());
     await build(a);
     const plan = await runCli(['-C', b, 'plan', '--json'], { env: env() });
     expect(plan.code).toBe(0);
@@ -94,8 +96,8 @@ describe('a team cache shared by two machines', { timeout: 90_000 }, () => {
   });
 
   it('an edit paid on one machine is free on the other', async () => {
-    const a = await project(YAML());
-    const b = await project(YAML());
+    const a = await tempProject(YAML());
+    const b = await tempProject(YAML());
     await build(a);
     await build(b);
     expect(services.fal.submissions).toHaveLength(3);
@@ -111,7 +113,7 @@ describe('a team cache shared by two machines', { timeout: 90_000 }, () => {
   });
 
   it('a tampered blob is refused and regenerated, and the regenerated one replaces its record', async () => {
-    const a = await project(YAML());
+    const a = await tempProject(YAML());
     await build(a);
     const s1 = await readJson(join(a, 'metadata', 's1.json'));
     const blobKey = `films/team/blobs/${s1.outputs[0].sha256}`;
@@ -119,7 +121,7 @@ describe('a team cache shared by two machines', { timeout: 90_000 }, () => {
     const tampered = Buffer.from(original);
     tampered[tampered.length - 100] ^= 0xff;
     await services.s3.put(blobKey, tampered);
-    const b = await project(YAML());
+    const b = await tempProject(YAML());
     const run = await build(b);
     expect(run.code).toBe(0);
     const warnings = warningsOf(run.stdout);
@@ -132,7 +134,7 @@ describe('a team cache shared by two machines', { timeout: 90_000 }, () => {
     const rec = await readJson(join(b, 'metadata', 's1.json'));
     expect(sha256(await readFile(join(b, rec.outputs[0].path)))).toBe(rec.outputs[0].sha256);
     // Repaired: a third machine restores everything from B's generation.
-    const c = await project(YAML());
+    const c = await tempProject(YAML());
     const third = await build(c);
     expect(warningsOf(third.stdout)).toEqual([]);
     expect(summaryOf(third.stdout)).toMatchObject({ built: 0, team: { restored: 3 } });
@@ -140,15 +142,15 @@ describe('a team cache shared by two machines', { timeout: 90_000 }, () => {
   });
 
   it('aivp watch restores from the team cache too', async () => {
-    const a = await project(YAML());
+    const a = await tempProject(YAML());
     await build(a);
-    const b = await project(YAML());
+    const b = await tempProject(YAML());
     const { child, done } = startCli(['-C', b, 'watch', '--json'], { env: env() });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     let stderr = '';
     child.stderr!.on('data', (d) => (stderr += d));
-    await until(() => summaryOf(out) !== undefined, 60_000, 'the first watch build');
+    await until(() => summaryOf(out) !== undefined, 'the first watch build', 60_000);
     child.kill('SIGINT');
     await done;
     expect(summaryOf(out)).toMatchObject({ built: 0, cached: 3, team: { restored: 3 } });
@@ -158,7 +160,7 @@ describe('a team cache shared by two machines', { timeout: 90_000 }, () => {
   });
 
   it('nothing secret reaches the bucket', async () => {
-    const a = await project(YAML());
+    const a = await tempProject(YAML());
     await build(a);
     const objects = await services.s3.objects();
     expect(objects.length).toBe(6);
@@ -183,7 +185,7 @@ describe('a team cache that is down or refuses costs one warning and nothing els
     ['down (a closed port)', async () => ({ AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${await closedPort()}` }), /unavailable \(.*ECONNREFUSED/],
     ['refusing (wrong credentials: 403)', async () => ({ AWS_ACCESS_KEY_ID: 'NOT-A-TEAM-MEMBER' }), /unavailable \(.*HTTP 403/],
   ])('a store %s', async (_what, extra, message) => {
-    const dir = await project(YAML());
+    const dir = await tempProject(YAML());
     const t0 = Date.now();
     const run = await build(dir, env(await extra()));
     const seconds = (Date.now() - t0) / 1000;
@@ -202,7 +204,7 @@ describe('a team cache that is down or refuses costs one warning and nothing els
   });
 
   it('a bad AIVP_CACHE_REMOTE is a usage error before anything is spent', async () => {
-    const dir = await project(YAML());
+    const dir = await tempProject(YAML());
     const run = await build(dir, env({ AIVP_CACHE_REMOTE: 'https://team.example/cache' }));
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/AIVP_CACHE_REMOTE="https:\/\/team.example\/cache" is not a team cache location: write it as s3:\/\/bucket/);

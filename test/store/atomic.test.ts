@@ -4,9 +4,8 @@ import { join, resolve } from 'node:path';
 import { transformWithOxc } from 'vite';
 import { describe, expect, it } from 'vitest';
 import { copyFileAtomic, removeStaleTemps, writeFileAtomic } from '../../src/base/atomic.js';
-import { useTempDir } from './helpers.js';
+import { tempDir } from '../support/project.js';
 
-const tempDir = useTempDir();
 const SIZE = 4 * 1024 * 1024;
 const VERSIONS = 4;
 
@@ -64,16 +63,23 @@ describe('writeFileAtomic / copyFileAtomic', () => {
       const { writeFileAtomic, copyFileAtomic } = await import(${JSON.stringify(mod)});
       const sources = ${JSON.stringify(sources)};
       const bufs = sources.map((_, i) => Buffer.alloc(${SIZE}, 0x41 + i));
-      process.stdout.write('ready\\n');
       for (let i = 1; ; i++) {
         if (i % 2) await writeFileAtomic(${JSON.stringify(target)}, bufs[i % ${VERSIONS}]);
         else await copyFileAtomic(sources[i % ${VERSIONS}], ${JSON.stringify(target)});
+        process.stdout.write('written\\n');
       }`;
     const seen = new Set<number>();
     for (let round = 0; round < 25; round++) {
       const proc = spawn(process.execPath, ['--input-type=module', '-e', child], { stdio: ['ignore', 'pipe', 'inherit'] });
-      await new Promise<void>((ok) => proc.stdout.once('data', () => ok()));
-      await new Promise((r) => setTimeout(r, 5 + Math.random() * 60));
+      // Killed at a random write: once it has reported one to four, while it makes the next.
+      const writes = 1 + Math.floor(Math.random() * 4);
+      await new Promise<void>((ok) => {
+        let reported = 0;
+        proc.stdout.on('data', (d: Buffer) => {
+          reported += d.toString().split('\n').length - 1;
+          if (reported >= writes) ok();
+        });
+      });
       const exited = new Promise((r) => proc.once('exit', r));
       proc.kill('SIGKILL');
       await exited;

@@ -3,9 +3,9 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { blobPath, gc, getKeyRecord, hasBlob, putBlob, putKeyRecord, restoreBlob } from '../../src/engine/store/content-cache.js';
-import { sampleRecord, useTempDir } from './helpers.js';
+import { tempDir } from '../support/project.js';
+import { sampleRecord } from './helpers.js';
 
-const tempDir = useTempDir();
 const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 
 describe('content cache', () => {

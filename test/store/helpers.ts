@@ -1,35 +1,4 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach } from 'vitest';
 import type { NodeRecord } from '../../src/engine/record-types.js';
-import { fsClockNs } from '../../src/base/file-stamp.js';
-
-const made: string[] = [];
-
-/** A fresh temp folder, removed after the test. */
-export function useTempDir(): () => Promise<string> {
-  afterEach(async () => {
-    await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
-  });
-  return async () => {
-    const d = await mkdtemp(join(tmpdir(), 'aivp-store-'));
-    made.push(d);
-    return d;
-  };
-}
-
-/** The last change of a file (the later of mtime and ctime), in nanoseconds. */
-export async function changedNs(abs: string): Promise<bigint> {
-  const st = await stat(abs, { bigint: true });
-  return st.mtimeNs > st.ctimeNs ? st.mtimeNs : st.ctimeNs;
-}
-
-/** Waits until the file system's clock (the racy rule's) has passed a file's last change: its stamp is then trusted. */
-export async function waitPastRacyWindow(root: string, abs: string): Promise<void> {
-  const changed = await changedNs(abs);
-  while ((await fsClockNs(root)) <= changed) await new Promise((r) => setTimeout(r, 2));
-}
 
 export function sampleRecord(over: Partial<NodeRecord> = {}): NodeRecord {
   return {

@@ -4,9 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { InflightRecord } from '../../src/engine/record-types.js';
 import { LAYOUT } from '../../src/base/layout.js';
 import { readInflight, removeInflight, writeInflight } from '../../src/engine/store/inflight.js';
-import { useTempDir } from './helpers.js';
-
-const tempDir = useTempDir();
+import { tempDir } from '../support/project.js';
 
 const rec = (key: string, node = 'seg-01'): InflightRecord => ({
   node,

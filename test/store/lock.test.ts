@@ -7,9 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/base/errors.js';
 import { LAYOUT } from '../../src/base/layout.js';
 import { acquireBuildLock, LockHeldError } from '../../src/engine/store/lock.js';
-import { useTempDir } from './helpers.js';
-
-const tempDir = useTempDir();
+import { tempDir } from '../support/project.js';
 
 async function fakeHolder(root: string, pid: number, host = hostname(), startedAt = new Date().toISOString()): Promise<void> {
   await mkdir(join(root, '.aivp'), { recursive: true });

@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordPath } from '../../src/base/layout.js';
 import { readAllRecords, removeRecord, writeRecord } from '../../src/engine/store/records.js';
-import { sampleRecord, useTempDir } from './helpers.js';
-
-const tempDir = useTempDir();
+import { tempDir } from '../support/project.js';
+import { sampleRecord } from './helpers.js';
 
 describe('records', () => {
   it('round-trips a record through metadata/<node>.json', async () => {

@@ -1,21 +1,18 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LAYOUT } from '../../src/base/layout.js';
 import { openStatCache } from '../../src/engine/store/stat-cache.js';
-import { useTempDir, waitPastRacyWindow } from './helpers.js';
+import { tempDir, writeFiles } from '../support/project.js';
+import { untilPastRacyWindow } from '../support/wait.js';
 
-const tempDir = useTempDir();
 const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
 
 async function project(files: Record<string, string>): Promise<string> {
   const root = await tempDir();
-  for (const [rel, text] of Object.entries(files)) {
-    await mkdir(join(root, rel, '..'), { recursive: true });
-    await writeFile(join(root, rel), text);
-    await waitPastRacyWindow(root, join(root, rel));
-  }
+  await writeFiles(root, files);
+  await untilPastRacyWindow(root);
   return root;
 }
 
@@ -40,12 +37,12 @@ describe('stat cache', () => {
     const cache = await openStatCache(root);
     await cache.hash('a.txt');
     await writeFile(join(root, 'a.txt'), 'two!');
-    await waitPastRacyWindow(root, join(root, 'a.txt'));
+    await untilPastRacyWindow(root, join(root, 'a.txt'));
     expect(await cache.hash('a.txt')).toBe(sha('two!'));
     expect(cache.stats.misses).toBe(2);
     const past = new Date(Date.now() - 3_600_000);
     await utimes(join(root, 'a.txt'), past, past);
-    await waitPastRacyWindow(root, join(root, 'a.txt'));
+    await untilPastRacyWindow(root, join(root, 'a.txt'));
     expect(await cache.hash('a.txt')).toBe(sha('two!'));
     expect(cache.stats).toEqual({ hashedBytes: 3 + 4 + 4, hits: 0, misses: 3 });
   });
@@ -97,7 +94,7 @@ describe('stat cache housekeeping', () => {
     await first.save();
     await rm(join(root, 'b.png'));
     await writeFile(join(root, 'd.png'), 'ddd');
-    await waitPastRacyWindow(root, join(root, 'd.png'));
+    await untilPastRacyWindow(root, join(root, 'd.png'));
     const second = await openStatCache(root);
     await second.hash('d.png');
     await second.save();

@@ -1,15 +1,14 @@
 // `aivp watch` through the built binary (run `npm run build` first): a child process on a temp
 // project, edited like a user would, stopped with Ctrl-C (SIGINT): exit 130, records consistent.
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanEnv, events, startCli, type CliResult } from '../cli/helpers.js';
-import { readJson } from '../engine/helpers.js';
 import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
-import { until } from './helpers.js';
+import { readJson, tempProject } from '../support/project.js';
+import { until } from '../support/wait.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const haveChromium = existsSync(CHROMIUM);
@@ -44,13 +43,6 @@ afterEach(async () => {
   for (const c of cleanups.reverse()) await c();
   cleanups = [];
 });
-
-async function tempDir(prefix: string, yaml: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  await writeFile(join(dir, 'aivp.project.yaml'), yaml);
-  return dir;
-}
 
 async function startWatchCli(dir: string, args: string[], env = cleanEnv()): Promise<WatchProcess> {
   const { child, done } = startCli(['-C', dir, 'watch', '--json', ...args], { env });
@@ -95,7 +87,7 @@ const built = (w: WatchProcess, from = 0) =>
 
 describe('aivp watch (binary)', () => {
   it('--draft: rebuilds exactly the edited node and its dependents, survives a bad edit, exits 130 on Ctrl-C', async () => {
-    const dir = await tempDir('aivp-watch-cli-', PROJECT);
+    const dir = await tempProject(PROJECT);
     const w = await startWatchCli(dir, ['--draft']);
     expect(built(w)).toEqual(['s1', 's2', 's3', 'style']);
     expect(w.stderr()).toMatch(/watch: 4 built, 0 from cache; spent \$0\.00 this session; waiting for changes/);
@@ -126,7 +118,7 @@ describe('aivp watch (binary)', () => {
   it('Ctrl-C during a build interrupts it cleanly: exit 130, no half-written record', async () => {
     const fake = await startFakeFal({ queueSteps: 0 });
     cleanups.push(() => fake.close());
-    const dir = await tempDir('aivp-watch-cli-', PROJECT);
+    const dir = await tempProject(PROJECT);
     const w = await startWatchCli(dir, [], cleanEnv(fake.env({ AIVP_RETRY_BASE_MS: '1' })));
     const before = await readJson(join(dir, 'metadata/s3.json'));
     fake.set({ queueSteps: 100_000 });
@@ -149,7 +141,7 @@ describe('aivp watch against the fake fal (binary)', () => {
   it('without a key nothing is sent; adding it to .env resumes building', async () => {
     fake = await startFakeFal();
     cleanups.push(() => fake.close());
-    const dir = await tempDir('aivp-watch-fal-', PROJECT);
+    const dir = await tempProject(PROJECT);
     const w = await startWatchCli(dir, []);
     expect(w.stderr()).toContain('fal.ai models need FAL_KEY');
     expect(w.stderr()).toContain('nothing was generated');
@@ -164,7 +156,7 @@ describe('aivp watch against the fake fal (binary)', () => {
   it("checks the keys of fallback models' providers too: nothing is sent without them", async () => {
     fake = await startFakeFal();
     cleanups.push(() => fake.close());
-    const dir = await tempDir('aivp-watch-fal-', 'aivp: 1\nshots:\n  s: { prompt: "p", model: fal-ai/flux/dev, size: square, fallback: [gemini-2.5-flash-image] }\n');
+    const dir = await tempProject('aivp: 1\nshots:\n  s: { prompt: "p", model: fal-ai/flux/dev, size: square, fallback: [gemini-2.5-flash-image] }\n');
     const w = await startWatchCli(dir, [], cleanEnv(fake.env()));
     expect(w.stderr()).toContain('Google models need GEMINI_API_KEY');
     expect(w.stderr()).toContain('nothing was generated');
@@ -176,7 +168,7 @@ describe('aivp watch against the fake fal (binary)', () => {
     fake = await startFakeFal();
     cleanups.push(() => fake.close());
     fake.fail({ on: 'submit', status: 503, times: 1 });
-    const dir = await tempDir('aivp-watch-fal-', 'aivp: 1\nshots:\n  s: { prompt: "p", model: fal-ai/flux/dev, size: square }\n');
+    const dir = await tempProject('aivp: 1\nshots:\n  s: { prompt: "p", model: fal-ai/flux/dev, size: square }\n');
     const dotenv = (base: string) => [...Object.entries(fake.env()), ['AIVP_RETRY_BASE_MS', base]].map(([k, v]) => `${k}=${v}`).join('\n');
     await writeFile(join(dir, '.env'), dotenv('3'));
     const w = await startWatchCli(dir, [], cleanEnv());
@@ -198,7 +190,7 @@ describe('aivp watch against the fake fal (binary)', () => {
     // enough to edit again while queued.
     fake = await startFakeFal({ queueSteps: 50 });
     cleanups.push(() => fake.close());
-    const dir = await tempDir('aivp-watch-fal-', PROJECT.replace(/  s[12]:.*\n/g, ''));
+    const dir = await tempProject(PROJECT.replace(/  s[12]:.*\n/g, ''));
     const w = await startWatchCli(dir, [], cleanEnv(fake.env()));
     expect(fake.submits().map((s) => s.input.prompt).sort()).toEqual(['a harbour', 'stormy cliffs']);
 
@@ -226,7 +218,7 @@ describe('aivp watch against the fake fal (binary)', () => {
 
 describe.skipIf(!haveChromium)('aivp watch --serve in Chromium', () => {
   it('serves the gallery on 127.0.0.1 and reloads the open page after a rebuild', async () => {
-    const dir = await tempDir('aivp-watch-serve-', PROJECT);
+    const dir = await tempProject(PROJECT);
     const w = await startWatchCli(dir, ['--draft', '--serve']);
     const url = /watch: gallery at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(w.stderr())?.[1];
     expect(url).toBeDefined();

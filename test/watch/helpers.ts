@@ -1,10 +1,10 @@
 // Watch test kit: run `watchProject` in-process on a temp project with a scripted provider, and
-// wait for conditions (never for fixed times) with a generous timeout.
-import { setTimeout as sleep } from 'node:timers/promises';
+// wait for it to settle.
 import type { BuildEvent } from '../../src/engine/events.js';
 import type { WorkspaceState } from '../../src/engine/workspace.js';
 import type { Provider } from '../../src/providers/types.js';
 import { watchProject } from '../../src/watch/watch.js';
+import { until } from '../support/wait.js';
 
 export interface WatchRun {
   events: BuildEvent[];
@@ -18,15 +18,6 @@ export interface WatchRun {
   /** Aborts the watch and waits for it to return. */
   stop(): Promise<void>;
   done: Promise<void>;
-}
-
-/** Polls `cond` until it holds; fails with `what` after `timeoutMs`. */
-export async function until(cond: () => boolean | Promise<boolean>, what: string | (() => string), timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await cond())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await sleep(10);
-  }
 }
 
 export async function startWatch(dir: string, provider: Provider, opts: { targets?: string[]; debounceMs?: number; state?: WorkspaceState } = {}): Promise<WatchRun> {

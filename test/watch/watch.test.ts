@@ -1,15 +1,18 @@
 // `watchProject` in-process on real temp folders with a scripted provider: what an edit rebuilds,
 // debouncing, self-writes, supersede (queued: cancel; running: into the cache only), bad edits.
 import { existsSync } from 'node:fs';
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { getEventListeners } from 'node:events';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { png, readJson, removeProject, scriptedProvider, tempProject } from '../engine/helpers.js';
+import { scriptedProvider } from '../engine/helpers.js';
 import { ProviderError } from '../../src/providers/types.js';
 import { WorkspaceState } from '../../src/engine/workspace.js';
-import { startWatch, until, type WatchRun } from './helpers.js';
+import { makeImage } from '../support/images.js';
+import { readJson, tempProject } from '../support/project.js';
+import { until } from '../support/wait.js';
+import { startWatch, type WatchRun } from './helpers.js';
 
 const PROJECT = `aivp: 1
 name: w
@@ -32,19 +35,14 @@ shots:
     refs: [places]
 `;
 
-let dirs: string[] = [];
 let runs: WatchRun[] = [];
 afterEach(async () => {
   await Promise.all(runs.map((r) => r.stop()));
-  await Promise.all(dirs.map(removeProject));
-  dirs = [];
   runs = [];
 });
 
 async function project(yaml = PROJECT) {
-  const d = await tempProject(yaml, { 'refs/places/quay.png': await png('quay') });
-  dirs.push(d);
-  return d;
+  return tempProject(yaml, { 'refs/places/quay.png': await makeImage({ seed: 'quay' }) });
 }
 async function watch(...args: Parameters<typeof startWatch>) {
   const r = await startWatch(...args);
@@ -96,6 +94,7 @@ describe('watch: what an edit rebuilds', () => {
     p.calls.length = 0;
     for (let i = 1; i <= 5; i++) {
       await edit(dir, i === 1 ? 'a harbour' : `a harbour v${i - 1}`, `a harbour v${i}`);
+      // Saves spread out as an editor's are: the spacing is the burst under test (well inside the debounce).
       await sleep(5);
     }
     await until(() => w.builds().length === 2, 'the rebuild');
@@ -126,7 +125,7 @@ describe('watch: what an edit rebuilds', () => {
     const p = scriptedProvider();
     const w = await watch(dir, p);
     p.calls.length = 0;
-    await writeFile(join(dir, 'refs/places/cove.png'), await png('cove'));
+    await writeFile(join(dir, 'refs/places/cove.png'), await makeImage({ seed: 'cove' }));
     await until(() => w.builds().length === 2, 'the rebuild');
     expect(nodes(p.calls)).toEqual(['s3']);
     expect(p.calls[0].inputs).toHaveLength(2);
@@ -281,7 +280,9 @@ describe('watch: provider concurrency across rebuilds', () => {
     await until(() => w.events.some((e) => e.type === 'node:progress' && e.node === 's3' && e.progress.state === 'running'), 'v1 running');
     await edit(dir, 'a harbour v1', 'a harbour v2');
     await until(() => w.logs.some((l) => l.includes('s3 changed while running')), 'v1 superseded');
-    // The one fal slot is still taken by v1: v2 waits.
+    await until(() => w.events.filter((e) => e.type === 'plan').length === 3, 'the rebuild with v2 to start');
+    // The one fal slot is still taken by v1: v2 waits. A request not made is no event: give it the
+    // time it would take were the slot free.
     await sleep(300);
     expect(p.calls.map((c) => c.prompt)).toEqual(['a harbour v1']);
     release();
