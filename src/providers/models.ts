@@ -99,6 +99,11 @@ export function takesImages(info: ModelInfo): boolean {
   return info.imageField !== undefined || info.imageListField !== undefined;
 }
 
+/** Whether the model's provider publishes this input field as required (fal's catalogue); false where unknown. */
+export function requiresField(info: ModelInfo, field: string | undefined): boolean {
+  return field !== undefined && (descriptor(info.provider).requires?.(info.id, field) ?? false);
+}
+
 /**
  * Which of a segment's keyframes (by index) reach the model: all of them with last-frame support
  * (and the draft renderer), else the one `position` picks.

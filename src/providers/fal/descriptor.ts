@@ -1,5 +1,6 @@
 // fal.ai in the registry: `owner/app` ids, its model rows, FAL_KEY (or a proxy).
 import type { ProviderDescriptor } from '../descriptor.js';
+import { falEndpoint } from './catalogue.js';
 import { falKeyPresent } from './credentials.js';
 import { FAL_MODELS } from './models.js';
 
@@ -14,6 +15,7 @@ export const FAL: ProviderDescriptor = {
     media === 'video'
       ? { id, provider: 'fal', task: 'i2v', media, size: 'none', imageField: 'image_url', price: {} }
       : { id, provider: 'fal', task: 't2i', media, size: 'image_size', imageField: 'image_url', seed: true, numImages: true, price: {} },
+  requires: (id, field) => falEndpoint(id)?.[field]?.required === true,
   concurrency: 4,
   keyVars: ['FAL_KEY', 'FAL_KEY_SECRET'],
   missingKey: (env) =>
