@@ -39,8 +39,8 @@ const IMAGE_MODELS: Partial<Record<string, string>> = {
 };
 
 /**
- * A node's images against its model: none where the model needs one is an error (fal would refuse
- * the request); images the model would never see are a warning (the build would ignore them).
+ * A node's images against its model: none (or no mask) where the model needs one is an error (fal
+ * would refuse the request); images the model would never see are a warning (the build would ignore them).
  */
 export function checkImageInputs(node: ImageNode, path: Path, report: Reporter): void {
   const found = lookupModel(node.model, 'image');
@@ -55,6 +55,10 @@ export function checkImageInputs(node: ImageNode, path: Path, report: Reporter):
         at: 'key', hint: 'give it an `input`, or use a text-to-image model',
       });
     }
+  } else if (node.mask === undefined && requiresField(info, info.maskField)) {
+    report.error(path, `\`${node.name}\` uses \`${node.model}\`, which needs a mask (\`${info.maskField}\`), but has no \`mask\``, {
+      at: 'key', hint: 'give it a `mask` (white where the image changes), or use an edit model',
+    });
   } else if (!takesImages(info)) {
     report.warn(path, `model \`${node.model}\` takes no input or reference images: they are not sent`, { hint: IMAGE_MODELS[info.provider] ?? IMAGE_MODELS.fal });
   } else if (info.maxRefs !== undefined && images > info.maxRefs + (info.imageListField ? 0 : 1)) {

@@ -114,6 +114,11 @@ export function keyframesSent(count: number, info: ModelInfo | undefined, positi
   return [position === 'last' ? count - 1 : position === 'middle' ? Math.floor((count - 1) / 2) : 0];
 }
 
+/** The seconds a model makes when a segment states none: what aivp sends, times and estimates. */
+export function defaultDuration(info: ModelInfo): number | undefined {
+  return info.defaultDuration ?? info.durations?.[0];
+}
+
 export interface CostInput {
   width?: number;
   height?: number;
@@ -126,7 +131,7 @@ export function estimateCost(info: ModelInfo, what: CostInput, override?: Price)
   const price = { ...info.price, ...override };
   if (descriptor(info.provider).free) return 0;
   if (price.per_second !== undefined && info.media === 'video') {
-    return round(price.per_second * (what.durationSeconds ?? info.durations?.[0] ?? 5));
+    return round(price.per_second * (what.durationSeconds ?? defaultDuration(info) ?? 5));
   }
   if (price.per_image !== undefined) return round(price.per_image * what.numImages);
   if (price.per_megapixel !== undefined) {
