@@ -187,7 +187,7 @@ describe('fal provider: queue lifecycle', () => {
     const sub = await fetch(fake.url, {
       method: 'POST',
       headers: { 'x-fal-target-url': 'https://queue.fal.run/fal-ai/flux/dev', 'content-type': 'application/json' },
-      body: '{}',
+      body: '{"prompt":"x"}',
     }).then((r) => r.json() as Promise<{ request_id: string }>);
     await provider().cancel!(model('fal-ai/flux/dev'), sub.request_id);
     expect(fake.cancels).toEqual([sub.request_id]);

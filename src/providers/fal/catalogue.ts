@@ -54,5 +54,8 @@ function valueProblems(field: string, f: FalField, value: unknown): InputProblem
   if (!f.values || kind === 'object') return [];
   const outside = (kind === 'list' ? (value as unknown[]) : [value]).filter((v) => !f.values!.includes(v as string));
   if (outside.length === 0) return [];
-  return [{ field, type: 'literal_error', msg: `Input should be ${f.values.map((v) => JSON.stringify(v)).join(', ')}` }];
+  // Worded as pydantic words it: "Input should be 'a', 'b' or 'c'".
+  const quoted = f.values.map((v) => (typeof v === 'string' ? `'${v}'` : String(v)));
+  const list = quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} or ${quoted.at(-1)}` : quoted[0];
+  return [{ field, type: 'literal_error', msg: `Input should be ${list}` }];
 }
