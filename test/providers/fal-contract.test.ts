@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { falEndpoint, inputProblems } from '../../src/providers/fal/catalogue.js';
 import { FAL_MODELS } from '../../src/providers/fal/models.js';
 import { falInput, type FalInputRequest, type ImageUrls } from '../../src/providers/fal/input.js';
-import { defaultDuration, estimateCost, requiresField, withImages } from '../../src/providers/models.js';
+import { defaultDuration, estimateCost, lookupModel, requiresField, withImages } from '../../src/providers/models.js';
 import { resolveSize } from '../../src/providers/size.js';
 import type { ModelInfo } from '../../src/providers/types.js';
 
@@ -114,5 +114,14 @@ describe('the fal rows of the model table against fal\'s catalogue', () => {
       'fal-ai/kling-video/v2.6/pro/image-to-video', 'fal-ai/kling-video/v3/pro/image-to-video', 'fal-ai/kling-video/v3/standard/image-to-video',
     ]);
     expect(sent(FAL_MODELS.find((m) => m.id === silenced[0])!, { generate_audio: true }).generate_audio).toBe(true);
+  });
+
+  it("sends a video model outside the table a segment's aspect ratio only as its catalogued input takes it", () => {
+    const ratioSent = (id: string) => falInput({ model: lookupModel(id, 'video')!.info, prompt: 'p', numImages: 1, aspectRatio: '3:2', params: {} }, { refs: [], keyframes: [url('a')] }).aspect_ratio;
+    expect(ratioSent('fal-ai/bytedance/seedance/v1/pro/image-to-video')).toBe('4:3');
+    expect(falEndpoint('fal-ai/wan-25-preview/image-to-video')!.aspect_ratio).toBeUndefined();
+    expect(ratioSent('fal-ai/wan-25-preview/image-to-video')).toBeUndefined();
+    // Published after the catalogue: a common ratio, as before.
+    expect(ratioSent('fal-ai/brand-new-video')).toBe('3:2');
   });
 });

@@ -2,6 +2,7 @@
 import { defaultDuration } from '../models.js';
 import { nearestAspectRatio, resolveSize } from '../size.js';
 import type { GenerateRequest, ModelInfo } from '../types.js';
+import { DEFAULT_RATIOS } from './models.js';
 
 /** Images of a request already turned into URLs fal can fetch. */
 export interface ImageUrls {
@@ -17,7 +18,6 @@ export type FalInputRequest = Pick<
 >;
 
 const PRESET_IMAGE_SIZE = { square: 'square_hd', portrait: 'portrait_4_3', landscape: 'landscape_4_3' } as const;
-const DEFAULT_RATIOS = ['21:9', '16:9', '3:2', '4:3', '5:4', '1:1', '4:5', '3:4', '2:3', '9:16'];
 
 export function falInput(req: FalInputRequest, urls: ImageUrls): Record<string, unknown> {
   const m = req.model;

@@ -5,6 +5,8 @@
 import type { ModelInfo } from '../types.js';
 
 const NANO_RATIOS = ['21:9', '16:9', '3:2', '4:3', '5:4', '1:1', '4:5', '3:4', '2:3', '9:16'];
+/** The ratios a model is sent when nothing says which it takes. */
+export const DEFAULT_RATIOS = NANO_RATIOS;
 // FLUX Kontext [pro] and fal's Veo take only these.
 const KONTEXT_RATIOS = ['21:9', '16:9', '4:3', '3:2', '1:1', '2:3', '3:4', '9:16', '9:21'];
 const VEO_RATIOS = ['16:9', '9:16'];
