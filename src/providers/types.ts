@@ -36,8 +36,8 @@ export interface ModelInfo {
   durationFormat?: 'number' | 'string' | 'seconds' | 'none';
   /** The field the prompt goes to, when not `prompt` (fibo-edit's `instruction`). */
   promptField?: string;
-  /** The model makes sound unless told not to (at a higher price): aivp sends `generate_audio: false` unless `params` say otherwise. */
-  silent?: true;
+  /** The `generate_audio` aivp sends, where the model has it, so the price says what is made; `params` override it. */
+  audio?: boolean;
   /** Inputs are letterboxed to this size before sending (Veo's 1024x1024). */
   inputSize?: { width: number; height: number };
   seed?: boolean;

@@ -88,27 +88,28 @@ export const FAL_MODELS: ModelInfo[] = [
   kling('fal-ai/kling-video/v2.5-turbo/pro/image-to-video', { lastFrameField: 'tail_image_url' }, 0.07),
   // Unlike Turbo Pro, Turbo Standard takes no last frame.
   kling('fal-ai/kling-video/v2.5-turbo/standard/image-to-video', {}, 0.042),
-  // Kling 2.6 and v3 make sound by default: priced silent, so sent silent.
+  // Kling 2.6 and v3 make sound unless told not to: priced silent, so sent silent.
   kling('fal-ai/kling-video/v2.6/pro/image-to-video',
-    { imageField: 'start_image_url', lastFrameField: 'end_image_url', silent: true }, 0.07),
+    { imageField: 'start_image_url', lastFrameField: 'end_image_url', audio: false }, 0.07),
   kling('fal-ai/kling-video/v3/pro/image-to-video',
-    { imageField: 'start_image_url', lastFrameField: 'end_image_url', durations: KLING_V3_SECONDS, defaultDuration: 5, silent: true }, 0.168),
+    { imageField: 'start_image_url', lastFrameField: 'end_image_url', durations: KLING_V3_SECONDS, defaultDuration: 5, audio: false }, 0.168),
   kling('fal-ai/kling-video/v3/standard/image-to-video',
-    { imageField: 'start_image_url', lastFrameField: 'end_image_url', durations: KLING_V3_SECONDS, defaultDuration: 5, silent: true }, 0.112),
+    { imageField: 'start_image_url', lastFrameField: 'end_image_url', durations: KLING_V3_SECONDS, defaultDuration: 5, audio: false }, 0.112),
+  // fal's Veo is priced with sound, its default, and sent so.
   {
     id: 'fal-ai/veo3/image-to-video', provider: 'fal', task: 'i2v', media: 'video', size: 'none',
     imageField: 'image_url', durations: [4, 6, 8], defaultDuration: 8, durationFormat: 'seconds', aspectRatios: VEO_RATIOS,
-    seed: true, price: { per_second: 0.4 },
+    seed: true, audio: true, price: { per_second: 0.4 },
   },
   {
     id: 'fal-ai/veo3.1/image-to-video', provider: 'fal', task: 'i2v', media: 'video', size: 'none',
     imageField: 'image_url', durations: [4, 6, 8], defaultDuration: 8, durationFormat: 'seconds', aspectRatios: VEO_RATIOS,
-    seed: true, price: { per_second: 0.4 },
+    seed: true, audio: true, price: { per_second: 0.4 },
   },
   {
     id: 'fal-ai/veo3.1/first-last-frame-to-video', provider: 'fal', task: 'flf2v', media: 'video', size: 'none',
     imageField: 'first_frame_url', lastFrameField: 'last_frame_url', durations: [4, 6, 8], defaultDuration: 8,
-    durationFormat: 'seconds', aspectRatios: VEO_RATIOS, seed: true, price: { per_second: 0.4 },
+    durationFormat: 'seconds', aspectRatios: VEO_RATIOS, seed: true, audio: true, price: { per_second: 0.4 },
   },
   {
     id: 'fal-ai/minimax/hailuo-02/standard/image-to-video', provider: 'fal', task: 'flf2v', media: 'video', size: 'none',
