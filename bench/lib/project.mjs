@@ -10,7 +10,7 @@ const REFS = ['ref_a', 'ref_b', 'ref_c'];
 
 export const shotName = (i) => `s${String(i).padStart(5, '0')}`;
 
-export function projectYaml(shots, { model = 'fal-ai/nano-banana-pro/edit', edited } = {}) {
+export function projectYaml(shots, { model = 'fal-ai/nano-banana-pro', edited } = {}) {
   const lines = [
     'aivp: 1',
     `name: bench-${shots}`,

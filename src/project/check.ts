@@ -61,10 +61,8 @@ export function checkNodeRules({ raw, node }: Entry, report: Reporter): void {
   // A misspelt `prompt` is already reported as an unknown field with a hint.
   const misspeltPrompt = Object.keys(raw.data).some((k) => k !== 'prompt' && closest(k, ['prompt']) === 'prompt');
   if (node.prompt !== undefined || source || misspeltPrompt) return;
-  if (isUpscaler(node.model)) {
-    if (!node.input) report.error(raw.path, `\`${node.name}\` uses the upscaler \`${node.model}\` but has no \`input\``, { at: 'key' });
-    return;
-  }
+  // An upscaler without an image is refused with the other models that need one (checkImageInputs).
+  if (isUpscaler(node.model)) return;
   const what = node.kind === 'reference' ? 'needs `prompt`, `file` or `dir`' : 'needs a `prompt`';
   report.error(raw.path, `\`${node.name}\` ${what}`, {
     at: 'key',

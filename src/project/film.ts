@@ -1,7 +1,7 @@
 // `film:` -> the film node: its clips, transition, sound track, size and fps, with the checks a
 // cut needs (segments that exist, each once, crossfades shorter than every clip, a real audio file).
 import { posix } from 'node:path';
-import { lookupModel } from '../providers/models.js';
+import { defaultDuration, lookupModel } from '../providers/models.js';
 import type { Entry } from './check.js';
 import { checkAudioFile, checkInside, type PathRules } from './files.js';
 import { normalizeRel, obj, str, type Obj } from './resolve.js';
@@ -18,9 +18,10 @@ const DEFAULT_CROSSFADE = 0.5;
 /** What a segment lasts when neither it nor the model table says. */
 export const DEFAULT_CLIP_SECONDS = 5;
 
-/** The declared length of a segment's clip: its `duration`, else its model's first allowed one. */
+/** The declared length of a segment's clip: its `duration`, else its model's default. */
 export function declaredDuration(seg: SegmentNode): number {
-  return seg.duration ?? lookupModel(seg.model, 'video')?.info.durations?.[0] ?? DEFAULT_CLIP_SECONDS;
+  const info = lookupModel(seg.model, 'video')?.info;
+  return seg.duration ?? (info && defaultDuration(info)) ?? DEFAULT_CLIP_SECONDS;
 }
 
 export async function resolveFilms(data: Obj, projectName: string, entries: Entry[], rules: PathRules): Promise<FilmNode[]> {

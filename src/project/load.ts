@@ -111,7 +111,7 @@ async function resolveProject(root: string, file: string, source: Source, data: 
   const images = new Map(entries.flatMap(({ node }) => (node.kind === 'segment' ? [] : [[node.name, node] as [string, ImageNode]])));
   for (const { raw, node } of entries) {
     if (node.kind !== 'segment') {
-      checkImageInputs(node.model, node.refs.length + (node.input ? 1 : 0), raw.path, report);
+      checkImageInputs(node, raw.path, report);
       checkRequestLimits(node, raw.data, raw.path, report);
       checkTakes(node, raw.data, raw.path, report);
       continue;

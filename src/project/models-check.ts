@@ -1,5 +1,5 @@
 // Model ids: routed by a provider, known to the model table, and making the right kind of media.
-import { keyframesSent, lookupModel, maxTakes, modelIds, routeProvider, ROUTING_HINT, takesImages, withImages } from '../providers/models.js';
+import { keyframesSent, lookupModel, maxTakes, modelIds, requiresField, routeProvider, ROUTING_HINT, takesImages, withImages } from '../providers/models.js';
 import { resolveSize, type ResolvedSize } from '../providers/size.js';
 import type { Reporter } from './report.js';
 import type { Path } from './source.js';
@@ -38,13 +38,29 @@ const IMAGE_MODELS: Partial<Record<string, string>> = {
   stability: 'the sd3 models take an `input` (e.g. `stability:sd3.5-large`); no Stability model takes `refs`',
 };
 
-/** Input and reference images a node's model would never see: a warning, since the build would silently ignore them. */
-export function checkImageInputs(model: string, images: number, path: Path, report: Reporter): void {
-  const found = lookupModel(model, 'image');
-  if (!found || images === 0) return;
+/**
+ * A node's images against its model: none (or no mask) where the model needs one is an error (fal
+ * would refuse the request); images the model would never see are a warning (the build would ignore them).
+ */
+export function checkImageInputs(node: ImageNode, path: Path, report: Reporter): void {
+  const found = lookupModel(node.model, 'image');
+  const images = node.refs.length + (node.input ? 1 : 0);
+  const source = node.kind === 'reference' && (node.file !== undefined || node.dir !== undefined) && node.prompt === undefined;
+  if (!found || source) return;
   const info = withImages(found.info, images);
-  if (!takesImages(info)) {
-    report.warn(path, `model \`${model}\` takes no input or reference images: they are not sent`, { hint: IMAGE_MODELS[info.provider] ?? IMAGE_MODELS.fal });
+  const field = info.imageField ?? info.imageListField;
+  if (images === 0) {
+    if (requiresField(info, field)) {
+      report.error(path, `\`${node.name}\` uses \`${node.model}\`, which needs an image (\`${field}\`), but has no \`input\` or \`refs\``, {
+        at: 'key', hint: 'give it an `input`, or use a text-to-image model',
+      });
+    }
+  } else if (node.mask === undefined && requiresField(info, info.maskField)) {
+    report.error(path, `\`${node.name}\` uses \`${node.model}\`, which needs a mask (\`${info.maskField}\`), but has no \`mask\``, {
+      at: 'key', hint: 'give it a `mask` (white where the image changes), or use an edit model',
+    });
+  } else if (!takesImages(info)) {
+    report.warn(path, `model \`${node.model}\` takes no input or reference images: they are not sent`, { hint: IMAGE_MODELS[info.provider] ?? IMAGE_MODELS.fal });
   } else if (info.maxRefs !== undefined && images > info.maxRefs + (info.imageListField ? 0 : 1)) {
     report.warn(path, `model \`${info.id}\` takes at most ${info.maxRefs} reference image(s); this node has ${images} input and reference images`);
   }
@@ -101,9 +117,18 @@ export function checkDuration(model: string, duration: number | undefined, path:
 /** First+last-frame models from the table, for hints. */
 const LAST_FRAME_HINT = 'a model that takes a first and a last frame (e.g. `fal-ai/kling-video/v2.5-turbo/pro/image-to-video` or `veo-3.1-generate-preview`)';
 
-/** A keyframe the segment's model will never receive: a warning on the segment, naming it. */
+/**
+ * A segment's keyframes against its model: one where the model needs a last frame too is an
+ * error (fal would refuse it); a keyframe the model will never receive is a warning, naming it.
+ */
 export function checkKeyframes(node: SegmentNode, path: Path, report: Reporter): void {
   const info = lookupModel(node.model, 'video')?.info;
+  if (node.keyframes.length === 1 && info && requiresField(info, info.lastFrameField)) {
+    report.error(path, `\`${node.model}\` needs a first and a last frame (\`${info.lastFrameField}\`); \`${node.name}\` has one keyframe`, {
+      at: 'key', hint: 'give the segment a second keyframe, or use an image-to-video model',
+    });
+    return;
+  }
   const sent = new Set(keyframesSent(node.keyframes.length, info, node.position));
   node.keyframes.forEach((k, i) => {
     if (sent.has(i)) return;

@@ -22,6 +22,8 @@ export interface ProviderDescriptor {
   models: readonly ModelInfo[];
   /** The row for an id of this provider that the table does not list (no price: no estimate). */
   genericRow?(id: string, media: 'image' | 'video'): ModelInfo;
+  /** Whether the provider's published schema requires this input field of the model (so validate refuses a node that leaves it out). */
+  requires?(id: string, field: string): boolean;
   /** Input and reference images travel inside the request (Google, draft), not through a named field. */
   inlineImages?: boolean;
   /** Takes images by web address too (`GenerateRequest.urls`), not only as local files (fal). */

@@ -104,6 +104,11 @@ export function maxTakes(info: ModelInfo): number {
   return info.numImages || descriptor(info.provider).repeats ? Infinity : 1;
 }
 
+/** Whether the model's provider publishes this input field as required (fal's catalogue); false where unknown. */
+export function requiresField(info: ModelInfo, field: string | undefined): boolean {
+  return field !== undefined && (descriptor(info.provider).requires?.(info.id, field) ?? false);
+}
+
 /**
  * Which of a segment's keyframes (by index) reach the model: all of them with last-frame support
  * (and the draft renderer), else the one `position` picks.
@@ -112,6 +117,11 @@ export function keyframesSent(count: number, info: ModelInfo | undefined, positi
   const all = Array.from({ length: count }, (_, i) => i);
   if (count <= 1 || info?.lastFrameField || info?.provider === 'draft') return all;
   return [position === 'last' ? count - 1 : position === 'middle' ? Math.floor((count - 1) / 2) : 0];
+}
+
+/** The seconds a model makes when a segment states none: what aivp sends, times and estimates. */
+export function defaultDuration(info: ModelInfo): number | undefined {
+  return info.defaultDuration ?? info.durations?.[0];
 }
 
 export interface CostInput {
@@ -126,7 +136,7 @@ export function estimateCost(info: ModelInfo, what: CostInput, override?: Price)
   const price = { ...info.price, ...override };
   if (descriptor(info.provider).free) return 0;
   if (price.per_second !== undefined && info.media === 'video') {
-    return round(price.per_second * (what.durationSeconds ?? info.durations?.[0] ?? 5));
+    return round(price.per_second * (what.durationSeconds ?? defaultDuration(info) ?? 5));
   }
   if (price.per_image !== undefined) return round(price.per_image * what.numImages);
   if (price.per_megapixel !== undefined) {

@@ -15,7 +15,7 @@ export interface ModelInfo {
   size?: 'image_size' | 'aspect_ratio' | 'pixels' | 'none';
   /** `WxH` sizes the model accepts when size maps to pixels; absent means any. */
   pixelSizes?: string[];
-  /** Aspect ratios the model accepts when size maps to aspect_ratio. */
+  /** The `aspect_ratio` values the model accepts (an image's `size`, a segment's `aspect_ratio` snap to the nearest); absent on a video model: it takes none. */
   aspectRatios?: string[];
   /** Input field for the main input image (`input`, or the first keyframe of a segment). */
   imageField?: string;
@@ -30,8 +30,14 @@ export interface ModelInfo {
   lastFrameField?: string;
   /** Allowed durations in seconds (video). */
   durations?: number[];
-  /** How duration is written: 5, "5" or "5s". */
-  durationFormat?: 'number' | 'string' | 'seconds';
+  /** The provider's default when it differs from the first allowed duration; sent when a segment states none, and estimated with. */
+  defaultDuration?: number;
+  /** How duration is written: 5, "5" or "5s"; `none`: the model takes no duration (its clip length is fixed). */
+  durationFormat?: 'number' | 'string' | 'seconds' | 'none';
+  /** The field the prompt goes to, when not `prompt` (fibo-edit's `instruction`). */
+  promptField?: string;
+  /** The `generate_audio` aivp sends, where the model has it, so the price says what is made; `params` override it. */
+  audio?: boolean;
   /** Inputs are letterboxed to this size before sending (Veo's 1024x1024). */
   inputSize?: { width: number; height: number };
   seed?: boolean;

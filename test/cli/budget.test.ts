@@ -10,7 +10,11 @@ import { runCli } from './helpers.js';
 
 let fal: FakeFal;
 beforeEach(async () => {
-  fal = await startFakeFal();
+  // A model fal published after aivp's catalogue: the generic row's fields.
+  const kind = (k: string) => ({ kind: k });
+  fal = await startFakeFal({
+    endpoints: { 'fal-ai/brand-new-model': { prompt: { required: true, kind: 'string' }, image_size: kind('object|string'), seed: kind('number'), num_images: kind('number') } },
+  });
 });
 afterEach(() => fal.close());
 

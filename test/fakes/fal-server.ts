@@ -13,6 +13,13 @@
  *     `image_size` / `aspect_ratio` (or `imageSize`), served at `<url>/files/…` or as data: URIs;
  *     video models (id containing "video") return `{video:{url}}` with `videoBytes`.
  *
+ * Every submit (and sync run) is checked against fal's catalogue (src/providers/fal/catalogue.json),
+ * as fal checks it: an id that is no endpoint gets 404; a missing required field, a value outside
+ * its enum or of the wrong kind gets 422 in fal's validation body (`{detail: [{loc, msg, type}]}`).
+ * So does a field outside the endpoint's input type, which real fal silently ignores: here it is
+ * refused, so no test passes on a setting that would do nothing. Endpoints newer than the pinned
+ * catalogue are declared with `endpoints`.
+ *
  * A job's life is counted in status polls (deterministic): `queueSteps` polls answer IN_QUEUE
  * with positions counting down, then `runSteps` polls IN_PROGRESS with one log line each, then
  * COMPLETED; `jobMs` additionally holds COMPLETED back until that long after submit (benchmarks).
@@ -28,6 +35,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { falEndpoint, inputProblems, type FalInputType } from '../../src/providers/fal/catalogue.js';
 import { makeImage } from '../support/images.js';
 import { json, readBody } from './http.js';
 
@@ -50,6 +58,8 @@ export interface FakeFalOptions {
   videoBytes?: Buffer;
   /** Whether image outputs carry width/height fields. Default true. */
   reportDimensions?: boolean;
+  /** Endpoints the catalogue lacks (a model fal published later), by id. */
+  endpoints?: Record<string, FalInputType>;
 }
 
 export type FakeRoute = 'submit' | 'status' | 'stream' | 'result' | 'cancel' | 'run' | 'initiate' | 'put' | 'file';
@@ -188,6 +198,8 @@ export async function startFakeFal(initial: FakeFalOptions = {}): Promise<FakeFa
     switch (parsed.route) {
       case 'submit': {
         const input = parseJson(body);
+        const refusal = refusalOf(parsed.model, input);
+        if (refusal) return json(res, refusal.status, refusal.body);
         const job: Job = { id: randomUUID(), model: parsed.model, input, submittedAt: Date.now(), polls: 0, cancelled: false };
         jobs.set(job.id, job);
         submissions.push({ model: job.model, requestId: job.id, input, headers: req.headers });
@@ -199,6 +211,8 @@ export async function startFakeFal(initial: FakeFalOptions = {}): Promise<FakeFa
       }
       case 'run': {
         const input = parseJson(body);
+        const refusal = refusalOf(parsed.model, input);
+        if (refusal) return json(res, refusal.status, refusal.body);
         const job: Job = { id: randomUUID(), model: parsed.model, input, submittedAt: Date.now(), polls: 0, cancelled: false };
         submissions.push({ model: job.model, requestId: job.id, input, headers: req.headers });
         return json(res, 200, await outputOf(job), { 'x-fal-request-id': job.id });
@@ -258,6 +272,15 @@ export async function startFakeFal(initial: FakeFalOptions = {}): Promise<FakeFa
         return void res.end(file.bytes);
       }
     }
+  }
+
+  /** fal's answer to an input its endpoint refuses, or undefined when it takes it. */
+  function refusalOf(model: string, input: Record<string, unknown>): { status: number; body: unknown } | undefined {
+    const type = opts.endpoints?.[model] ?? falEndpoint(model);
+    if (!type) return { status: 404, body: { detail: `Application '${model}' not found` } };
+    const problems = inputProblems(type, input);
+    if (problems.length === 0) return undefined;
+    return { status: 422, body: { detail: problems.map((p) => ({ loc: ['body', p.field], msg: p.msg, type: p.type })) } };
   }
 
   function takeFailure(route: FakeRoute, model: string, target: string): FakeFailure | undefined {

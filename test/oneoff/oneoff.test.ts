@@ -43,7 +43,7 @@ describe('aivp generate', () => {
   it('maps flags for image_size models and saves several images as out_1, out_2', async () => {
     const output = join(root, 'sheets', 'hero.png');
     const out = await runGenerate(
-      { prompt: 'Character sheet', model: 'fal-ai/flux-2-turbo', size: 'square', numImages: 2, seed: 9, output },
+      { prompt: 'Character sheet', model: 'fal-ai/flux-2/turbo', size: 'square', numImages: 2, seed: 9, output },
       ctx,
     );
     expect(fake.submissions[0].input).toEqual({ prompt: 'Character sheet', image_size: 'square_hd', seed: 9, num_images: 2 });
@@ -105,7 +105,7 @@ describe('aivp edit', () => {
     const mask = await png('mask.png', 255);
     const output = join(root, 'edited.png');
     const out = await runEdit(
-      { prompt: 'remove the car', model: 'fal-ai/flux/dev/inpainting', imageUrl: 'https://example.com/street.jpg', mask, output },
+      { prompt: 'remove the car', model: 'fal-ai/flux-general/inpainting', imageUrl: 'https://example.com/street.jpg', mask, output },
       ctx,
     );
     const sub = fake.submissions[0];

@@ -186,7 +186,7 @@ describe('fal provider: queue lifecycle', () => {
     const sub = await fetch(fake.url, {
       method: 'POST',
       headers: { 'x-fal-target-url': 'https://queue.fal.run/fal-ai/flux/dev', 'content-type': 'application/json' },
-      body: '{}',
+      body: '{"prompt":"x"}',
     }).then((r) => r.json() as Promise<{ request_id: string }>);
     await provider().cancel!(model('fal-ai/flux/dev'), sub.request_id);
     expect(fake.cancels).toEqual([sub.request_id]);
@@ -292,7 +292,7 @@ describe('fal provider: inputs and uploads', () => {
       request('fal-ai/nano-banana-pro/edit', { input, refs: [ref], size: resolveSize('portrait'), params: { resolution: '2K' } }),
       context().ctx,
     );
-    await provider().generate(request('fal-ai/flux/dev/inpainting', { input, mask, size: resolveSize('640x480') }), context().ctx);
+    await provider().generate(request('fal-ai/flux-general/inpainting', { input, mask, size: resolveSize('640x480') }), context().ctx);
     const [edit, inpaint] = fake.submissions;
     const urlOf = (img: InputImage) => fake.uploads.find((u) => u.bytes.length > 0 && sha256Bytes(u.bytes) === img.sha256)!.url;
     expect(edit.input).toEqual({
@@ -304,19 +304,24 @@ describe('fal provider: inputs and uploads', () => {
     });
   });
 
-  it('maps segment keyframes and durations per model', async () => {
+  it('maps segment keyframes, durations, ratios and sound per model', async () => {
     const a = await image('a', 1);
     const b = await image('b', 2);
     const kling = await provider().generate(
-      request('fal-ai/kling-video/v2.5-turbo/pro/image-to-video', { keyframes: [a, b], duration: 5, aspectRatio: '16:9' }),
+      request('fal-ai/kling-video/v2.5-turbo/pro/image-to-video', { keyframes: [a, b], duration: 10, aspectRatio: '16:9' }),
       context().ctx,
     );
-    await provider().generate(request('fal-ai/veo3/image-to-video', { keyframes: [a], duration: 8 }), context().ctx);
-    const [k, v] = fake.submissions;
-    expect(k.input).toMatchObject({ image_url: expect.any(String), tail_image_url: expect.any(String), duration: '5', aspect_ratio: '16:9' });
+    await provider().generate(request('fal-ai/veo3/image-to-video', { keyframes: [a], aspectRatio: '4:3' }), context().ctx);
+    await provider().generate(request('fal-ai/kling-video/v2.6/pro/image-to-video', { keyframes: [a] }), context().ctx);
+    const [k, v, k26] = fake.submissions;
+    // Kling takes no aspect ratio: the segment's would silently do nothing.
+    expect(k.input).toMatchObject({ image_url: expect.any(String), tail_image_url: expect.any(String), duration: '10' });
+    expect(k.input.aspect_ratio).toBeUndefined();
     expect(k.input.image_url).not.toBe(k.input.tail_image_url);
-    expect(v.input).toMatchObject({ image_url: k.input.image_url, duration: '8s' });
+    // Veo: fal's default length (8 s) sent explicitly, the ratio snapped to the two it takes.
+    expect(v.input).toMatchObject({ image_url: k.input.image_url, duration: '8s', aspect_ratio: '16:9' });
     expect(v.input.tail_image_url).toBeUndefined();
+    expect(k26.input).toMatchObject({ start_image_url: k.input.image_url, duration: '5', generate_audio: false });
     expect(kling.files[0].bytes.subarray(4, 8).toString()).toBe('ftyp');
   });
 });

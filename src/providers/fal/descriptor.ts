@@ -1,7 +1,8 @@
 // fal.ai in the registry: `owner/app` ids, its model rows, FAL_KEY (or a proxy).
-import { genericVideoRow, type ProviderDescriptor } from '../descriptor.js';
+import type { ProviderDescriptor } from '../descriptor.js';
+import { falEndpoint } from './catalogue.js';
 import { falKeyPresent } from './credentials.js';
-import { FAL_MODELS } from './models.js';
+import { DEFAULT_RATIOS, FAL_MODELS } from './models.js';
 
 export const FAL: ProviderDescriptor = {
   id: 'fal',
@@ -13,9 +14,10 @@ export const FAL: ProviderDescriptor = {
   models: FAL_MODELS,
   genericRow: (id, media) =>
     media === 'video'
-      ? genericVideoRow(id, 'fal')
+      ? { id, provider: 'fal', task: 'i2v', media, size: 'none', imageField: 'image_url', aspectRatios: genericRatios(id), price: {} }
       : { id, provider: 'fal', task: 't2i', media, size: 'image_size', imageField: 'image_url', seed: true, numImages: true, price: {} },
   remoteImages: true,
+  requires: (id, field) => falEndpoint(id)?.[field]?.required === true,
   concurrency: 4,
   env: ['FAL_'],
   keyVars: ['FAL_KEY', 'FAL_KEY_SECRET'],
@@ -23,3 +25,18 @@ export const FAL: ProviderDescriptor = {
     falKeyPresent(env) ? undefined : 'fal.ai models need FAL_KEY: set it in the environment or in a .env file in the project folder',
   load: async (env, root) => (await import('./provider.js')).createFalProvider({ env, root }),
 };
+
+/**
+ * The `aspect_ratio` values of a video model outside the table: its catalogued enum, none when its
+ * input has no such field, common ones when the field takes any text or fal published the model
+ * after the catalogue.
+ */
+function genericRatios(id: string): string[] | undefined {
+  const type = falEndpoint(id);
+  if (!type) return DEFAULT_RATIOS;
+  const field = type.aspect_ratio;
+  if (!field) return undefined;
+  if (!field.values) return DEFAULT_RATIOS;
+  const ratios = field.values.filter((v): v is string => typeof v === 'string' && /^\d+:\d+$/.test(v));
+  return ratios.length > 0 ? ratios : undefined;
+}

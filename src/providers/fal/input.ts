@@ -1,6 +1,8 @@
 // GenerateRequest -> the JSON input of a fal model, following its model-table row.
-import { nearestAspectRatio } from '../size.js';
+import { defaultDuration } from '../models.js';
+import { nearestAspectRatio, resolveSize } from '../size.js';
 import type { GenerateRequest, ModelInfo } from '../types.js';
+import { DEFAULT_RATIOS } from './models.js';
 
 /** Images of a request already turned into URLs fal can fetch. */
 export interface ImageUrls {
@@ -16,12 +18,11 @@ export type FalInputRequest = Pick<
 >;
 
 const PRESET_IMAGE_SIZE = { square: 'square_hd', portrait: 'portrait_4_3', landscape: 'landscape_4_3' } as const;
-const DEFAULT_RATIOS = ['21:9', '16:9', '3:2', '4:3', '5:4', '1:1', '4:5', '3:4', '2:3', '9:16'];
 
 export function falInput(req: FalInputRequest, urls: ImageUrls): Record<string, unknown> {
   const m = req.model;
   const input: Record<string, unknown> = {};
-  if (req.prompt !== undefined) input.prompt = req.prompt;
+  if (req.prompt !== undefined) input[m.promptField ?? 'prompt'] = req.prompt;
   Object.assign(input, sizeFields(m, req.size));
   if (req.seed !== undefined && m.seed !== false) input.seed = req.seed;
   if (m.numImages) input.num_images = req.numImages;
@@ -40,8 +41,13 @@ export function falInput(req: FalInputRequest, urls: ImageUrls): Record<string, 
   }
   if (urls.mask !== undefined && m.maskField) input[m.maskField] = urls.mask;
 
-  if (req.duration !== undefined) input.duration = formatDuration(req.duration, m.durationFormat);
-  if (req.aspectRatio !== undefined) input.aspect_ratio = req.aspectRatio;
+  // Always sent: the provider's default would otherwise decide the length, the film and the bill.
+  const seconds = req.duration ?? defaultDuration(m);
+  if (seconds !== undefined && m.durationFormat !== 'none') input.duration = formatDuration(seconds, m.durationFormat);
+  // A video model without aspect ratios takes none; one with them takes only those.
+  const ratio = req.aspectRatio === undefined ? undefined : resolveSize(req.aspectRatio);
+  if (ratio && m.aspectRatios) input.aspect_ratio = nearestAspectRatio(ratio.width, ratio.height, m.aspectRatios);
+  if (m.audio !== undefined) input.generate_audio = m.audio;
   return { ...input, ...req.params };
 }
 
@@ -57,7 +63,7 @@ function sizeFields(m: ModelInfo, size: FalInputRequest['size']): Record<string,
   return {};
 }
 
-function formatDuration(seconds: number, format: ModelInfo['durationFormat']): number | string {
+function formatDuration(seconds: number, format: Exclude<ModelInfo['durationFormat'], 'none'>): number | string {
   if (format === 'number') return seconds;
   if (format === 'seconds') return `${seconds}s`;
   return String(seconds);
