@@ -118,7 +118,7 @@ describe('aivp edit', () => {
 
   it('passes a mask URL through unchanged and uploads the local image', async () => {
     const file = await png('street.png', 60);
-    await runEdit({ prompt: 'remove the car', model: 'fal-ai/flux/dev/inpainting', file, mask: 'https://example.com/m.png' }, ctx);
+    await runEdit({ prompt: 'remove the car', model: 'fal-ai/flux-general/inpainting', file, mask: 'https://example.com/m.png' }, ctx);
     expect(fake.uploads).toHaveLength(1);
     expect(fake.submissions[0].input).toMatchObject({ image_url: fake.uploads[0].url, mask_url: 'https://example.com/m.png' });
   });
