@@ -27,6 +27,13 @@ function importsOf(f: string): string[] {
   );
 }
 
+/** The imports a file loads when it runs: static ones that are not `import type`. */
+function runtimeImportsOf(f: string): string[] {
+  return [...files.get(f)!.matchAll(/^import\s+(?!type\s)[^;]*?from\s+['"](\.{1,2}\/[^'"]+)\.js['"]/gms)].map((m) =>
+    relative(SRC, resolve(SRC, dirname(f), `${m[1]}.ts`)).replace(/\\/g, '/'),
+  );
+}
+
 /** A file's folder: its first directory under src/. */
 const folderOf = (f: string) => f.split('/')[0];
 
@@ -98,6 +105,18 @@ describe('structure', () => {
       return [...fsImports, ...importsOf(f).filter((t) => folderOf(t) === 'remote')].map((t) => `${f} -> ${t}`);
     });
     expect(reach).toEqual([]);
+  });
+
+  it('the no-op fast path stays lean: what it loads reaches no loader, graph, engine, build context or provider', () => {
+    const loaded = new Set<string>();
+    const todo = ['cli/fastpath/replay.ts'];
+    while (todo.length) {
+      const f = todo.pop()!;
+      if (loaded.has(f) || !files.has(f)) continue;
+      loaded.add(f);
+      todo.push(...runtimeImportsOf(f));
+    }
+    expect([...loaded].filter((f) => ['project', 'graph', 'engine', 'context', 'providers'].includes(folderOf(f)))).toEqual([]);
   });
 
   it('no source file sits at the top of src/: each lives in the folder of its concern', () => {

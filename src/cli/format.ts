@@ -1,5 +1,5 @@
 // Text shared by the commands' human output.
-import { formatUsd } from '../engine/budget.js';
+import { formatUsd } from '../base/money.js';
 import type { BuildPlan } from '../engine/plan.js';
 import type { PlanEntry } from '../engine/plan-types.js';
 

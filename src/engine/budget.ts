@@ -6,6 +6,7 @@ import { canonicalModel, estimateCost, lookupModel } from '../providers/models.j
 import { resolveSize } from '../providers/size.js';
 import type { ResolvedProject } from '../project/types.js';
 import type { PlanEntry } from './plan-types.js';
+import { formatUsd } from '../base/money.js';
 
 /** USD for one generation of `node` on `model`, or undefined when no price is known. */
 export function modelEstimate(project: ResolvedProject, node: GraphNode, model: string): number | undefined {
@@ -64,8 +65,4 @@ export function budgetRefusal(
     return `estimated cost ${formatUsd(plan.estimateUsd)} exceeds the budget of ${formatUsd(budget)} (raise \`budget:\` or pass --budget, build fewer targets, or preview with --draft)`;
   }
   return undefined;
-}
-
-export function formatUsd(usd: number): string {
-  return `$${usd.toFixed(usd !== 0 && usd < 0.01 ? 4 : 2)}`;
 }

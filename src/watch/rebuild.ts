@@ -3,7 +3,7 @@
 // queued, let it finish into the cache if already running). Every plan starts from what the
 // previous ones read (WorkspaceState): the cost of a re-plan follows the edit, not the project.
 import { BuildContext } from '../context/context.js';
-import { formatUsd } from '../engine/budget.js';
+import { formatUsd } from '../base/money.js';
 import { BuildControl } from '../engine/control.js';
 import { ProviderSlots } from '../engine/slots.js';
 import type { Workspace, WorkspaceState } from '../engine/workspace.js';
