@@ -24,15 +24,16 @@ export async function planCommand(dir: string, targets: string[], flags: PlanFla
   const prepared = await ctx.prepare();
   const { plan, ws } = prepared;
   warnUnusable(ws.problems);
-  const { missing } = ctx.preflight(prepared);
+  const { missing, overBudget } = ctx.preflight(prepared);
   // The hashes it had to compute are kept, so the next plan or build reads no file again; the
   // cache only ever saves work, so a folder it cannot be written to costs nothing but speed.
   await ws.save().catch(() => undefined);
   if (flags.json) {
-    const doc = { entries: plan.entries, estimateUsd: plan.estimateUsd, unpriced: plan.unpriced, missingKeys: missing, warnings: project.warnings };
+    const doc = { entries: plan.entries, estimateUsd: plan.estimateUsd, unpriced: plan.unpriced, overBudget, missingKeys: missing, warnings: project.warnings };
     process.stdout.write(`${JSON.stringify(doc)}\n`);
   } else {
     process.stdout.write(`${formatPlan(plan)}\n`);
+    if (overBudget) process.stdout.write(`over budget: ${overBudget}\n`);
     for (const m of missing) process.stdout.write(`missing key: ${m.message} (needed by ${listNodes(m.nodes)})\n`);
   }
   return 0;

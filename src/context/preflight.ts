@@ -23,6 +23,8 @@ export interface Refusal {
 
 export interface Preflight {
   refusal?: Refusal;
+  /** Why the plan's estimate is over the budget (or cannot be checked against it), whatever else refuses. */
+  overBudget?: string;
   missing: MissingKey[];
   /** With keep-going: the nodes skipped for a missing key, node -> why. */
   unavailable: Map<string, string>;
@@ -32,11 +34,11 @@ export function preflight(config: ResolvedConfig, prepared: PreparedBuild, check
   const missing = check.keys ? missingKeys(config, prepared) : [];
   const unavailable = new Map<string, string>();
   for (const m of missing) for (const n of m.nodes) if (!unavailable.has(n)) unavailable.set(n, `missing key: ${m.message}`);
-  return { refusal: refusal(config, prepared, missing), missing, unavailable };
+  const overBudget = budgetRefusal(prepared.plan, config.budgetUsd);
+  return { refusal: refusal(config, prepared, missing, overBudget), overBudget, missing, unavailable };
 }
 
-function refusal(config: ResolvedConfig, prepared: PreparedBuild, missing: MissingKey[]): Refusal | undefined {
-  const overBudget = budgetRefusal(prepared.plan, config.budgetUsd);
+function refusal(config: ResolvedConfig, prepared: PreparedBuild, missing: MissingKey[], overBudget: string | undefined): Refusal | undefined {
   if (overBudget) return { reason: overBudget };
   if (missing.length && !config.keepGoing) {
     return { reason: missing.map((m) => `${m.message} (needed by ${listNodes(m.nodes)})`).join('\n'), keys: true };

@@ -28,6 +28,18 @@ shots:
   s2: { prompt: "unpriced", model: fal-ai/brand-new-model }
 `;
 
+describe('plan says what build would refuse (built CLI)', () => {
+  it('names an estimate over the budget, in text and JSON, and spends nothing', async () => {
+    const dir = await tempProject(PROJECT().replace('budget: 5', 'budget: 0.01').replace('  s2: { prompt: "unpriced", model: fal-ai/brand-new-model }\n', ''));
+    const text = await runCli(['-C', dir, 'plan'], { env: fakeEnv(fal) });
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain('over budget: estimated cost $0.03 exceeds the budget of $0.01');
+    const json = JSON.parse((await runCli(['-C', dir, 'plan', '--json'], { env: fakeEnv(fal) })).stdout);
+    expect(json.overBudget).toContain('exceeds the budget of $0.01');
+    expect(fal.requests).toHaveLength(0);
+  });
+});
+
 describe('budget with unknown prices (built CLI)', () => {
   it('refuses a node without a price before anything is sent, naming it and how to price it', async () => {
     const dir = await tempProject(PROJECT());
@@ -72,6 +84,7 @@ shots:
     const dir = await tempProject(yaml);
     const json = JSON.parse((await runCli(['-C', dir, 'plan', '--json'], { env: fakeEnv(fal) })).stdout);
     expect(json.entries[0].estimateUsd).toBe(0.15);
+    expect(json.overBudget).toBeUndefined();
     const r = await runCli(['-C', dir, 'build', '--budget', '0.1'], { env: fakeEnv(fal) });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('estimated cost $0.15 exceeds the budget of $0.10');
