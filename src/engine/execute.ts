@@ -111,6 +111,8 @@ class Builder {
     for (const [name, why] of this.opts.unavailable ?? []) {
       if (!this.opts.prepared.selected.has(name)) continue;
       const downstream = this.schedule.skip(name);
+      // Already skipped with an upstream node: one report per node.
+      if (!downstream) continue;
       this.status.skipped(name, why);
       for (const d of downstream) this.status.skipped(d, `${name} was skipped`);
     }

@@ -88,9 +88,12 @@ export class Schedule {
     return s === 'failed' ? this.skipDownstream(name) : [];
   }
 
-  /** A waiting node that will not run, and every waiting node downstream of it (returned). */
-  skip(name: string): string[] {
-    if (this.state.get(name) !== 'waiting') return [];
+  /**
+   * A waiting node that will not run, and every waiting node downstream of it (returned);
+   * undefined when the node was not waiting (already skipped as someone's dependent).
+   */
+  skip(name: string): string[] | undefined {
+    if (this.state.get(name) !== 'waiting') return undefined;
     this.state.set(name, 'skipped');
     return this.skipDownstream(name);
   }

@@ -42,6 +42,14 @@ describe('missing keys (built CLI)', () => {
     expect(fal.submits('fal-ai/flux/dev')).toHaveLength(2);
   });
 
+  it('with --keep-going reports a node once when it lacks a key and is downstream of one that does', async () => {
+    const dir = await tempProject(PROJECT.replace('segments:', '  g2: { prompt: "gemini again", model: gemini-2.5-flash-image, input: g }\nsegments:'));
+    const r = await runCli(['-C', dir, 'build', '--keep-going', '--json'], { env: fakeEnv(fal) });
+    const skipped = events(r.stdout).filter((e) => e.type === 'node:skipped').map((e) => e.node);
+    expect(skipped.sort()).toEqual(['after', 'g', 'g2', 'veo']);
+    expect(events(r.stdout).find((e) => e.type === 'build:done').summary).toMatchObject({ built: 2, skipped: 4 });
+  });
+
   it('without --keep-going refuses up front, naming the key and who needs it', async () => {
     const dir = await tempProject(PROJECT);
     const r = await runCli(['-C', dir, 'build'], { env: fakeEnv(fal) });
