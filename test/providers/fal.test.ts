@@ -370,6 +370,15 @@ describe('fal provider: errors', () => {
     expect(err.message).toContain("blocked by fal's safety checker");
   });
 
+  it('401 through a proxy with no key says the key is not set', async () => {
+    fake.fail({ on: 'submit', status: 401, body: { detail: 'No key' } });
+    const p = createFalProvider({ env: { AIVP_FAL_PROXY_URL: fake.url }, root, pollIntervalMs: 5 });
+    const err = await failure(p.generate(request('fal-ai/flux/dev'), context().ctx));
+    expect(err.retryable).toBe(false);
+    expect(err.message).toContain('FAL_KEY is not set');
+    expect(err.message).not.toContain('rejected');
+  });
+
   it('401 names FAL_KEY and never shows the key', async () => {
     fake.fail({ on: 'submit', status: 401, body: { detail: `Invalid key ${fake.key}` } });
     const err = await failure(provider().generate(request('fal-ai/flux/dev'), context().ctx));

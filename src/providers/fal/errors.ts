@@ -58,9 +58,11 @@ export function toProviderError(err: unknown, secrets: string[]): unknown {
   if (err instanceof ApiError) {
     const status = err.status;
     if (status === 401 || status === 403) {
-      return new ProviderError(`FAL_KEY rejected by fal (HTTP ${status}): check the key in the environment or .env`, {
-        retryable: false, status,
-      });
+      // No key of ours was sent (a proxy alone): the key is missing, not wrong.
+      const message = secrets.length
+        ? `FAL_KEY rejected by fal (HTTP ${status}): check the key in the environment or .env`
+        : `fal answered HTTP ${status} through the proxy AIVP_FAL_PROXY_URL names, and FAL_KEY is not set: set FAL_KEY in the environment or in a .env file in the project folder, or have the proxy add it`;
+      return new ProviderError(message, { retryable: false, status });
     }
     const detail = describeBody(err.body) || err.message;
     const hint = status === 404 ? ' (is the model id right?)' : '';
