@@ -30,3 +30,20 @@ export function parseRetryAfter(value: string | null | undefined): number | unde
 export function isTransientStatus(status: number): boolean {
   return status === 408 || status === 429 || status >= 500;
 }
+
+/**
+ * Runs one SDK call with a signal of its own that aborts with `parent`: the listener an SDK adds
+ * to the signal it is given (and may never remove) goes with that signal, not onto the parent
+ * (a Veo job polled a hundred times left a hundred on the build's signal).
+ */
+export async function withCallSignal<T>(parent: AbortSignal, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const own = new AbortController();
+  const forward = () => own.abort(parent.reason);
+  if (parent.aborted) forward();
+  else parent.addEventListener('abort', forward, { once: true });
+  try {
+    return await call(own.signal);
+  } finally {
+    parent.removeEventListener('abort', forward);
+  }
+}

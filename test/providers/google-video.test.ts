@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { setTimeout as sleep } from 'node:timers/promises';
 import sharp from 'sharp';
@@ -61,6 +62,16 @@ describe('Veo', () => {
     expect(result.files[0].bytes.equals(FAKE_MP4)).toBe(true);
     expect(result.requestId).toBe('models/veo-3.1-generate-preview/operations/op1');
     expect(ctx.progress.map((p) => p.state)).toEqual(['submitting', 'queued', 'running', 'running', 'running', 'downloading']);
+  });
+
+  it('a long job leaves no abort listener behind per poll (no MaxListenersExceededWarning past ~100 s)', async () => {
+    await fake.close();
+    fake = await startFakeGoogle({ pollsUntilDone: 25 });
+    const ctx = context();
+    const before = getEventListeners(ctx.signal, 'abort').length;
+    await provider().generate(request('veo-3.1-generate-preview', { prompt: 'fly', keyframes: await keyframes(), duration: 8, aspectRatio: '16:9' }), ctx);
+    expect(polls()).toBe(25);
+    expect(getEventListeners(ctx.signal, 'abort').length).toBe(before);
   });
 
   it('veo-3.0 runs single-keyframe: no last frame, the image letterboxed to 1024x1024', async () => {

@@ -4,6 +4,7 @@ import { Modality, type GenerateContentConfig, type GenerateContentResponse, typ
 import { GEMINI_IMAGE_TYPES, inlineImage } from './media.js';
 import { nearestAspectRatio } from '../size.js';
 import { ProviderError, type GenerateContext, type GenerateRequest, type GenerateResult, type InputImage } from '../types.js';
+import { withCallSignal } from '../transport.js';
 
 export interface GoogleCall {
   ai: GoogleGenAI;
@@ -35,10 +36,10 @@ export async function generateGeminiImage(call: GoogleCall, req: GenerateRequest
       ...(seed !== undefined ? { seed: seed + i } : {}),
       ...params,
       imageConfig,
-      abortSignal: ctx.signal,
       httpOptions: call.httpOptions,
     };
-    const res = await call.ai.models.generateContent({ model: req.model.id, contents: [{ role: 'user', parts }], config });
+    const res = await withCallSignal(ctx.signal, (abortSignal) =>
+      call.ai.models.generateContent({ model: req.model.id, contents: [{ role: 'user', parts }], config: { ...config, abortSignal } }));
     requestId ??= res.responseId;
     files.push({ bytes: imageBytes(req.model.id, res) });
   }

@@ -11,6 +11,7 @@ import { VEO_IMAGE_TYPES, inlineImage } from './media.js';
 import { readGcsObject, type GcsAccess } from './storage.js';
 import { nearestAspectRatio } from '../size.js';
 import { ProviderError, type GenerateContext, type GenerateRequest, type GenerateResult, type InputImage } from '../types.js';
+import { withCallSignal } from '../transport.js';
 
 export interface VeoOptions {
   pollIntervalMs: number;
@@ -88,7 +89,7 @@ async function videoBytes(call: GoogleCall, generated: GeneratedVideo, ctx: Gene
 async function downloadFile(call: GoogleCall, file: GeneratedVideo, ctx: GenerateContext): Promise<Buffer> {
   const tmp = join(tmpdir(), `aivp-veo-${randomUUID()}.mp4`);
   try {
-    await call.ai.files.download({ file, downloadPath: tmp, config: { abortSignal: ctx.signal, httpOptions: call.httpOptions } });
+    await withCallSignal(ctx.signal, (abortSignal) => call.ai.files.download({ file, downloadPath: tmp, config: { abortSignal, httpOptions: call.httpOptions } }));
     return await readFile(tmp);
   } finally {
     await rm(tmp, { force: true });
@@ -115,15 +116,15 @@ async function submit(call: GoogleCall, req: GenerateRequest, ctx: GenerateConte
     ...(last ? { lastFrame: await imageOf(last, req) } : {}),
     ...(opts.vertex && req.seed !== undefined ? { seed: req.seed } : {}),
     ...req.params,
-    abortSignal: ctx.signal,
     httpOptions: call.httpOptions,
   };
   ctx.onProgress({ state: 'submitting' });
-  const op = await call.ai.models.generateVideos({
+  const image = await imageOf(first, req);
+  const op = await withCallSignal(ctx.signal, (abortSignal) => call.ai.models.generateVideos({
     model: req.model.id,
-    source: { prompt: req.prompt, image: await imageOf(first, req) },
-    config,
-  });
+    source: { prompt: req.prompt, image },
+    config: { ...config, abortSignal },
+  }));
   if (!op.name) throw new ProviderError(`${req.model.id}: the API returned no operation name`, { retryable: false });
   await ctx.onSubmitted(op.name);
   ctx.onProgress({ state: 'queued' });
@@ -131,8 +132,8 @@ async function submit(call: GoogleCall, req: GenerateRequest, ctx: GenerateConte
 }
 
 async function poll(call: GoogleCall, op: GenerateVideosOperation, ctx: GenerateContext, opts: VeoOptions): Promise<GenerateVideosOperation> {
-  const next = await persist('poll', ctx, opts, () =>
-    call.ai.operations.getVideosOperation({ operation: op, config: { abortSignal: ctx.signal, httpOptions: call.httpOptions } }));
+  const next = await persist('poll', ctx, opts, () => withCallSignal(ctx.signal, (abortSignal) =>
+    call.ai.operations.getVideosOperation({ operation: op, config: { abortSignal, httpOptions: call.httpOptions } })));
   const pct = (next.metadata as { progressPercent?: number } | undefined)?.progressPercent;
   ctx.onProgress({ state: 'running', log: pct !== undefined ? `${pct}%` : undefined });
   return next;
