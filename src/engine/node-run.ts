@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { keyParams, seedOf } from '../graph/keys.js';
 import type { GraphNode } from '../graph/types.js';
 import { declaredDuration } from '../project/film.js';
-import { canConvertTo, convertImage } from '../media/convert.js';
+import { inFormatOf } from '../media/convert.js';
 import { mediaTypeOf } from '../media/media-types.js';
 import { probeMedia, type MediaInfo } from '../media/probe.js';
 import { lookupModel, withImages } from '../providers/models.js';
@@ -241,10 +241,8 @@ async function matchFixedExtensions(node: GraphNode, result: Probed): Promise<Pr
   const files = [...result.files];
   const media = [...result.media];
   for (const [i, m] of media.entries()) {
-    const fixed = /\.([a-z0-9]+)$/i.exec(node.outputs[i] ?? '')?.[1].toLowerCase();
-    const same = fixed === m.ext || (fixed === 'jpeg' && m.ext === 'jpg');
-    if (!fixed || same || m.kind !== 'image' || !canConvertTo(fixed)) continue;
-    const bytes = await convertImage(files[i].bytes, fixed);
+    const bytes = await inFormatOf(node.outputs[i] ?? '', files[i].bytes, m);
+    if (!bytes) continue;
     files[i] = { ...files[i], bytes };
     media[i] = await probeMedia(bytes);
   }

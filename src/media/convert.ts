@@ -1,9 +1,15 @@
 // Re-encode an image to the format its path promises (`file: refs/heroine.png` generated as JPEG).
 const WRITABLE = new Set(['png', 'jpg', 'jpeg', 'webp', 'avif', 'gif']);
 
-/** Whether `ext` is a format the bytes can be converted to. */
-export function canConvertTo(ext: string): boolean {
-  return WRITABLE.has(ext.toLowerCase());
+/**
+ * The image re-encoded in the format `path`'s own extension names, when that is a format aivp
+ * writes and not the one the bytes have (`ext`: theirs, as probed); undefined when nothing changes.
+ */
+export async function inFormatOf(path: string, bytes: Buffer, media: { ext: string; kind: string }): Promise<Buffer | undefined> {
+  const wanted = /\.([a-z0-9]+)$/i.exec(path)?.[1].toLowerCase();
+  const same = wanted === media.ext || (wanted === 'jpeg' && media.ext === 'jpg');
+  if (!wanted || same || media.kind !== 'image' || !WRITABLE.has(wanted)) return undefined;
+  return convertImage(bytes, wanted);
 }
 
 export async function convertImage(bytes: Buffer, ext: string): Promise<Buffer> {

@@ -11,6 +11,7 @@ import { createProviders, missingCredentials } from '../providers/index.js';
 import type { ResolvedSize } from '../providers/size.js';
 import type { GenerateRequest, ModelInfo, Progress, ProviderId } from '../providers/types.js';
 import { localImage, numbered, save } from './files.js';
+import { inFormatOf } from '../media/convert.js';
 
 export interface RoutedRequest {
   model: ModelInfo;
@@ -69,14 +70,16 @@ export async function runRouted(r: RoutedRequest, ctx: RoutedContext): Promise<O
   const when = stamp();
   const images: OneOffImage[] = [];
   for (const [i, file] of result.files.entries()) {
-    const { ext, width, height } = await probeMedia(file.bytes);
+    const media = await probeMedia(file.bytes);
+    const { ext, width, height } = media;
     if (file.url !== undefined && r.output === undefined) {
       images.push({ url: file.url, width, height });
       continue;
     }
     // A name the user gave is kept; the default one follows the bytes (a JPEG answer is `.jpg`).
     const path = numbered(r.output ?? resolve(ctx.cwd, `aivp-${when}.${ext}`), i, result.files.length);
-    await save(path, file.bytes);
+    // `-o out.jpg` gets JPEG bytes whatever the model answered.
+    await save(path, (await inFormatOf(path, file.bytes, media)) ?? file.bytes);
     images.push(file.url !== undefined ? { url: file.url, width, height } : { url: pathToFileURL(path).href, path, width, height });
   }
   return { images };

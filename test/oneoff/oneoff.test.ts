@@ -55,6 +55,12 @@ describe('aivp generate', () => {
     await expect(stat(output)).rejects.toThrow();
   });
 
+  it('writes the format the output name says: -o out.jpg gets JPEG bytes from a PNG answer', async () => {
+    const output = join(root, 'out.jpg');
+    await runGenerate({ prompt: 'x', model: 'fal-ai/flux/schnell', output }, ctx);
+    expect((await sharp(await readFile(output)).metadata()).format).toBe('jpeg');
+  });
+
   it('saves a single image to the output path and probes size when fal omits it', async () => {
     fake.set({ reportDimensions: false, imageSize: { width: 48, height: 32 } });
     const output = join(root, 'one.png');
