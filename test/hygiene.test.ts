@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { USER_ONLY_ENV } from '../src/context/config.js';
 import { PROVIDERS } from '../src/providers/registry.js';
 import { REPO } from './cli/helpers.js';
 
@@ -152,6 +153,19 @@ describe('one implementation each', () => {
   it('the fal key check', () => {
     expect(where(/AIVP_FAL_PROXY_URL\)/)).toEqual(['providers/fal/credentials.ts']);
     expect(where(/falCredentials\(env\) !== undefined/)).toEqual(['providers/fal/credentials.ts']);
+  });
+
+  it('reading `.env`: one reader, called by one function every command shares', () => {
+    expect(where(/parseEnv\(/)).toEqual(['base/env.ts']);
+    expect(where(/\bloadEnv\(/)).toEqual(['base/env.ts', 'context/config.ts']);
+  });
+
+  it('every variable that names an endpoint, a proxy, a credential file or a program is one a committed `.env` may not set', () => {
+    const read = /(?:env\.|env\[|get\(|['"`])([A-Z][A-Z0-9_]*(?:BASE_URL|PROXY_URL|ENDPOINT_URL(?:_[A-Z0-9]+)?|_HOST|_IP|_CREDENTIALS|_PATH|_REMOTE))\b/g;
+    const names = new Set([...files.values()].flatMap((text) => [...text.matchAll(read)].map((m) => m[1])));
+    const guarded = (n: string) => USER_ONLY_ENV.some((v) => (v.endsWith('_') ? n.startsWith(v) : n === v));
+    expect(names.size).toBeGreaterThan(10);
+    expect([...names].filter((n) => !guarded(n))).toEqual([]);
   });
 
   it('image magic numbers', () => {

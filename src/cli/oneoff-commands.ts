@@ -1,12 +1,10 @@
-// `generate`, `edit`, `upload`: the seed scripts' one-off calls, JSON on stdout.
+// `generate`, `edit`, `upload`: the seed scripts' one-off calls, JSON on stdout. The `.env` in the
+// folder is read as a build reads it; the key is checked by the one-off runner once the arguments
+// are (a bad --size or a missing file is reported as such, not as a missing key).
 import { resolve } from 'node:path';
-import { loadEnv } from '../base/env.js';
 import { UsageError } from '../base/errors.js';
+import { commandEnv } from '../context/config.js';
 import { runEdit, runGenerate, runUpload } from '../oneoff/index.js';
-
-// The key is checked by the one-off runner once the arguments are (a bad --size or a missing file
-// is reported as such, not as a missing key).
-const envFor = (dir: string) => loadEnv(dir);
 
 export async function generateCommand(dir: string, o: Record<string, unknown>): Promise<number> {
   const result = await runGenerate(
@@ -15,7 +13,7 @@ export async function generateCommand(dir: string, o: Record<string, unknown>): 
       file: o.image ? resolve(o.image as string) : undefined, size: o.size as string, numImages: o.numImages as number,
       seed: o.seed as number | undefined, output: o.output ? resolve(o.output as string) : undefined,
     },
-    { env: envFor(dir), root: dir },
+    { env: commandEnv(dir), root: dir },
   );
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   return 0;
@@ -29,14 +27,14 @@ export async function editCommand(dir: string, o: Record<string, unknown>): Prom
       file: o.image ? resolve(o.image as string) : undefined, mask: o.mask as string | undefined,
       output: o.output ? resolve(o.output as string) : undefined,
     },
-    { env: envFor(dir), root: dir },
+    { env: commandEnv(dir), root: dir },
   );
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   return 0;
 }
 
 export async function uploadCommand(dir: string, file: string): Promise<number> {
-  const url = await runUpload(resolve(file), { env: envFor(dir), root: dir });
+  const url = await runUpload(resolve(file), { env: commandEnv(dir), root: dir });
   process.stdout.write(`${url}\n`);
   return 0;
 }

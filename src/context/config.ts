@@ -1,5 +1,6 @@
 // What a build reads, resolved once (as Vite's ResolvedConfig): the project, the flags, `.env`
-// over the environment, the retry base, the budget and the team cache. Nobody re-reads raw input.
+// over the environment (with the variables that choose where requests go taken only from the user),
+// the retry base, the budget and the team cache. Nobody re-reads raw input.
 import { loadEnv, retryBaseMs, type Env } from '../base/env.js';
 import type { ResolvedProject } from '../project/types.js';
 import { PROVIDERS } from '../providers/registry.js';
@@ -29,6 +30,20 @@ export interface ContextOverrides {
 /** What the build itself reads besides its providers: aivp's settings, the team cache's AWS ones, the terminal's. */
 const BUILD_ENV = ['AIVP_', 'AWS_', 'NO_COLOR', 'CI'];
 
+/**
+ * The variables that choose where requests and keys go, or what runs, besides each provider's
+ * (`endpointVars`): the team cache's store (the AWS SDK's endpoint settings) and bucket, and ffmpeg.
+ */
+const BUILD_ENDPOINT_ENV = ['AWS_ENDPOINT_URL', 'AWS_ENDPOINT_URL_', 'AIVP_CACHE_REMOTE', 'FFMPEG_PATH'];
+
+/** Every variable a `.env` that came with the files may not set (whole names, or prefixes ending in `_`). */
+export const USER_ONLY_ENV: readonly string[] = [...BUILD_ENDPOINT_ENV, ...PROVIDERS.flatMap((p) => p.endpointVars)];
+
+/** The environment every command reads, builds and one-offs alike: process.env over the `.env` in `dir`. */
+export function commandEnv(dir: string): Env {
+  return loadEnv(dir, { userOnly: USER_ONLY_ENV });
+}
+
 /** Everything a build reads, resolved once. */
 export interface ResolvedConfig {
   project: ResolvedProject;
@@ -48,7 +63,7 @@ export interface ResolvedConfig {
 }
 
 export async function resolveConfig(project: ResolvedProject, opts: BuildOptions, overrides: ContextOverrides): Promise<ResolvedConfig> {
-  const env = loadEnv(project.root);
+  const env = commandEnv(project.root);
   const draft = opts.draft === true;
   return {
     project, env, draft,

@@ -36,6 +36,12 @@ export interface ProviderDescriptor {
   concurrency: number;
   /** The environment it reads, by prefix (`FAL_`) or whole name: a change may change a build's answer. */
   env: readonly string[];
+  /**
+   * The variables that choose where its requests (and so its keys) go: base URLs, proxies,
+   * credential files, metadata hosts. Taken from the shell or a `.env` git does not track, never
+   * from one that came with the files (base/env.ts).
+   */
+  endpointVars: readonly string[];
   /** The variables that hold its keys, for messages about a key pasted into the project file. */
   keyVars: readonly string[];
   /** Why the environment cannot authenticate it (one sentence naming the variables), or undefined. */

@@ -118,8 +118,8 @@ describe('.env', () => {
   it('is read from the project folder and never overrides the environment', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, '.env'), 'FAL_KEY=from-file\nGEMINI_API_KEY="quoted"\n');
-    expect(loadEnv(dir, {})).toMatchObject({ FAL_KEY: 'from-file', GEMINI_API_KEY: 'quoted' });
-    expect(loadEnv(dir, { FAL_KEY: 'from-env' }).FAL_KEY).toBe('from-env');
-    expect(loadEnv(join(dir, 'none'), {})).toEqual({});
+    expect(loadEnv(dir, { base: {} })).toMatchObject({ FAL_KEY: 'from-file', GEMINI_API_KEY: 'quoted' });
+    expect(loadEnv(dir, { base: { FAL_KEY: 'from-env' } }).FAL_KEY).toBe('from-env');
+    expect(loadEnv(join(dir, 'none'), { base: {} })).toEqual({});
   });
 });

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cleanEnv, events, runCli, startCli } from '../cli/helpers.js';
 import { FAKE_MP4 } from '../fakes/google-server.js';
 import { LOCATION, PROJECT, startFakeVertex, type FakeVertex } from '../fakes/vertex-server.js';
-import { readJson, tempDir, tempProject } from '../support/project.js';
+import { gitInit, readJson, tempDir, tempProject } from '../support/project.js';
 import { until } from '../support/wait.js';
 import { checkRecords, filesContaining } from './helpers.js';
 
@@ -37,7 +37,9 @@ async function vertexProject(): Promise<string> {
     `GOOGLE_CLOUD_LOCATION=${LOCATION}`,
     `GOOGLE_APPLICATION_CREDENTIALS=${await fake.writeCredentials(credsDir)}`,
   ].join('\n');
-  return tempProject(YAML, { '.env': Buffer.from(`${dotenv}\n`) });
+  const dir = await tempProject(YAML, { '.env': Buffer.from(`${dotenv}\n`) });
+  gitInit(dir);
+  return dir;
 }
 
 function vertexEnv(): NodeJS.ProcessEnv {
@@ -45,7 +47,7 @@ function vertexEnv(): NodeJS.ProcessEnv {
     GOOGLE_GENAI_USE_VERTEXAI: 'true', GOOGLE_VERTEX_BASE_URL: fake.url, STORAGE_EMULATOR_HOST: fake.url,
     AIVP_GOOGLE_POLL_MS: '5', AIVP_RETRY_BASE_MS: '5',
   });
-  // Only the project's .env may say where the credentials and the project are.
+  // Only the project's .env (the user's own: git does not track it) may say where the credentials and the project are.
   for (const k of ['GOOGLE_APPLICATION_CREDENTIALS', 'GOOGLE_CLOUD_PROJECT', 'GCP_PROJECT_ID', 'GOOGLE_CLOUD_LOCATION', 'GCE_METADATA_HOST']) delete env[k];
   return env;
 }
@@ -94,6 +96,7 @@ shots:
 segments:
   clip: { keyframes: [k1], model: veo-3.0-generate-001, duration: 8, params: { outputGcsUri: "gs://aivp-renders/killed/" } }
 `, { '.env': Buffer.from(`GOOGLE_CLOUD_PROJECT=${PROJECT}\nGOOGLE_APPLICATION_CREDENTIALS=${await fake.writeCredentials(credsDir)}\n`) });
+    gitInit(dir);
     const env = vertexEnv();
     const { child, done } = startCli(['-C', dir, 'build', '--json'], { env });
     await until(() => fake.count(':fetchPredictOperation') > 0, 'an operation poll', 20_000);

@@ -1,6 +1,7 @@
 // Temporary folders and projects for tests, and reading back the JSON a build wrote in them. Each
 // folder is removed when the test that made it ends (its beforeEach counts as part of the test);
 // one made outside a test, in a beforeAll, when its file's tests end.
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -37,6 +38,15 @@ export async function tempProject(yaml: string | Buffer, files: Record<string, s
   const dir = await tempDir();
   await writeFiles(dir, { 'aivp.project.yaml': yaml, ...files });
   return dir;
+}
+
+/**
+ * Makes `dir` a git work tree tracking `tracked` (paths in it): a clone, as far as aivp asks git.
+ * A `.env` left untracked there is the user's own.
+ */
+export function gitInit(dir: string, tracked: string[] = []): void {
+  execFileSync('git', ['init', '-q'], { cwd: dir, stdio: 'ignore' });
+  if (tracked.length > 0) execFileSync('git', ['add', '--', ...tracked], { cwd: dir, stdio: 'ignore' });
 }
 
 export async function readJson(path: string): Promise<any> {

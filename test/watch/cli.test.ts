@@ -7,7 +7,7 @@ import { chromium } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanEnv, events, startCli, type CliResult } from '../cli/helpers.js';
 import { startFakeFal, type FakeFal } from '../fakes/fal-server.js';
-import { readJson, tempProject } from '../support/project.js';
+import { gitInit, readJson, tempProject } from '../support/project.js';
 import { until } from '../support/wait.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -142,6 +142,8 @@ describe('aivp watch against the fake fal (binary)', () => {
     fake = await startFakeFal();
     cleanups.push(() => fake.close());
     const dir = await tempProject(PROJECT);
+    // The fake's proxy comes with the key in the user's own (untracked) .env.
+    gitInit(dir);
     const w = await startWatchCli(dir, []);
     expect(w.stderr()).toContain('fal.ai models need FAL_KEY');
     expect(w.stderr()).toContain('nothing was generated');
@@ -169,9 +171,9 @@ describe('aivp watch against the fake fal (binary)', () => {
     cleanups.push(() => fake.close());
     fake.fail({ on: 'submit', status: 503, times: 1 });
     const dir = await tempProject('aivp: 1\nshots:\n  s: { prompt: "p", model: fal-ai/flux/dev, size: square }\n');
-    const dotenv = (base: string) => [...Object.entries(fake.env()), ['AIVP_RETRY_BASE_MS', base]].map(([k, v]) => `${k}=${v}`).join('\n');
+    const dotenv = (base: string) => `AIVP_RETRY_BASE_MS=${base}\n`;
     await writeFile(join(dir, '.env'), dotenv('3'));
-    const w = await startWatchCli(dir, [], cleanEnv());
+    const w = await startWatchCli(dir, [], cleanEnv(fake.env()));
     const retry = w.events().find((e) => e.type === 'node:retry');
     // The default base is 1000 ms: a delay this short comes from the .env value.
     expect(retry?.delayMs).toBeLessThan(100);
@@ -179,7 +181,7 @@ describe('aivp watch against the fake fal (binary)', () => {
     expect((await w.interrupt()).code).toBe(130);
 
     await writeFile(join(dir, '.env'), dotenv('soon'));
-    const { done } = startCli(['-C', dir, 'watch'], { env: cleanEnv() });
+    const { done } = startCli(['-C', dir, 'watch'], { env: cleanEnv(fake.env()) });
     const bad = await done;
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('AIVP_RETRY_BASE_MS must be a number of milliseconds (like 1000), not `soon`');

@@ -10,7 +10,7 @@ import { scriptedProvider } from '../engine/helpers.js';
 import { ProviderError } from '../../src/providers/types.js';
 import { WorkspaceState } from '../../src/engine/workspace.js';
 import { makeImage } from '../support/images.js';
-import { readJson, tempProject } from '../support/project.js';
+import { gitInit, readJson, tempProject } from '../support/project.js';
 import { until } from '../support/wait.js';
 import { startWatch, type WatchRun } from './helpers.js';
 
@@ -173,6 +173,7 @@ describe('watch: status', () => {
 describe('watch: the checks of a build', () => {
   it('refuses video work without ffmpeg exactly as build does, and builds once .env names one', async () => {
     const dir = await project('aivp: 1\nname: v\nshots:\n  a: { prompt: "a", model: fal-ai/flux/dev }\nsegments:\n  clip: { keyframes: [a], model: draft, duration: 2 }\n');
+    gitInit(dir);
     await writeFile(join(dir, '.env'), `FFMPEG_PATH=${join(dir, 'no-ffmpeg')}\n`);
     const p = scriptedProvider();
     const w = await watch(dir, p);

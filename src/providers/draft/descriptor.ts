@@ -11,6 +11,7 @@ export const DRAFT: ProviderDescriptor = {
   free: true,
   concurrency: 4,
   env: ['FFMPEG_PATH'],
+  endpointVars: [],
   keyVars: [],
   missingKey: () => undefined,
   load: async (env) => (await import('./provider.js')).createDraftProvider({ env }),

@@ -20,6 +20,7 @@ export const FAL: ProviderDescriptor = {
   requires: (id, field) => falEndpoint(id)?.[field]?.required === true,
   concurrency: 4,
   env: ['FAL_'],
+  endpointVars: ['AIVP_FAL_PROXY_URL'],
   keyVars: ['FAL_KEY', 'FAL_KEY_SECRET'],
   missingKey: (env) =>
     falKeyPresent(env) ? undefined : 'fal.ai models need FAL_KEY: set it in the environment or in a .env file in the project folder',

@@ -12,6 +12,7 @@ export const FILM: ProviderDescriptor = {
   free: true,
   concurrency: 1,
   env: ['FFMPEG_PATH'],
+  endpointVars: [],
   keyVars: [],
   missingKey: () => undefined,
   load: async (env) => (await import('./provider.js')).createFilmProvider({ env }),

@@ -18,6 +18,9 @@ export const GOOGLE: ProviderDescriptor = {
   repeats: true,
   concurrency: 2,
   env: ['GEMINI_', 'GOOGLE_', 'GCP_', 'GCE_', 'STORAGE_EMULATOR_HOST'],
+  // The API hosts, where Vertex reads `gs://` results, the service-account file, and the metadata
+  // server google-auth-library asks for a token.
+  endpointVars: ['GOOGLE_GEMINI_BASE_URL', 'GOOGLE_VERTEX_BASE_URL', 'STORAGE_EMULATOR_HOST', 'GOOGLE_APPLICATION_CREDENTIALS', 'GCE_METADATA_HOST', 'GCE_METADATA_IP'],
   keyVars: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
   missingKey: (env) =>
     googleCredentialsPresent(env)

@@ -15,6 +15,7 @@ function imageApi(id: 'openai' | 'imagerouter', about: string, models: ModelInfo
         : { id: model, provider: id, task: 'edit', media, size: 'pixels', imageListField: 'image', maxRefs: 16, numImages: true, price: {} },
     concurrency: 2,
     env: [id === 'openai' ? 'OPENAI_' : 'IMAGEROUTER_'],
+    endpointVars: [vars.baseUrlVar],
     keyVars: [vars.key],
     missingKey: (env) => (keyedSettings(env, vars).apiKey ? undefined : missingKeyMessage(vars)),
     load: async (env) => (await import('./provider.js')).createOpenAIProvider({ env, provider: id }),

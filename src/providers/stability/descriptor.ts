@@ -16,6 +16,7 @@ export const STABILITY: ProviderDescriptor = {
       : { id, provider: 'stability', task: 't2i', media, size: 'aspect_ratio', imageField: 'image_url', seed: true, numImages: true, price: {} },
   concurrency: 2,
   env: ['STABILITY_'],
+  endpointVars: [STABILITY_VARS.baseUrlVar],
   keyVars: [STABILITY_VARS.key],
   missingKey: (env) => (keyedSettings(env, STABILITY_VARS).apiKey ? undefined : missingKeyMessage(STABILITY_VARS)),
   load: async (env) => (await import('./provider.js')).createStabilityProvider({ env }),
