@@ -116,7 +116,8 @@ export async function generateNode(ctx: NodeRunContext, node: GraphNode, a: Asse
       // Read per attempt: a retry after a timeout or a dropped poll re-attaches to the request
       // already paid for instead of submitting again.
       const inflight = await readInflight(ws.root, assessed.key);
-      const result = await provider.generate(request(node, info, images), {
+      const req = request(node, info, images, ws.records.get(node.name)?.seed);
+      const result = await provider.generate(req, {
         signal: attemptSignal,
         onProgress: (progress) => {
           steer.state = progress.state;
@@ -132,7 +133,8 @@ export async function generateNode(ctx: NodeRunContext, node: GraphNode, a: Asse
       if (result.pending) ctx.afterwards(result.pending);
       const media = await probeAll(modelId, result);
       landed();
-      return matchFixedExtensions(node, { ...result, media });
+      // The seed sent is the seed used, unless the provider says otherwise.
+      return matchFixedExtensions(node, { ...result, seed: result.seed ?? req.seed, media });
     },
   }).then(({ result, model }) => keep(ctx, node, assessed, steer, result, model, t0));
   return Promise.race([
@@ -249,7 +251,12 @@ async function matchFixedExtensions(node: GraphNode, result: Probed): Promise<Pr
   return { ...result, files, media };
 }
 
-function request(node: GraphNode, info: ModelInfo, images: InputImage[]): GenerateRequest {
+/**
+ * The request for one attempt. An image node that asks for no seed is sent the one its record
+ * holds (`kept`), so a prompt tweak keeps the composition; the seed never enters the key, so
+ * renaming stays free, and a node never built gets the provider's (or a random) one.
+ */
+function request(node: GraphNode, info: ModelInfo, images: InputImage[], kept: number | undefined): GenerateRequest {
   const spec = node.spec;
   const byRole = (role: string) => images.filter((_, i) => node.inputs[i].role === role);
   if (spec.kind === 'segment') {
@@ -269,7 +276,7 @@ function request(node: GraphNode, info: ModelInfo, images: InputImage[]): Genera
     return { node: node.name, model: info, numImages: 1, refs: [], keyframes: [], params: {}, film };
   }
   return {
-    node: node.name, model: info, prompt: spec.prompt, seed: spec.seed,
+    node: node.name, model: info, prompt: spec.prompt, seed: spec.seed ?? (info.seed ? kept : undefined),
     size: spec.size !== undefined ? resolveSize(spec.size) : undefined, numImages: spec.num_images,
     input: byRole('input')[0], refs: byRole('ref'), mask: byRole('mask')[0], keyframes: [], params: spec.params,
   };

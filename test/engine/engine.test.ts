@@ -125,6 +125,24 @@ describe('incremental builds', () => {
     expect((await build(dir, scriptedProvider())).plan.entries.find((e) => e.node === 's1')!.status).toBe('cached');
   });
 
+  it('an unseeded node keeps the seed its record holds across a prompt edit, and the seed stays out of the key', async () => {
+    const dir = await project();
+    const p = scriptedProvider();
+    const sent: (number | undefined)[] = [];
+    p.script = async (req) => {
+      if (req.node !== 'hero') return undefined;
+      sent.push(req.seed);
+      return { files: [{ bytes: await makeImage({ seed: `${req.prompt}` }) }], seed: req.seed ?? 777, costUsd: 0.01 };
+    };
+    await build(dir, p);
+    const file = join(dir, 'aivp.project.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('hero sheet', 'hero turnaround'));
+    await build(dir, p);
+    expect(sent).toEqual([undefined, 777]);
+    expect(await readJson(join(dir, 'metadata/hero.json'))).toMatchObject({ seed: 777, prompt: 'hero turnaround, golden hour' });
+    expect((await readJson(join(dir, 'metadata/hero.json'))).seedRequested).toBeUndefined();
+  });
+
   it('renaming a shot costs nothing', async () => {
     const dir = await project();
     await build(dir, scriptedProvider());
