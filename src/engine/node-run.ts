@@ -133,8 +133,8 @@ export async function generateNode(ctx: NodeRunContext, node: GraphNode, a: Asse
       if (result.pending) ctx.afterwards(result.pending);
       const media = await probeAll(modelId, result);
       landed();
-      // The seed sent is the seed used, unless the provider says otherwise.
-      return matchFixedExtensions(node, { ...result, seed: result.seed ?? req.seed, media });
+      // The seed sent is the seed used, unless the provider says otherwise (a model that takes none used none).
+      return matchFixedExtensions(node, { ...result, seed: result.seed ?? (info.seed ? req.seed : undefined), media });
     },
   }).then(({ result, model }) => keep(ctx, node, assessed, steer, result, model, t0));
   return Promise.race([
