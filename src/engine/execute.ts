@@ -65,7 +65,7 @@ export async function executeBuild(opts: ExecuteOptions): Promise<BuildSummary> 
 
 /** Warnings go to the build's listener; downloads start now, so restores later only copy. */
 function startTeamCache(team: TeamCache, opts: ExecuteOptions): void {
-  team.attach((message) => opts.emit({ type: 'warning', message }));
+  team.attach((message) => opts.emit({ type: 'warning', message }), opts.signal);
   for (const a of opts.prepared.plan.assessments.values()) {
     if (a.status === 'cached' && team.owns(a.cached!)) for (const o of a.cached!.outputs) void team.fetchBlob(o);
   }

@@ -23,7 +23,10 @@ export interface TeamCache {
   publish(rec: NodeRecord): void;
   /** Waits for queued uploads, within a bound; they are abandoned after it (`aivp cache push` resends). */
   settle(): Promise<void>;
-  /** Where warnings go; one raised earlier (while planning) is delivered on attach. */
-  attach(warn: (message: string) => void): void;
+  /**
+   * Where warnings go; one raised earlier (while planning) is delivered on attach. Once `signal`
+   * (the build's) aborts, every transfer in flight stops and the team cache is off.
+   */
+  attach(warn: (message: string) => void, signal?: AbortSignal): void;
   stats(): TeamCacheStats;
 }

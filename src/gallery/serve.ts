@@ -1,17 +1,18 @@
-// `aivp watch --serve`: serves the gallery folder on 127.0.0.1 through sirv, pushes a reload to
-// open pages over server-sent events after each rebuild, and takes "use this take" requests.
-// The live script and the session token are injected into HTML responses only, so the gallery
-// on disk stays button-free. Every request must name this machine in `Host` (a DNS-rebinding
-// page names its own domain); an edit must also come from the page's own origin with the token.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+// `aivp watch --serve`: serves the gallery folder on 127.0.0.1, pushes a reload to open pages
+// over server-sent events after each rebuild, and takes "use this take" requests. The page is
+// index.html alone, with the live script and the session token injected (so the gallery on disk
+// stays button-free) and a Content-Security-Policy that runs only the page's own two scripts;
+// every other file is media, sent with the type of its bytes (serve-file.ts). Every request must
+// name this machine in `Host` (a DNS-rebinding page names its own domain); an edit must also come
+// from the page's own origin with the token.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import sirv from 'sirv';
 import { html } from './markup.js';
-import { pageFile } from './page-files.js';
+import { pageFile, type PageFile } from './page-files.js';
 import { parsePickRequest, type PickRequest, type PickResult } from './pick.js';
+import { openInside, sendFile, servedType } from './serve-file.js';
 
 export interface ServeOptions {
   dir: string;
@@ -19,6 +20,8 @@ export interface ServeOptions {
   port?: number;
   /** Applies a take chosen on the page; without it the page offers no choice. */
   onPick?(req: PickRequest): Promise<PickResult>;
+  /** How long a pick request may take to send its body (default BODY_MS). */
+  bodyTimeoutMs?: number;
 }
 
 export interface GalleryServer {
@@ -36,29 +39,36 @@ const HOST = '127.0.0.1';
 const HOSTNAMES = new Set([HOST, 'localhost']);
 /** A pick request is a few dozen bytes; anything much larger is not one. */
 const MAX_BODY = 4096;
+/** A page sends its few dozen bytes at once; a body still unfinished after this never will be. */
+const BODY_MS = 10_000;
+/** The page: ~1 KB per node, so 16 MiB is thousands of nodes past any storyboard. */
+const MAX_PAGE = 16 * 1024 * 1024;
+/** The page's own inline scripts: the only ones its policy lets run (by hash, whatever else the file holds). */
+const PAGE_SCRIPTS: PageFile[] = ['seek.js', 'live.js'];
 
-const HTML_HEADERS = {
-  'Content-Type': 'text/html; charset=utf-8',
-  'Cache-Control': 'no-cache',
-  'X-Content-Type-Options': 'nosniff',
-  // No other site may frame the page and steer clicks onto its buttons.
-  'X-Frame-Options': 'DENY',
-  'Content-Security-Policy': "frame-ancestors 'none'",
-};
+function pageHeaders(): Record<string, string> {
+  const hashes = PAGE_SCRIPTS.map((f) => `'sha256-${createHash('sha256').update(pageFile(f).toString()).digest('base64')}'`);
+  return {
+    'Content-Type': 'text/html; charset=utf-8',
+    'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+    // No other site may frame the page and steer clicks onto its buttons.
+    'X-Frame-Options': 'DENY',
+    // Styles stay inline (the page's sheet and each frame's aspect ratio); nothing else runs or loads from elsewhere.
+    'Content-Security-Policy': [
+      "default-src 'none'", `script-src ${hashes.join(' ')}`, "style-src 'unsafe-inline'", "img-src 'self'", "media-src 'self'",
+      "connect-src 'self'", "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
+    ].join('; '),
+  };
+}
 
 export async function serveGallery(opts: ServeOptions): Promise<GalleryServer> {
   const root = path.resolve(opts.dir);
   const clients = new Set<ServerResponse>();
   const token = randomBytes(24).toString('hex');
   let port = 0;
-  // One edit at a time: the second of two quick clicks sees the first one's file (409).
-  let picking: Promise<unknown> = Promise.resolve();
-  const files = sirv(root, {
-    dev: true, // the gallery is rewritten after each build: look files up per request
-    etag: true,
-    extensions: [],
-    setHeaders: (res) => res.setHeader('X-Content-Type-Options', 'nosniff'),
-  });
+  const pick = new PickDesk(token, opts.onPick, opts.bodyTimeoutMs ?? BODY_MS);
+  const headers = pageHeaders();
 
   const server = createServer((req, res) => {
     const host = allowedHost(req.headers.host, port);
@@ -67,21 +77,16 @@ export async function serveGallery(opts: ServeOptions): Promise<GalleryServer> {
     if (pathname === undefined || pathname.includes('\0')) return plain(res, 400, 'bad request');
     if (pathname === EVENTS_PATH) return openEvents(res, clients);
     if (pathname === PICK_PATH) {
-      const run = picking.then(() => handlePick(req, res, host, token, opts.onPick));
-      picking = run.catch(() => {
+      pick.handle(req, res, host).catch(() => {
         if (!res.headersSent) plain(res, 500, 'internal error');
       });
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'method not allowed');
-    const file = path.resolve(root, `.${pathname}`);
-    if (file !== root && !file.startsWith(root + path.sep)) return plain(res, 403, 'forbidden');
-    if (pathname === '/' || pathname.endsWith('.html')) {
-      servePage(file === root ? path.join(root, 'index.html') : file, req, res, token, !!opts.onPick).catch(() => plain(res, 404, 'not found'));
-      return;
-    }
-    dropOddRange(req);
-    files(req, res, () => plain(res, 404, 'not found'));
+    const page = pathname === '/' || pathname === '/index.html';
+    serveFile(root, page ? '/index.html' : pathname, req, res, page ? { token, live: !!opts.onPick, headers } : undefined).catch(() => {
+      if (!res.headersSent) plain(res, 404, 'not found');
+    });
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -116,10 +121,30 @@ function allowedHost(header: string | undefined, port: number): string | undefin
   return m[2] === undefined || Number(m[2]) === port ? header : undefined;
 }
 
-async function servePage(file: string, req: IncomingMessage, res: ServerResponse, token: string, live: boolean): Promise<void> {
-  const body = inject(await readFile(file, 'utf8'), token, live);
-  res.writeHead(200, { ...HTML_HEADERS, 'Content-Length': Buffer.byteLength(body) });
-  res.end(req.method === 'HEAD' ? undefined : body);
+/** index.html as the page (`page` given), else a media file with the type of its bytes; 404 for anything else. */
+async function serveFile(
+  root: string,
+  pathname: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+  page: { token: string; live: boolean; headers: Record<string, string> } | undefined,
+): Promise<void> {
+  const file = await openInside(root, pathname);
+  if (!file) return plain(res, 404, 'not found');
+  if (!page) {
+    const type = await servedType(file.fh, pathname).catch(() => undefined);
+    if (type) return sendFile(req, res, file, type);
+    await file.fh.close();
+    return plain(res, 404, 'not found: the gallery serves its page and media only');
+  }
+  try {
+    if (file.size > MAX_PAGE) return plain(res, 404, 'not found');
+    const body = inject(await file.fh.readFile('utf8'), page.token, page.live);
+    res.writeHead(200, { ...page.headers, 'Content-Length': Buffer.byteLength(body) });
+    res.end(req.method === 'HEAD' ? undefined : body);
+  } finally {
+    await file.fh.close();
+  }
 }
 
 /** The reload channel always; the take buttons only when this server applies picks. */
@@ -129,36 +154,50 @@ function inject(page: string, token: string, live: boolean): string {
   return at < 0 ? page + tag : page.slice(0, at) + tag + page.slice(at);
 }
 
-async function handlePick(
-  req: IncomingMessage,
-  res: ServerResponse,
-  host: string,
-  token: string,
-  onPick: ServeOptions['onPick'],
-): Promise<void> {
-  if (!onPick) return plain(res, 404, 'not found');
-  if (req.method !== 'POST') return plain(res, 405, 'method not allowed: POST a pick');
-  const fetchSite = req.headers['sec-fetch-site'];
-  if (req.headers.origin !== `http://${host}` || (fetchSite !== undefined && fetchSite !== 'same-origin')) {
-    return plain(res, 403, 'refused: a take can only be chosen from this gallery page');
+/**
+ * Pick requests: each read and checked on its own (a body that never finishes times out and holds
+ * up nothing), then applied one at a time, so the second of two quick clicks sees the first one's
+ * file (409).
+ */
+class PickDesk {
+  private applying: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly token: string,
+    private readonly onPick: ServeOptions['onPick'],
+    private readonly bodyMs: number,
+  ) {}
+
+  async handle(req: IncomingMessage, res: ServerResponse, host: string): Promise<void> {
+    const { onPick, token } = this;
+    if (!onPick) return plain(res, 404, 'not found');
+    if (req.method !== 'POST') return plain(res, 405, 'method not allowed: POST a pick');
+    const fetchSite = req.headers['sec-fetch-site'];
+    if (req.headers.origin !== `http://${host}` || (fetchSite !== undefined && fetchSite !== 'same-origin')) {
+      return plain(res, 403, 'refused: a take can only be chosen from this gallery page');
+    }
+    if (!sameToken(req.headers[TOKEN_HEADER], token)) return plain(res, 403, 'refused: wrong or missing session token (reload the page)');
+    if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) return plain(res, 415, 'send the pick as application/json');
+    const body = await readBody(req, this.bodyMs);
+    if (typeof body !== 'string') {
+      // The rest of the body is not read: the connection closes once the answer is out.
+      res.setHeader('Connection', 'close');
+      res.on('finish', () => req.destroy());
+      return plain(res, body.refused, body.refused === 413 ? 'request too large' : 'the request did not arrive in time');
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(body);
+    } catch {
+      return plain(res, 400, 'the body is not JSON');
+    }
+    const parsed = parsePickRequest(json);
+    if (typeof parsed === 'string') return plain(res, 400, parsed);
+    const run = this.applying.then(() => onPick(parsed));
+    this.applying = run.catch(() => undefined);
+    const result = await run;
+    plain(res, result.status, result.message);
   }
-  if (!sameToken(req.headers[TOKEN_HEADER], token)) return plain(res, 403, 'refused: wrong or missing session token (reload the page)');
-  if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) return plain(res, 415, 'send the pick as application/json');
-  const body = await readBody(req);
-  if (body === undefined) {
-    res.setHeader('Connection', 'close');
-    return plain(res, 413, 'request too large');
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    return plain(res, 400, 'the body is not JSON');
-  }
-  const parsed = parsePickRequest(json);
-  if (typeof parsed === 'string') return plain(res, 400, parsed);
-  const result = await onPick(parsed);
-  plain(res, result.status, result.message);
 }
 
 function sameToken(sent: string | string[] | undefined, token: string): boolean {
@@ -166,18 +205,26 @@ function sameToken(sent: string | string[] | undefined, token: string): boolean 
   return timingSafeEqual(Buffer.from(sent), Buffer.from(token));
 }
 
-/** The body as text, or undefined when it exceeds MAX_BODY. */
-function readBody(req: IncomingMessage): Promise<string | undefined> {
+/** The body as text, or refused: 413 past MAX_BODY, 408 when it has not ended within `ms`. */
+function readBody(req: IncomingMessage, ms: number): Promise<string | { refused: 408 | 413 }> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const timer = setTimeout(() => resolve({ refused: 408 }), ms);
+    const done = (v: string | { refused: 413 }) => {
+      clearTimeout(timer);
+      resolve(v);
+    };
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size <= MAX_BODY) chunks.push(c);
-      else resolve(undefined);
+      else done({ refused: 413 });
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
+    req.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
   });
 }
 
@@ -185,6 +232,7 @@ function openEvents(res: ServerResponse, clients: Set<ServerResponse>): void {
   res.writeHead(200, {
     'Content-Type': 'text/event-stream',
     'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
     Connection: 'keep-alive',
   });
   res.write(': connected\n\n');
@@ -199,15 +247,6 @@ function safePathname(url: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * sirv reads one `bytes=a-b` or `bytes=a-` range; any other form (several ranges, a suffix
- * `bytes=-n`, start after end) it would misread, and the whole file is a valid answer to those.
- */
-function dropOddRange(req: IncomingMessage): void {
-  const m = req.headers.range === undefined ? undefined : /^bytes=(\d+)-(\d*)$/.exec(req.headers.range);
-  if (req.headers.range !== undefined && (!m || (m[2] !== '' && Number(m[2]) < Number(m[1])))) delete req.headers.range;
 }
 
 function plain(res: ServerResponse, status: number, text: string): void {

@@ -1,6 +1,8 @@
 // The gallery's view model: what the storyboard shows, decided from the project, the records,
 // the planner's status, the last failures and the content cache's earlier generations. Pure, so
-// the page can be tested without a browser.
+// the page can be tested without a browser. Records are input (a clone or a team cache wrote
+// them): a take is shown only where the node writes it, as an image or a video, and a field of
+// the wrong type is left out rather than trusted.
 import path from 'node:path';
 import { blobPath } from '../engine/store/content-cache.js';
 import type { Failure } from '../engine/store/failures.js';
@@ -10,7 +12,9 @@ import { pickLocator } from '../project/pick-edit.js';
 import type { ImageNode, NodeKind, ProjectNode, ResolvedProject, SegmentNode } from '../project/types.js';
 import type { Asset, AssetSource } from './assets.js';
 import { projectHash } from './pick.js';
+import { buildGraph } from '../graph/build.js';
 import { type InputRole as GraphInputRole } from '../graph/types.js';
+import { mediaTypeOf } from '../media/media-types.js';
 
 export type Badge = 'uptodate' | 'stale' | 'missing' | 'failed' | 'modified' | 'source';
 /** The graph's roles of what an image or a segment takes (a film's clips and sound are not shown as inputs). */
@@ -137,25 +141,61 @@ export interface ViewInput {
 /** Shown per node at most: the page stays light with a long history. */
 const MAX_VERSIONS = 8;
 
-/** Files (relative to the project root) a node shows: its recorded outputs, else its source images. */
-export function nodeFiles(node: ProjectNode, record: NodeRecord | undefined): string[] {
-  if (record && record.outputs.length > 0) return record.outputs.map((o) => o.path);
+/**
+ * Files (relative to the project root) a node shows, by take (1-based): its recorded outputs that
+ * are its own takes, else its source images.
+ */
+function nodeFiles(node: ProjectNode, record: NodeRecord | undefined, own: OwnOutputs): { index: number; file: string }[] {
+  if (record && record.outputs.length > 0) {
+    const planned = own(node.name);
+    return record.outputs.flatMap((o, i) => (isOwnTake(planned?.[i], o.path) ? [{ index: i + 1, file: o.path }] : []));
+  }
   if (node.kind === 'segment') return [];
-  return node.dirFiles ?? (node.file ? [node.file] : []);
+  return (node.dirFiles ?? (node.file ? [node.file] : [])).map((file, i) => ({ index: i + 1, file }));
+}
+
+/** Where each node writes its takes (the graph's planned outputs, extension-less where the bytes decide it). */
+type OwnOutputs = (node: string) => string[] | undefined;
+
+function ownOutputs(project: ResolvedProject): OwnOutputs {
+  let graph: ReturnType<typeof buildGraph> | undefined;
+  try {
+    graph = buildGraph(project);
+  } catch {
+    graph = undefined;
+  }
+  return (node) => graph?.nodes.get(node)?.outputs;
+}
+
+/** An image or a video by its extension: never markup (`.html`, `.svg`) the page would link to. */
+function isShownMedia(file: string): boolean {
+  const type = mediaTypeOf(file);
+  return (type.startsWith('image/') && type !== 'image/svg+xml') || type.startsWith('video/');
+}
+
+/** A recorded output at the node's planned path for that take (with the extension of its bytes), and media. */
+function isOwnTake(planned: string | undefined, file: string): boolean {
+  if (planned === undefined || !isShownMedia(file)) return false;
+  if (/\.[a-z0-9]+$/i.test(planned.split('/').pop()!)) return file === planned;
+  return file.startsWith(`${planned}.`) && /^[a-z0-9]+$/i.test(file.slice(planned.length + 1));
 }
 
 /** Every file the page shows: outputs and sources from the workspace, earlier versions from the cache. */
 export function gallerySources(input: ViewInput): AssetSource[] {
   const { project, records } = input;
   const root = project.root;
-  const workspace = [...project.nodes.flatMap((n) => nodeFiles(n, records.get(n.name))), ...(filmRecord(records)?.outputs.map((o) => o.path) ?? [])];
+  const own = ownOutputs(project);
+  const workspace = [
+    ...project.nodes.flatMap((n) => nodeFiles(n, records.get(n.name), own).map((t) => t.file)),
+    ...(filmRecord(records)?.outputs.map((o) => o.path).filter(isShownMedia) ?? []),
+  ];
   const cached = [...versionsOf(input).values()].flat().flatMap((r) => r.outputs.flatMap((o) => cacheSource(root, o.sha256, o.path)));
   return [...workspace.map((rel) => ({ id: rel, file: path.resolve(root, rel), ext: path.extname(rel) })), ...cached];
 }
 
 function cacheSource(root: string, sha256: string, outPath: string): AssetSource[] {
   const ext = path.extname(outPath).toLowerCase();
-  if (!/^\.[a-z0-9]{1,8}$/.test(ext) || !/^[0-9a-f]{64}$/.test(sha256)) return [];
+  if (!/^\.[a-z0-9]{1,8}$/.test(ext) || !isShownMedia(outPath) || !/^[0-9a-f]{64}$/.test(sha256)) return [];
   return [{ id: cacheId(sha256), file: blobPath(root, sha256), ext }];
 }
 
@@ -166,7 +206,8 @@ export function buildView(input: ViewInput, assets: Map<string, Asset>): Gallery
   const byName = new Map(project.nodes.map((n) => [n.name, n]));
   const versions = versionsOf(input);
   const pickAt = input.projectText === undefined ? undefined : pickLocator(input.projectText);
-  const cards = new Map(project.nodes.map((n) => [n.name, nodeCard(n, input, assets, versions.get(n.name) ?? [], pickAt)]));
+  const own = ownOutputs(project);
+  const cards = new Map(project.nodes.map((n) => [n.name, nodeCard(n, input, assets, versions.get(n.name) ?? [], pickAt, own)]));
   const thumbOf = (name: string): Asset | undefined => {
     const slash = name.indexOf('/');
     if (slash < 0) return pickedAsset(cards.get(name));
@@ -217,7 +258,7 @@ function filmRecord(records: Map<string, NodeRecord>): NodeRecord | undefined {
 function filmView(input: ViewInput, assets: Map<string, Asset>): FilmView | undefined {
   const rec = filmRecord(input.records);
   const out = rec?.outputs[0];
-  const asset = out && assets.get(out.path);
+  const asset = out && isShownMedia(out.path) ? assets.get(out.path) : undefined;
   if (!rec || !out || !asset) return undefined;
   const status = input.status.get(rec.node)?.status;
   return { name: rec.node, asset, badge: badgeOf(status, input.failures?.has(rec.node) ?? false, true, false), path: out.path };
@@ -243,19 +284,21 @@ function nodeCard(
   assets: Map<string, Asset>,
   history: NodeRecord[],
   pickAt: ReturnType<typeof pickLocator> | undefined,
+  own: OwnOutputs,
 ): NodeView {
   const record = input.records.get(node.name);
+  const fields = record && fieldsOf(record);
   const entry = input.status.get(node.name);
   const failure = input.failures?.get(node.name);
   // The project's pick is what the user asked for; the page shows that choice.
   const pick = node.kind === 'segment' ? 1 : node.pick;
-  const takes = nodeFiles(node, record).flatMap((file, i) => {
+  const takes = nodeFiles(node, record, own).flatMap(({ index, file }) => {
     const asset = assets.get(file);
-    return asset ? [{ index: i + 1, asset, picked: i + 1 === pick }] : [];
+    return asset ? [{ index, asset, picked: index === pick }] : [];
   });
   const source = entry?.status === 'source' || (!record && node.kind !== 'segment' && !!(node.file || node.dir));
   const badge = badgeOf(entry?.status, failure !== undefined, takes.length > 0, source);
-  const seed = record?.seed ?? (node.kind === 'segment' ? undefined : node.seed);
+  const seed = fields?.seed ?? (node.kind === 'segment' ? undefined : node.seed);
   const pickable = node.kind !== 'segment' && !source && takes.length > 1;
   return {
     name: node.name,
@@ -267,12 +310,12 @@ function nodeCard(
     error: failure?.error,
     failedModel: failure ? (failure.model ?? node.model) : undefined,
     prompt: node.prompt,
-    builtPrompt: record?.prompt !== undefined && record.prompt !== node.prompt ? record.prompt : undefined,
-    model: record?.model ?? node.model,
+    builtPrompt: fields?.prompt !== undefined && fields.prompt !== node.prompt ? fields.prompt : undefined,
+    model: fields?.model ?? node.model,
     draft: record?.provider === 'draft',
     sourcePath: source && node.kind !== 'segment' ? (node.file ?? node.dir) : undefined,
     seed: source ? undefined : seed,
-    costUsd: record?.costUsd,
+    costUsd: fields?.costUsd,
     durationSec: node.kind === 'segment' ? node.duration : undefined,
     takes,
     pickAt: pickable && pickAt ? pickAt(node) : undefined,
@@ -290,7 +333,7 @@ function versionsOf(input: ViewInput): Map<string, NodeRecord[]> {
     const seen = new Set<string>();
     const earlier = recs
       .filter((r) => r.key !== current?.key && !r.outputs.every((o) => currentShas.has(o.sha256)))
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .sort((a, b) => (fieldsOf(b).createdAt ?? '').localeCompare(fieldsOf(a).createdAt ?? ''))
       .filter((r) => {
         const id = r.outputs.map((o) => o.sha256).join();
         return !seen.has(id) && !!seen.add(id);
@@ -303,20 +346,37 @@ function versionsOf(input: ViewInput): Map<string, NodeRecord[]> {
 function versionOf(rec: NodeRecord, node: ProjectNode, assets: Map<string, Asset>): Version[] {
   const shown = rec.outputs.flatMap((o) => assets.get(cacheId(o.sha256)) ?? []);
   if (shown.length === 0) return [];
-  return [{ createdAt: rec.createdAt, model: rec.model, prompt: rec.prompt, seed: rec.seed, assets: shown, restore: restoreLines(rec, node) }];
+  const f = fieldsOf(rec);
+  return [{ createdAt: f.createdAt ?? 'unknown', model: f.model ?? 'unknown', prompt: f.prompt, seed: f.seed, assets: shown, restore: restoreLines(rec, node) }];
 }
 
 /** The fields of the node that differ from what made `rec`, as the YAML lines to put back. */
 function restoreLines(rec: NodeRecord, node: ProjectNode): string[] {
   const lines: string[] = [];
-  if (rec.prompt !== undefined && rec.prompt !== node.prompt) lines.push(`prompt: ${JSON.stringify(rec.prompt)}`);
+  const f = fieldsOf(rec);
+  if (f.prompt !== undefined && f.prompt !== node.prompt) lines.push(`prompt: ${JSON.stringify(f.prompt)}`);
   const seed = node.kind === 'segment' ? undefined : node.seed;
-  if (node.kind !== 'segment' && (rec.seedRequested ?? null) !== (seed ?? null)) {
-    lines.push(rec.seedRequested === undefined ? '# remove the seed: line' : `seed: ${rec.seedRequested}`);
+  if (node.kind !== 'segment' && (f.seedRequested ?? null) !== (seed ?? null)) {
+    lines.push(f.seedRequested === undefined ? '# remove the seed: line' : `seed: ${f.seedRequested}`);
   }
   if (rec.provider === 'draft') lines.push('# a draft: build with --draft');
-  else if (rec.model !== node.model) lines.push(`model: ${rec.model}`);
+  else if (f.model !== undefined && f.model !== node.model) lines.push(`model: ${f.model}`);
   return lines;
+}
+
+/** The record's shown fields that have the type they should; the others are left out. */
+function fieldsOf(rec: NodeRecord): { model?: string; prompt?: string; costUsd?: number; createdAt?: string; seed?: number; seedRequested?: number } {
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const int = (v: unknown) => (Number.isSafeInteger(v) ? (v as number) : undefined);
+  const cost = rec.costUsd as unknown;
+  return {
+    model: text(rec.model),
+    prompt: text(rec.prompt),
+    costUsd: typeof cost === 'number' && Number.isFinite(cost) && cost >= 0 ? cost : undefined,
+    createdAt: text(rec.createdAt),
+    seed: int(rec.seed),
+    seedRequested: int(rec.seedRequested),
+  };
 }
 
 function badgeOf(status: NodeStatus | undefined, failed: boolean, hasOutput: boolean, source: boolean): Badge {
@@ -344,7 +404,10 @@ function pickedAsset(card: NodeView | undefined): Asset | undefined {
 
 function totalsOf(views: NodeView[], records: Map<string, NodeRecord>): Totals {
   const count = (...badges: Badge[]): number => views.filter((v) => badges.includes(v.badge)).length;
-  const spentUsd = views.reduce((sum, v) => sum + (records.get(v.name)?.costUsd ?? 0), 0);
+  const spentUsd = views.reduce((sum, v) => {
+    const rec = records.get(v.name);
+    return sum + ((rec && fieldsOf(rec).costUsd) ?? 0);
+  }, 0);
   return {
     built: count('uptodate', 'modified'),
     stale: count('stale'),

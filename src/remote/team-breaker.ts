@@ -1,6 +1,7 @@
 // The team cache's off switch for one build: every remote call goes through it, bounded in number,
 // and the first failure of the store (unreachable, refused, timed out) gives the build's one
-// warning and turns the team cache off for the rest of the build.
+// warning and turns the team cache off for the rest of the build. The build's Ctrl-C turns it
+// off too, silently, and stops every request in flight through the signal each call receives.
 import pLimit, { type LimitFunction } from 'p-limit';
 import { RemoteError } from './s3-store.js';
 
@@ -11,6 +12,7 @@ export class Breaker {
   /** A warning raised before anyone listens (while planning), delivered on attach. */
   private held: string | undefined;
   private listener: ((message: string) => void) | undefined;
+  private readonly stopped = new AbortController();
 
   constructor(
     private readonly url: string,
@@ -32,17 +34,26 @@ export class Breaker {
     else this.held = message;
   }
 
-  attach(listener: (message: string) => void): void {
+  /** `signal`: the build's; once it aborts, every request stops and the team cache is off. */
+  attach(listener: (message: string) => void, signal?: AbortSignal): void {
     this.listener = listener;
     if (this.held !== undefined) listener(this.held);
     this.held = undefined;
+    if (signal?.aborted) this.stop();
+    else signal?.addEventListener('abort', () => this.stop(), { once: true });
   }
 
-  /** A remote call that never throws: a failure turns the team cache off. */
-  async call<T>(fn: () => Promise<T>, fallback: T): Promise<T> {
+  /** Off for the rest of the build, without a warning: requests in flight are aborted. */
+  stop(): void {
+    this.tripped = true;
+    this.stopped.abort();
+  }
+
+  /** A remote call that never throws: a failure turns the team cache off. `fn` gets the signal to pass to the store. */
+  async call<T>(fn: (signal: AbortSignal) => Promise<T>, fallback: T): Promise<T> {
     if (this.tripped) return fallback;
     try {
-      return await this.limit(async () => (this.tripped ? fallback : fn()));
+      return await this.limit(async () => (this.tripped ? fallback : fn(this.stopped.signal)));
     } catch (err) {
       if (!(err instanceof RemoteError)) throw err;
       this.trip(err);
@@ -52,7 +63,7 @@ export class Breaker {
 
   /** The store failed: one warning, then local-only. */
   private trip(err: RemoteError): void {
-    if (!this.tripped) this.say(`team cache ${this.url} unavailable (${err.message}): building with the local cache only`);
+    if (!this.tripped && !this.stopped.signal.aborted) this.say(`team cache ${this.url} unavailable (${err.message}): building with the local cache only`);
     this.tripped = true;
   }
 }

@@ -50,7 +50,7 @@ export function createTeamCache(store: RemoteStore, opts: TeamCacheOptions): Rem
     publish: (rec) => uploads.publish(rec),
     publishFrom: (rec, files) => uploads.publishFrom(rec, files),
     settle: () => uploads.settle(),
-    attach: (listener) => breaker.attach(listener),
+    attach: (listener, signal) => breaker.attach(listener, signal),
     stats: () => ({ url: store.url, uploaded: uploads.uploaded, uploadedBytes: uploads.uploadedBytes, downloadedBytes: fetches.downloadedBytes }),
   };
 }

@@ -37,7 +37,14 @@ export class RecordLookups {
   }
 
   private async lookupOnce(key: string): Promise<NodeRecord | undefined> {
-    const text = await this.breaker.call(() => this.store.getManifest(key), undefined);
+    let text: string | undefined;
+    try {
+      text = await this.breaker.call((signal) => this.store.getManifest(key, signal), undefined);
+    } catch (err) {
+      if (!(err instanceof BadObject)) throw err;
+      this.quarantine.refuseRecord(key, err.message);
+      return undefined;
+    }
     if (text === undefined) return undefined;
     const checked = checkManifest(text, key);
     if (typeof checked === 'string') {
@@ -72,7 +79,7 @@ export class BlobFetches {
     if (await hasBlob(this.root, o.sha256)) return true;
     let bytes: Buffer | undefined;
     try {
-      bytes = await this.breaker.call(() => this.store.getBlob(o.sha256, o.bytes), undefined);
+      bytes = await this.breaker.call((signal) => this.store.getBlob(o.sha256, o.bytes, signal), undefined);
     } catch (err) {
       if (!(err instanceof BadObject)) throw err;
       this.quarantine.refuseBlob(o.sha256, err.message);

@@ -46,7 +46,7 @@ export class UploadQueue {
   private async upload(rec: NodeRecord, files: Map<string, string>): Promise<boolean> {
     const { breaker, store, quarantine } = this;
     for (const o of rec.outputs) {
-      const there = !quarantine.isBadBlob(o.sha256) && (await breaker.call(() => store.hasBlob(o.sha256), false));
+      const there = !quarantine.isBadBlob(o.sha256) && (await breaker.call((signal) => store.hasBlob(o.sha256, signal), false));
       if (breaker.off) return false;
       if (there) continue;
       const bytes = await readFile(files.get(o.sha256) ?? blobPath(this.root, o.sha256));
@@ -55,12 +55,12 @@ export class UploadQueue {
         breaker.say(`${rec.node} not uploaded to the team cache: its local copy of ${o.sha256} is damaged`);
         return false;
       }
-      await breaker.call(() => store.putBlob(o.sha256, bytes), undefined);
+      await breaker.call((signal) => store.putBlob(o.sha256, bytes, signal), undefined);
       if (breaker.off) return false;
       quarantine.replacedBlob(o.sha256);
       this.uploadedBytes += bytes.length;
     }
-    const written = await breaker.call(() => store.putManifest(rec.key, manifestOf(rec), { overwrite: quarantine.isBroken(rec.key) }), 'exists' as const);
+    const written = await breaker.call((signal) => store.putManifest(rec.key, manifestOf(rec), { overwrite: quarantine.isBroken(rec.key), signal }), 'exists' as const);
     if (breaker.off) return false;
     if (written === 'written') this.uploaded++;
     quarantine.replacedRecord(rec.key);

@@ -1,6 +1,7 @@
 // The gallery as a user sees it: built from a fabricated project, served, and opened in real
 // headless Chromium (CI installs the Debian `chromium` package).
 import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +59,26 @@ describe.skipIf(!haveChromium)('gallery in Chromium', () => {
     expect(images.length).toBeGreaterThan(15);
     expect(images.filter((i) => !i.ok)).toEqual([]);
     if (process.env.AIVP_GALLERY_SCREENSHOT) await page.screenshot({ path: process.env.AIVP_GALLERY_SCREENSHOT, fullPage: true });
+  });
+
+  it('runs only its own scripts: one slipped into the page does not run', async () => {
+    const dir = path.join(tmp, 'tampered');
+    await mkdir(dir, { recursive: true });
+    const own = await readFile(path.join(outDir, 'index.html'), 'utf8');
+    const slipped = '<script>window.aivpMarker = 2</script><img src="nothing.png" onerror="window.aivpMarker = 3"></body>';
+    await writeFile(path.join(dir, 'index.html'), own.replace('</body>', slipped));
+    const tampered = await serveGallery({ dir });
+    const other = await browser.newPage();
+    try {
+      const connected = other.waitForResponse((r) => r.url().endsWith(EVENTS_PATH));
+      await other.goto(tampered.url, { waitUntil: 'load' });
+      // live.js ran (it opened the reload channel); what was slipped in did not.
+      await connected;
+      expect(await other.evaluate(() => window.aivpMarker)).toBeUndefined();
+    } finally {
+      await other.close();
+      await tampered.close();
+    }
   });
 
   it('shows every shot with its prompt, literally', async () => {

@@ -1,9 +1,11 @@
+import { execFileSync } from 'node:child_process';
 import { request } from 'node:http';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { choosePick, projectHash } from '../../src/gallery/pick.js';
 import { EVENTS_PATH, PICK_PATH, serveGallery, type GalleryServer } from '../../src/gallery/serve.js';
+import { makeImage } from '../support/images.js';
 import { tempDir } from '../support/project.js';
 import { PICK_YAML } from './fixture.js';
 
@@ -16,8 +18,11 @@ beforeAll(async () => {
   const dir = path.join(tmp, 'gallery');
   await mkdir(path.join(dir, 'media'), { recursive: true });
   await writeFile(path.join(dir, 'index.html'), '<!doctype html><html><body><h1>hi</h1></body></html>');
-  await writeFile(path.join(dir, 'media', 'clip.mp4'), Buffer.from('0123456789'));
-  for (const ext of ['webp', 'png', 'jpg', 'webm']) await writeFile(path.join(dir, 'media', `a.${ext}`), 'x');
+  await writeFile(path.join(dir, 'media', 'clip.mp4'), CLIP);
+  for (const format of ['webp', 'png', 'jpeg'] as const) await writeFile(path.join(dir, 'media', `a.${format === 'jpeg' ? 'jpg' : format}`), await makeImage({ format }));
+  await writeFile(path.join(dir, 'media', 'a.webm'), Buffer.from('1a45dfa39f4282847765626d', 'hex'));
+  await writeFile(path.join(dir, 'media', 'a.vtt'), 'WEBVTT\n\n00:00.000 --> 00:01.000\nHello\n');
+  await writeFile(path.join(dir, 'media', 'a.wav'), Buffer.concat([Buffer.from('RIFF\x24\0\0\0WAVEfmt ', 'latin1'), Buffer.alloc(32)]));
   await writeFile(path.join(tmp, 'secret.txt'), 'outside the gallery');
   projectDir = path.join(tmp, 'project');
   await mkdir(projectDir);
@@ -27,6 +32,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
+
+/** An MP4's first box and ten bytes of payload, enough for the type check and the range test. */
+const CLIP = Buffer.concat([Buffer.from('00000014667479706973736f6d00000200000000', 'hex'), Buffer.from('0123456789')]);
 
 /** A raw request, so the path and headers reach the server exactly as written (fetch would normalise `..` and set Host). */
 function raw(
@@ -73,19 +81,63 @@ describe('serveGallery', () => {
     ['jpg', 'image/jpeg'],
     ['webm', 'video/webm'],
     ['mp4', 'video/mp4'],
+    ['vtt', 'text/vtt'],
+    ['wav', 'audio/wav'],
   ])('serves .%s as %s', async (ext, type) => {
     const res = await fetch(new URL(ext === 'mp4' ? 'media/clip.mp4' : `media/a.${ext}`, server.url));
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe(type);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
   it('answers byte ranges, as video elements ask', async () => {
-    const res = await fetch(new URL('media/clip.mp4', server.url), { headers: { Range: 'bytes=2-5' } });
+    const res = await fetch(new URL('media/clip.mp4', server.url), { headers: { Range: 'bytes=22-25' } });
     expect(res.status).toBe(206);
-    expect(res.headers.get('content-range')).toBe('bytes 2-5/10');
+    expect(res.headers.get('content-range')).toBe(`bytes 22-25/${CLIP.length}`);
     expect(await res.text()).toBe('2345');
-    const bad = await fetch(new URL('media/clip.mp4', server.url), { headers: { Range: 'bytes=20-' } });
+    const bad = await fetch(new URL('media/clip.mp4', server.url), { headers: { Range: 'bytes=99-' } });
     expect(bad.status).toBe(416);
+    const odd = await fetch(new URL('media/clip.mp4', server.url), { headers: { Range: 'bytes=-4' } });
+    expect(odd.status).toBe(200);
+  });
+
+  it('serves nothing but its page and media whose bytes are what their names say', async () => {
+    const dir = path.join(tmp, 'gallery');
+    const png = await makeImage({ format: 'png' });
+    await mkdir(path.join(dir, 'keyframes'), { recursive: true });
+    await writeFile(path.join(dir, 'keyframes', 'a_2.html'), '<script>fetch("/__aivp/pick")</script>');
+    // A PNG/HTML polyglot: real PNG bytes with markup after the image's end.
+    await writeFile(path.join(dir, 'media', 'poly.html'), Buffer.concat([png, Buffer.from('<script>alert(1)</script>')]));
+    await writeFile(path.join(dir, 'media', 'poly.svg'), '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+    await writeFile(path.join(dir, 'media', 'page.png'), '<!doctype html><script>alert(1)</script>');
+    await writeFile(path.join(dir, 'media', 'png.jpg'), png);
+    for (const p of ['/keyframes/a_2.html', '/media/poly.html', '/media/poly.svg', '/media/page.png', '/media/png.jpg', '/media/', '/media']) {
+      const res = await raw(p);
+      expect(res.status, p).toBe(404);
+      expect(res.headers['content-type'], p).toBe('text/plain; charset=utf-8');
+      expect(res.body, p).not.toContain('<script>');
+    }
+  });
+
+  it('follows no link inside its folder, and a FIFO never hangs it', async () => {
+    const dir = path.join(tmp, 'gallery');
+    const outside = path.join(tmp, 'outside');
+    await mkdir(outside, { recursive: true });
+    await writeFile(path.join(outside, 'b.png'), await makeImage({ format: 'png' }));
+    await symlink(path.join(outside, 'b.png'), path.join(dir, 'media', 'out.png'));
+    await symlink(path.join(dir, 'media', 'a.png'), path.join(dir, 'media', 'in.png'));
+    await symlink(outside, path.join(dir, 'linked'));
+    execFileSync('mkfifo', [path.join(dir, 'media', 'fifo.png')]);
+    for (const p of ['/media/out.png', '/media/in.png', '/linked/b.png', '/media/fifo.png']) expect((await raw(p)).status, p).toBe(404);
+    expect((await raw('/media/a.png')).status).toBe(200);
+  });
+
+  it('says nosniff on every answer', async () => {
+    const answers = [await raw('/'), await raw('/media/a.png'), await raw('/nothing.png'), await raw('/', { Host: 'evil.example' }), await raw(PICK_PATH)];
+    for (const a of answers) expect(a.headers['x-content-type-options']).toBe('nosniff');
+    const events = await fetch(new URL(EVENTS_PATH, server.url));
+    expect(events.headers.get('x-content-type-options')).toBe('nosniff');
+    await events.body!.cancel();
   });
 
   it('never serves files outside its folder', async () => {
@@ -127,10 +179,16 @@ describe('serveGallery', () => {
     expect((await raw(EVENTS_PATH, { Host: 'evil.example' })).status).toBe(403);
   });
 
-  it('keeps the page from being framed by another site', async () => {
+  it('keeps the page from being framed by another site, and lets it run only its own scripts', async () => {
     const res = await fetch(server.url);
     expect(res.headers.get('x-frame-options')).toBe('DENY');
-    expect(res.headers.get('content-security-policy')).toBe("frame-ancestors 'none'");
+    const csp = res.headers.get('content-security-policy')!;
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("default-src 'none'");
+    const scripts = /script-src ([^;]+)/.exec(csp)![1]!.split(' ');
+    expect(scripts).toHaveLength(2);
+    for (const s of scripts) expect(s).toMatch(/^'sha256-[A-Za-z0-9+/]{43}='$/);
+    expect((await raw('/index.html')).headers['content-security-policy']).toBe(csp);
   });
 });
 
@@ -177,6 +235,38 @@ describe('choosing a take through the server', () => {
     expect(await readFile(file(), 'utf8')).toBe(PICK_YAML.replace('    num_images: 3\n', '    num_images: 3\n    pick: 2\n'));
     // The page's hash is now stale: a second choice from it is refused.
     expect((await post({}, body({ pick: 3 }))).status).toBe(409);
+  });
+});
+
+describe('a pick whose body never finishes', () => {
+  it('times out and holds up no later pick', async () => {
+    const dir = path.join(tmp, 'gallery');
+    const seen: number[] = [];
+    const slow = await serveGallery({ dir, bodyTimeoutMs: 500, onPick: async (req) => (seen.push(req.pick), { status: 200, message: 'ok' }) });
+    try {
+      const { hostname, port, host, origin } = new URL(slow.url);
+      const html = await (await fetch(slow.url)).text();
+      const tok = /<meta name="aivp-session" content="([0-9a-f]+)"/.exec(html)![1]!;
+      const headers = { Host: host, Origin: origin, 'Content-Type': 'application/json', 'X-Aivp-Token': tok };
+      const t0 = Date.now();
+      const stalled = new Promise<number>((resolve, reject) => {
+        const req = request({ hostname, port, path: PICK_PATH, method: 'POST', headers: { ...headers, 'Content-Length': '100' } }, (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+        });
+        req.on('error', reject);
+        req.write('{"node":');
+      });
+      const body = JSON.stringify({ node: 's1', pick: 2, hash: projectHash(PICK_YAML) });
+      const next = await fetch(new URL(PICK_PATH, slow.url), { method: 'POST', headers, body });
+      expect(next.status).toBe(200);
+      expect(Date.now() - t0).toBeLessThan(400);
+      expect(seen).toEqual([2]);
+      expect(await stalled).toBe(408);
+      expect(Date.now() - t0).toBeLessThan(3000);
+    } finally {
+      await slow.close();
+    }
   });
 });
 

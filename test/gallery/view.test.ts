@@ -3,7 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { planBuild } from '../../src/engine/plan.js';
 import type { Asset } from '../../src/gallery/assets.js';
-import { buildView, type GalleryView, type NodeView } from '../../src/gallery/view.js';
+import { renderGallery } from '../../src/gallery/html.js';
+import { buildView, type GalleryView, type NodeView, type ViewInput } from '../../src/gallery/view.js';
+import type { NodeRecord } from '../../src/engine/record-types.js';
 import { buildGraph } from '../../src/graph/build.js';
 import { parseProject } from '../../src/project/load.js';
 import { MemoryWorkspace } from '../engine/memory-workspace.js';
@@ -20,7 +22,7 @@ shots:
 const ROOT = '/nonexistent/aivp-view';
 
 /** Built from PROJECT, then shown as `yaml` says (its plan decides the badges). */
-async function view(yaml = PROJECT, failed: string[] = []): Promise<GalleryView> {
+async function view(yaml = PROJECT, failed: string[] = [], edit?: (records: Map<string, NodeRecord>, input: ViewInput) => void): Promise<GalleryView> {
   const ws = new MemoryWorkspace(await parseProject(ROOT, PROJECT));
   await ws.build(buildGraph(ws.project));
   const project = await parseProject(ROOT, yaml);
@@ -29,7 +31,15 @@ async function view(yaml = PROJECT, failed: string[] = []): Promise<GalleryView>
   const status = new Map(plan.entries.map((e) => [e.node, { status: e.status, reasons: e.reasons }]));
   const assets = new Map<string, Asset>([...ws.files.keys()].map((f) => [f, { media: `assets/${f}`, mediaType: 'image/png', width: 64, height: 36 }]));
   const failures = new Map(failed.map((n) => [n, { error: `${n}: 422 not allowed`, model: 'fal-ai/flux/dev', at: '2026-01-01T00:00:00.000Z' }]));
-  return buildView({ project, records: ws.records, status, failures }, assets);
+  const input: ViewInput = { project, records: ws.records, status, failures };
+  edit?.(ws.records, input);
+  for (const rec of [...ws.records.values(), ...[...(input.history?.values() ?? [])].flat()]) {
+    for (const o of rec.outputs) {
+      assets.set(o.path, { media: `assets/${o.path}`, mediaType: 'image/png' });
+      assets.set(`cache:${o.sha256}`, { media: `assets/${o.sha256}.png`, mediaType: 'image/png' });
+    }
+  }
+  return buildView(input, assets);
 }
 const card = (v: GalleryView, name: string): NodeView => v.shots.find((s) => s.name === name)!;
 
@@ -54,5 +64,33 @@ describe('the gallery view', () => {
     expect(card(v, 'c')).toMatchObject({ badge: 'failed', error: 'c: 422 not allowed' });
     expect(card(v, 'd')).toMatchObject({ badge: 'missing', takes: [] });
     expect(v.totals).toMatchObject({ built: 2, failed: 1, missing: 1 });
+  });
+
+  it("shows only the node's own takes: a record naming another file (an .html take, another node's) shows nothing there", async () => {
+    const v = await view(PROJECT, [], (records) => {
+      const a = records.get('a')!;
+      const sha = a.outputs[0]!.sha256;
+      records.set('a', { ...a, outputs: [a.outputs[0]!, { ...a.outputs[1]!, path: 'keyframes/a_2.html' }] });
+      const c = records.get('c')!;
+      records.set('c', { ...c, outputs: [{ ...c.outputs[0]!, path: 'keyframes/b.png', sha256: sha }] });
+    });
+    expect(card(v, 'a').takes.map((t) => [t.index, t.asset.media])).toEqual([[1, 'assets/keyframes/a_1.png']]);
+    expect(card(v, 'c').takes).toEqual([]);
+    expect(renderGallery(v)).not.toContain('a_2.html');
+  });
+
+  it('a record field of the wrong type is left out, never a crash', async () => {
+    const odd = { costUsd: '0.02', model: { toString: 1 }, prompt: 42, createdAt: 7, seed: 'x', seedRequested: [] } as unknown as Partial<NodeRecord>;
+    const v = await view(PROJECT, [], (records, input) => {
+      const c = records.get('c')!;
+      records.set('c', { ...c, ...odd });
+      const earlier: NodeRecord = { ...c, ...odd, key: 'earlier', outputs: [{ ...c.outputs[0]!, sha256: 'e'.repeat(64) }] };
+      input.history = new Map([['c', [earlier, { ...earlier, key: 'earlier2', createdAt: '2025-01-01T00:00:00.000Z', outputs: [{ ...c.outputs[0]!, sha256: 'f'.repeat(64) }] }]]]);
+    });
+    const c = card(v, 'c');
+    expect(c).toMatchObject({ model: 'fal-ai/flux/dev', costUsd: undefined, seed: undefined, builtPrompt: undefined });
+    expect(c.versions.map((ver) => [ver.createdAt, ver.model])).toEqual([['2025-01-01T00:00:00.000Z', 'unknown'], ['unknown', 'unknown']]);
+    expect(v.totals.spentUsd).toBeCloseTo(0.02);
+    expect(() => renderGallery(v)).not.toThrow();
   });
 });

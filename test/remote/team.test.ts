@@ -1,6 +1,7 @@
 // Two project folders with separate .aivp/ are two machines sharing one team cache on a real
 // S3-protocol server (s3rver), built by the CLI binary through the real AWS SDK against the fake fal.
 import { createServer } from 'node:net';
+import { createServer as createHttpServer, request, type Server } from 'node:http';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -169,6 +170,86 @@ describe('a team cache shared by two machines', { timeout: 90_000 }, () => {
     const manifest = JSON.parse(objects.find((o) => o.key.includes('/keys/'))!.body.toString());
     expect(Object.keys(manifest)).not.toContain('restoredAt');
     expect(manifest.outputs[0]).toMatchObject({ sha256: expect.stringMatching(/^[0-9a-f]{64}$/), mediaType: 'image/png' });
+  });
+});
+
+/** A proxy in front of the store that answers blob GETs a byte a second (headers at once). */
+async function tricklingProxy(target: string): Promise<{ env: Record<string, string>; blobGets: () => number; close(): Promise<void> }> {
+  let blobGets = 0;
+  const server: Server = createHttpServer((req, res) => {
+    const up = request(`${target}${req.url}`, { method: req.method, headers: req.headers }, (upRes) => {
+      const trickle = req.method === 'GET' && req.url!.includes('/blobs/');
+      res.writeHead(upRes.statusCode!, upRes.headers);
+      if (!trickle) return void upRes.pipe(res);
+      blobGets++;
+      upRes.pause();
+      const timer = setInterval(() => {
+        const b = upRes.read(1);
+        if (b) res.write(b);
+      }, 1000);
+      res.on('close', () => clearInterval(timer));
+    });
+    up.on('error', () => res.destroy());
+    req.pipe(up);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  return {
+    env: { AWS_ENDPOINT_URL_S3: url },
+    blobGets: () => blobGets,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((r) => server.close(() => r()));
+    },
+  };
+}
+
+describe('a hostile or slow team cache is bounded', { timeout: 90_000 }, () => {
+  it('a manifest with params nested 100,000 deep is reported once and skipped: the node is generated', async () => {
+    const a = await tempProject(YAML());
+    await build(a);
+    const s1 = await readJson(join(a, 'metadata', 's1.json'));
+    const deep = `${'{"p":'.repeat(100_000)}1${'}'.repeat(100_000)}`;
+    const poisoned = JSON.stringify({ ...s1, params: 'DEEP' }).replace('"DEEP"', deep);
+    await services.s3.put(`films/team/keys/${s1.key}.json`, poisoned);
+    const b = await tempProject(YAML());
+    const run = await build(b);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const warnings = warningsOf(run.stdout);
+    expect(warnings).toEqual([`team cache s3://team/films/team: keys/${s1.key}.json nests deeper than 32 levels: refused (it will be regenerated and replaced)`]);
+    expect(summaryOf(run.stdout)).toMatchObject({ failed: 0, built: 1, cached: 2, team: { restored: 2, uploaded: 1 } });
+    // Replaced by the regeneration: the next machine restores it.
+    const c = await tempProject(YAML());
+    expect(summaryOf((await build(c)).stdout)).toMatchObject({ built: 0, team: { restored: 3 } });
+  });
+
+  it('a blob that trickles fails within AIVP_REMOTE_TIMEOUT_MS, and the first Ctrl-C stops it', async () => {
+    const a = await tempProject(YAML());
+    await build(a);
+    const proxy = await tricklingProxy(services.s3.url);
+    try {
+      const b = await tempProject(YAML());
+      const t0 = Date.now();
+      const slow = await build(b, env({ ...proxy.env, AIVP_REMOTE_TIMEOUT_MS: '1500' }));
+      expect(slow.code).toBe(0);
+      expect(proxy.blobGets()).toBeGreaterThan(0);
+      expect(warningsOf(slow.stdout)).toEqual([expect.stringMatching(/unavailable \(no answer in time \(deadline \d+\.\d s\)\): building with the local cache only/)]);
+      expect(summaryOf(slow.stdout)).toMatchObject({ built: 3, failed: 0 });
+      expect(Date.now() - t0).toBeLessThan(30_000);
+
+      const c = await tempProject(YAML());
+      const before = proxy.blobGets();
+      const { child, done } = startCli(['-C', c, 'build', '--json'], { env: env(proxy.env) });
+      await until(() => proxy.blobGets() > before, 'a blob download to start', 30_000);
+      const t1 = Date.now();
+      child.kill('SIGINT');
+      const stopped = await done;
+      expect(Date.now() - t1).toBeLessThan(5000);
+      expect(stopped.code).toBe(130);
+    } finally {
+      await proxy.close();
+    }
   });
 });
 
