@@ -150,7 +150,8 @@ export function gallerySources(input: ViewInput): AssetSource[] {
   const root = project.root;
   const workspace = [...project.nodes.flatMap((n) => nodeFiles(n, records.get(n.name))), ...(filmRecord(records)?.outputs.map((o) => o.path) ?? [])];
   const cached = [...versionsOf(input).values()].flat().flatMap((r) => r.outputs.flatMap((o) => cacheSource(root, o.sha256, o.path)));
-  return [...workspace.map((rel) => ({ id: rel, file: path.resolve(root, rel), ext: path.extname(rel) })), ...cached];
+  const sources = new Set(project.nodes.flatMap((n) => (n.kind === 'segment' ? [] : [...(n.file !== undefined ? [n.file] : []), ...(n.dirFiles ?? [])])));
+  return [...workspace.map((rel) => ({ id: rel, file: path.resolve(root, rel), ext: path.extname(rel), source: sources.has(rel) })), ...cached];
 }
 
 function cacheSource(root: string, sha256: string, outPath: string): AssetSource[] {
