@@ -4,10 +4,16 @@ import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
 import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { makeFolder } from './inside.js';
 
 export interface RemoveTempsOptions {
   /** Also look in subfolders. */
   recursive?: boolean;
+}
+
+/** `inside`: the project folder (or the gallery's) the target must stay in: a folder on the way that is a link leading out is refused (OutsideFolderError) before anything is written. */
+export interface WriteOptions {
+  inside?: string;
 }
 
 const TEMP_RE = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/;
@@ -17,8 +23,8 @@ export function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
 }
 
-export async function writeFileAtomic(path: string, data: Buffer | string): Promise<void> {
-  await replaceWith(path, async (tmp) => {
+export async function writeFileAtomic(path: string, data: Buffer | string, opts: WriteOptions = {}): Promise<void> {
+  await replaceWith(path, opts, async (tmp) => {
     const fh = await open(tmp, 'wx');
     try {
       await fh.writeFile(data);
@@ -30,21 +36,23 @@ export async function writeFileAtomic(path: string, data: Buffer | string): Prom
 }
 
 /** Reflinks where the file system can (copy-on-write, never a shared inode), copies otherwise. */
-export async function copyFileAtomic(src: string, dest: string): Promise<void> {
-  await replaceWith(dest, async (tmp) => {
+export async function copyFileAtomic(src: string, dest: string, opts: WriteOptions = {}): Promise<void> {
+  await replaceWith(dest, opts, async (tmp) => {
     await copyFile(src, tmp, constants.COPYFILE_EXCL | constants.COPYFILE_FICLONE);
     await syncFile(tmp);
   });
 }
 
 /** Moves a finished temp file into place durably (for writers that stream into `tempPathFor`). */
-export async function commitTemp(tmp: string, dest: string): Promise<void> {
+export async function commitTemp(tmp: string, dest: string, opts: WriteOptions = {}): Promise<void> {
+  if (opts.inside !== undefined) await makeFolder(opts.inside, dirname(dest));
   await moveIntoPlace(tmp, dest, () => syncFile(tmp));
 }
 
 /** `fill` writes and fsyncs the temp file; then it replaces `dest`. */
-async function replaceWith(dest: string, fill: (tmp: string) => Promise<void>): Promise<void> {
-  await mkdir(dirname(dest), { recursive: true });
+async function replaceWith(dest: string, opts: WriteOptions, fill: (tmp: string) => Promise<void>): Promise<void> {
+  if (opts.inside !== undefined) await makeFolder(opts.inside, dirname(dest));
+  else await mkdir(dirname(dest), { recursive: true });
   const tmp = tempPathFor(dest);
   await moveIntoPlace(tmp, dest, () => fill(tmp));
 }

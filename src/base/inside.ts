@@ -2,7 +2,9 @@
 // `..`, and not leaving through a symbolic link. Paths from the project file and paths read back
 // from disk (records, the content cache) are held to it alike; a cloned repository ships both.
 import { readdirSync, readlinkSync, realpathSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { UsageError } from './errors.js';
 
 /** Why a path is not inside the project: written absolute, climbing out, or through a link. */
 export type Outside = 'absolute' | 'outside' | 'symlink';
@@ -65,4 +67,34 @@ function realpathOfExistingSync(p: string): string {
     if (parent === p) return p;
     return join(realpathOfExistingSync(parent), p.slice(parent.length));
   }
+}
+
+/** A folder aivp writes or deletes in that is a link leading out: nothing is written. Exit 2. */
+export class OutsideFolderError extends UsageError {
+  constructor(folder: string) {
+    super(`the folder \`${folder}\` is a symbolic link leading outside the project folder: aivp writes there`, []);
+    this.name = 'OutsideFolderError';
+  }
+}
+
+/**
+ * Throws OutsideFolderError when folder `dir` (absolute, or relative to root) or a folder on the
+ * way to it leads outside `root`. Called where a folder is opened for writing or deleting, not only
+ * when the project loads: a link made since, or one deeper than the load looked, is caught there.
+ */
+export function checkFolder(root: string, dir: string): void {
+  const rel = relative(root, resolve(root, dir));
+  if (rel === '') return;
+  if (insideChecker(root)(rel)) throw new OutsideFolderError(rel.split(sep).join('/'));
+}
+
+/** checkFolder, then `mkdir -p`, then again (a link put in place meanwhile is caught before the write). */
+export async function makeFolder(root: string, dir: string): Promise<void> {
+  checkFolder(root, dir);
+  await mkdir(resolve(root, dir), { recursive: true }).catch((err: NodeJS.ErrnoException) => {
+    // Something not a folder (a file, a FIFO) where aivp writes: the project's input, not a crash.
+    if (err.code === 'EEXIST' || err.code === 'ENOTDIR') throw new UsageError(`\`${relative(root, resolve(root, dir)).split(sep).join('/')}\` is not a folder: aivp writes there`);
+    throw err;
+  });
+  checkFolder(root, dir);
 }

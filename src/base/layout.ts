@@ -24,6 +24,17 @@ export const LAYOUT = {
   gallery: join(STATE_DIR, 'gallery'),
 } as const;
 
+/** Every folder under `.aivp/` aivp writes or deletes in: refused at load, and where opened, when one leads out. */
+export const STATE_FOLDERS = [
+  STATE_DIR,
+  LAYOUT.cache,
+  join(LAYOUT.cache, 'keys'),
+  join(LAYOUT.cache, 'blobs'),
+  join(LAYOUT.cache, 'blobs', 'incoming'),
+  LAYOUT.inflight,
+  LAYOUT.gallery,
+] as const;
+
 /** A node's record, `<metadata>/<node>.json` (`paths.metadata`, `metadata` by default); absolute. */
 export function recordPath(root: string, metadataDir: string, node: string): string {
   if (!node || node === '.' || node === '..' || /[/\\\0]/.test(node)) {

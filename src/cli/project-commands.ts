@@ -1,14 +1,15 @@
 // `init`, `validate`, `graph`, `clean`, `gc`: commands about the project rather than a build.
-import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { cp, lstat, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { createInterface } from 'node:readline/promises';
 import { fileURLToPath } from 'node:url';
 import { gc, putBlob } from '../engine/store/content-cache.js';
 import { acquireBuildLock } from '../engine/store/lock.js';
 import { readAllRecords, removeRecord } from '../engine/store/records.js';
-import { buildGraph } from '../graph/build.js';
+import { buildGraph, outputRule } from '../graph/build.js';
 import { formatGraph, type GraphFormat } from '../graph/format.js';
 import { UsageError } from '../base/errors.js';
+import { checkFolder } from '../base/inside.js';
 import { ensureGitignore } from '../project/files.js';
 import { installEditorSchema } from '../project/schema.js';
 import type { ResolvedProject } from '../project/types.js';
@@ -82,7 +83,9 @@ export async function cleanCommand(dir: string, o: { yes?: boolean }): Promise<n
     for (const r of gone) {
       for (const out of r.outputs) {
         const abs = join(project.root, out.path);
-        if (await exists(abs)) {
+        checkFolder(project.root, dirname(abs));
+        // An output that is a link is not the node's: the link goes, what it names is never read.
+        if (await isRegularFile(abs)) {
           await putBlob(project.root, abs);
           await rm(abs, { force: true });
         }
@@ -135,8 +138,11 @@ async function confirmed(yes: boolean | undefined, what: string, question: strin
 
 /** The records, with each one that cannot be used reported (it is left alone, never followed). */
 function readRecords(project: ResolvedProject) {
-  return readAllRecords(project.root, project.paths.metadata, (file, reason) =>
-    process.stderr.write(`warning: ${relative(project.root, file)}: ${reason}: record ignored\n`),
+  return readAllRecords(
+    project.root,
+    project.paths.metadata,
+    (file, reason) => process.stderr.write(`warning: ${relative(project.root, file)}: ${reason}: record ignored\n`),
+    outputRule(project),
   );
 }
 
@@ -146,4 +152,8 @@ function mb(bytes: number): string {
 
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(() => true, () => false);
+}
+
+async function isRegularFile(path: string): Promise<boolean> {
+  return lstat(path).then((s) => s.isFile(), () => false);
 }

@@ -2,7 +2,7 @@
 // (input snapshots, retries and fallback, re-attaching to paid requests) and keeping the result:
 // outputs in place first, the record last.
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { keyParams, seedOf } from '../graph/keys.js';
 import type { GraphNode } from '../graph/types.js';
 import { declaredDuration } from '../project/film.js';
@@ -20,6 +20,7 @@ import { modelEstimate } from './budget.js';
 import type { NodeRecord, OutputFile, RecordInput } from './record-types.js';
 import { runWithRetries } from './retry.js';
 import { writeFileAtomic } from '../base/atomic.js';
+import { checkFolder } from '../base/inside.js';
 import { blobPath, hasBlob, putBlob, putKeyRecord, restoreBlob } from './store/content-cache.js';
 import { readInflight, removeInflight, writeInflight } from './store/inflight.js';
 import { writeRecord } from './store/records.js';
@@ -193,7 +194,7 @@ async function keep(ctx: NodeRunContext, node: GraphNode, assessed: Assessment, 
     control.detachedSpentUsd += rec.costUsd;
     throw new Superseded();
   }
-  for (const [i, file] of result.files.entries()) await writeFileAtomic(join(ws.root, outputs[i].path), file.bytes);
+  for (const [i, file] of result.files.entries()) await writeFileAtomic(join(ws.root, outputs[i].path), file.bytes, { inside: ws.root });
   await commitRecord(ws, node, rec);
   await removeInflight(ws.root, assessed.key);
   return rec;
@@ -217,7 +218,9 @@ async function commitRecord(ws: Workspace, node: GraphNode, rec: NodeRecord): Pr
   ws.records.set(node.name, rec);
   const keep = new Set(rec.outputs.map((o) => o.path));
   for (const o of previous?.outputs ?? []) {
-    if (!keep.has(o.path)) await rm(join(ws.root, o.path), { force: true });
+    if (keep.has(o.path)) continue;
+    checkFolder(ws.root, dirname(join(ws.root, o.path)));
+    await rm(join(ws.root, o.path), { force: true });
   }
 }
 

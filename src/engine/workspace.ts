@@ -1,8 +1,10 @@
 // The project's build state as the engine sees it: records, the stat cache, the content cache and
 // the team cache when there is one, opened once per build. Every file the engine reads or hashes goes through here.
 // Watch opens one per rebuild from a WorkspaceState, which keeps what the previous opens read.
+import { lstatSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, extname, join, posix, relative } from 'node:path';
+import { outputRule } from '../graph/build.js';
 import type { GraphNode } from '../graph/types.js';
 import type { ResolvedProject } from '../project/types.js';
 import type { NodeRecord } from './record-types.js';
@@ -20,7 +22,10 @@ export interface Workspace {
   records: Map<string, NodeRecord>;
   /** Record files that could not be used (corrupt, or naming a path outside the project): planned as if absent. */
   problems: string[];
-  /** sha256 of a file relative to root, or undefined when it does not exist. */
+  /**
+   * sha256 of a file relative to root, or undefined when it does not exist, is not a regular file,
+   * or is a link anywhere but at a source file the project names (an output that is a link is missing).
+   */
   hash(rel: string): Promise<string | undefined>;
   /** Current hash of each output a record lists (undefined where the file is gone). */
   currentHashes(record: NodeRecord): Promise<(string | undefined)[]>;
@@ -53,8 +58,9 @@ export async function openWorkspace(project: ResolvedProject, team?: TeamCache, 
   const root = project.root;
   const problems: string[] = [];
   const onCorrupt = (file: string, reason: string) => problems.push(`${relative(root, file)}: ${reason}: record ignored, the node is planned without it`);
+  const owns = outputRule(project);
   const [records, stat] = await Promise.all([
-    state ? state.records.read(root, project.paths.metadata, onCorrupt) : readAllRecords(root, project.paths.metadata, onCorrupt),
+    state ? state.records.read(root, project.paths.metadata, onCorrupt, owns) : readAllRecords(root, project.paths.metadata, onCorrupt, owns),
     state ? state.statCache(root) : openStatCache(root),
   ]);
   // A kept stat cache counts the whole session: this workspace reports its own share.
@@ -68,11 +74,16 @@ export async function openWorkspace(project: ResolvedProject, team?: TeamCache, 
     }
     return l;
   };
+  const sources = sourceFiles(project);
   const hash = async (rel: string): Promise<string | undefined> => {
+    // An output aivp wrote is never a link: one put there (to `../.env`, to a file outside) would be
+    // read as a hand edit, kept, cached and uploaded downstream.
+    if (!sources.has(rel) && isLink(join(root, rel))) return undefined;
     try {
       return await stat.hash(rel);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTREG' || code === 'ENOTDIR') return undefined;
       throw err;
     }
   };
@@ -104,4 +115,23 @@ export async function openWorkspace(project: ResolvedProject, team?: TeamCache, 
     hashedBytes: () => stat.stats.hashedBytes - hashedBefore,
     save: () => stat.save(),
   };
+}
+
+/** The files the project names as sources (`file:`, `dir:` and the film's sound track): links the loader checked. */
+function sourceFiles(project: ResolvedProject): Set<string> {
+  const files = new Set<string>();
+  for (const node of project.nodes) {
+    if (node.kind !== 'segment' && node.file !== undefined) files.add(node.file);
+    for (const f of node.kind === 'segment' ? [] : (node.dirFiles ?? [])) files.add(f);
+  }
+  for (const film of project.films) if (film.audio) files.add(film.audio.file);
+  return files;
+}
+
+function isLink(abs: string): boolean {
+  try {
+    return lstatSync(abs).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }

@@ -1,10 +1,12 @@
 // Makes the gallery folder self-contained: every file it shows is copied to
 // `media/<sha256>.<ext>` and, when sharp can read it, gets a `thumbs/<sha256>.webp`.
 // Names are content hashes, so a rebuild reuses whatever is already there.
-import { access, mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { access, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { writeFileAtomic } from '../base/atomic.js';
+import { checkFolder, makeFolder } from '../base/inside.js';
+import { readMedia } from '../base/read.js';
 import { sha256Bytes } from '../media/hash.js';
 import { mediaTypeOf } from '../media/media-types.js';
 
@@ -23,6 +25,8 @@ export interface AssetSource {
   /** Absolute. */
   file: string;
   ext: string;
+  /** A source file the project names, which may be a link the loader checked; anything else that is a link is left out. */
+  source?: boolean;
 }
 
 const THUMB_SIZE = 640;
@@ -33,8 +37,8 @@ const CONCURRENCY = 4;
  * result, which is how the gallery learns an output is missing.
  */
 export async function collectAssets(sources: Iterable<AssetSource>, outDir: string): Promise<Map<string, Asset>> {
-  await mkdir(path.join(outDir, 'media'), { recursive: true });
-  await mkdir(path.join(outDir, 'thumbs'), { recursive: true });
+  await makeFolder(outDir, 'media');
+  await makeFolder(outDir, 'thumbs');
   const unique = [...new Map([...sources].map((s) => [s.id, s])).values()];
   const assets = new Map<string, Asset>();
   await forEachLimit(unique, CONCURRENCY, async (src) => {
@@ -51,6 +55,7 @@ export async function collectAssets(sources: Iterable<AssetSource>, outDir: stri
 export async function pruneAssets(outDir: string, keep: Iterable<Asset>): Promise<void> {
   const kept = new Set([...keep].flatMap((a) => (a.thumb ? [a.media, a.thumb] : [a.media])));
   for (const sub of ['media', 'thumbs']) {
+    checkFolder(outDir, sub);
     const names = await readdir(path.join(outDir, sub)).catch(() => []);
     const stale = names.filter((n) => /^[0-9a-f]{64}\.[a-z0-9]+$/.test(n) && !kept.has(`${sub}/${n}`));
     await Promise.all(stale.map((n) => rm(path.join(outDir, sub, n), { force: true })));
@@ -58,7 +63,7 @@ export async function pruneAssets(outDir: string, keep: Iterable<Asset>): Promis
 }
 
 async function collectOne(src: AssetSource, outDir: string): Promise<Asset | undefined> {
-  const bytes = await readFile(src.file).catch(() => undefined);
+  const bytes = await readMedia(src.file, { follow: src.source === true });
   if (!bytes) return undefined;
   const sha = sha256Bytes(bytes);
   const ext = src.ext.toLowerCase();
@@ -98,7 +103,7 @@ async function makeThumb(bytes: Buffer, dest: string): Promise<boolean> {
 
 /** Content-addressed, so an existing file is already right; an atomic write keeps it whole. */
 async function writeOnce(dest: string, bytes: Buffer): Promise<void> {
-  if (!(await exists(dest))) await writeFileAtomic(dest, bytes);
+  if (!(await exists(dest))) await writeFileAtomic(dest, bytes, { inside: path.dirname(path.dirname(dest)) });
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -2,10 +2,10 @@
 // node, a take and the hash of the project file the page was made from; a file edited since
 // then is never overwritten (409: reload and choose again).
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../base/atomic.js';
 import { UsageError } from '../base/errors.js';
+import { readState } from '../base/read.js';
 import { loadProject } from '../project/load.js';
 import { pickLocator, setPickText } from '../project/pick-edit.js';
 import { PROJECT_FILE } from '../project/report.js';
@@ -42,7 +42,7 @@ export function parsePickRequest(body: unknown): PickRequest | string {
 export async function choosePick(root: string, req: PickRequest): Promise<PickResult> {
   const file = join(root, PROJECT_FILE);
   const stale: PickResult = { status: 409, message: `${PROJECT_FILE} changed since this page was loaded: reload the page and choose again` };
-  const text = await readFile(file, 'utf8').catch(() => undefined);
+  const text = await readState(file, 'project').catch(() => undefined);
   if (text === undefined || projectHash(text) !== req.hash) return stale;
   let project;
   try {
@@ -58,12 +58,12 @@ export async function choosePick(root: string, req: PickRequest): Promise<PickRe
     return { status: 422, message: `\`${node.name}\` has ${node.num_images} take${node.num_images === 1 ? '' : 's'}: pick must be 1 to ${node.num_images}` };
   }
   // loadProject read the file again: it must still be the text the edit is made on.
-  if (projectHash(await readFile(file, 'utf8')) !== req.hash) return stale;
+  if (projectHash(await readState(file, 'project')) !== req.hash) return stale;
   const edited = setPickText(text, node, req.pick);
   if (edited === undefined) {
     const at = pickLocator(text)(node);
     return { status: 500, message: `cannot place \`pick:\` in this layout: set \`pick: ${req.pick}\` by hand${at ? ` at ${PROJECT_FILE}:${at.line}` : ''}` };
   }
-  if (edited !== text) await writeFileAtomic(file, edited);
+  if (edited !== text) await writeFileAtomic(file, edited, { inside: root });
   return { status: 200, message: `${node.name}: pick: ${req.pick} written to ${PROJECT_FILE}` };
 }

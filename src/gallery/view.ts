@@ -190,7 +190,8 @@ export function gallerySources(input: ViewInput): AssetSource[] {
     ...(filmRecord(records)?.outputs.map((o) => o.path).filter(isShownMedia) ?? []),
   ];
   const cached = [...versionsOf(input).values()].flat().flatMap((r) => r.outputs.flatMap((o) => cacheSource(root, o.sha256, o.path)));
-  return [...workspace.map((rel) => ({ id: rel, file: path.resolve(root, rel), ext: path.extname(rel) })), ...cached];
+  const sources = new Set(project.nodes.flatMap((n) => (n.kind === 'segment' ? [] : [...(n.file !== undefined ? [n.file] : []), ...(n.dirFiles ?? [])])));
+  return [...workspace.map((rel) => ({ id: rel, file: path.resolve(root, rel), ext: path.extname(rel), source: sources.has(rel) })), ...cached];
 }
 
 function cacheSource(root: string, sha256: string, outPath: string): AssetSource[] {

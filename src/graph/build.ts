@@ -148,6 +148,30 @@ function outputPaths(spec: ProjectNode, project: ResolvedProject): string[] {
   return Array.from({ length: count }, (_, i) => `${stem}_${i + 1}${ext}`);
 }
 
+/**
+ * Whether a record of node `name` may list `path` as an output: a path that node writes (one of
+ * its output paths, with the extension of the bytes received where the path has none; the film's
+ * `output`). For a node the project no longer has (its `output:` is gone with it), a file directly
+ * in an output folder (`paths.*`, `film/`) that no node of the project writes.
+ * Anything else in a record (`.git/HEAD`) was not written by aivp: rebuilding or cleaning the node
+ * would delete it.
+ */
+export function outputRule(project: ResolvedProject): (name: string, path: string) => boolean {
+  const planned = new Map<string, string[]>();
+  for (const spec of project.nodes) if (!isSource(spec)) planned.set(spec.name, outputPaths(spec, project));
+  for (const film of project.films) planned.set(film.name, [film.output!]);
+  const writes = (own: string[], path: string) =>
+    own.some((p) => path === p || (!extname(p) && path.startsWith(`${p}.`) && /^[a-z0-9]+$/.test(path.slice(p.length + 1))));
+  const all = [...planned.values()].flat();
+  const folders = new Set([project.paths.keyframes, project.paths.segments, project.paths.references, 'film']);
+  return (name, path) => {
+    const own = planned.get(name);
+    if (own) return writes(own, path);
+    // A node the project no longer has: a media file directly in an output folder, that no node of the project writes.
+    return folders.has(posix.dirname(path)) && /\.[a-z0-9]+$/.test(path) && !writes(all, path);
+  };
+}
+
 /** Kahn's algorithm; among ready nodes the one declared first goes first, so order is stable. */
 function topoOrder(nodes: Map<string, GraphNode>): string[] {
   const names = [...nodes.keys()];

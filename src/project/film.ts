@@ -94,7 +94,9 @@ export async function resolveFilms(data: Obj, projectName: string, entries: Entr
   }
 
   const output = str(d.output);
-  if (output !== undefined) await checkInside(output, [...path, 'output'], rules);
+  const written = output ?? posix.join('film', `${safeFileName(projectName)}.mp4`);
+  // The default folder is held to the rule too: a `film/` linked outside would have the cut written there.
+  await checkInside(written, output !== undefined ? [...path, 'output'] : path, rules);
   return [
     {
       name: FILM_NAME,
@@ -104,7 +106,7 @@ export async function resolveFilms(data: Obj, projectName: string, entries: Entr
       params: {},
       retries: 0,
       fallback: [],
-      output: normalizeRel(output ?? posix.join('film', `${safeFileName(projectName)}.mp4`)),
+      output: normalizeRel(written),
       segments: refs,
       transition,
       audio,

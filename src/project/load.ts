@@ -1,13 +1,14 @@
 // loadProject: read, parse, validate and resolve aivp.project.yaml. Reports every problem at once;
 // never writes anything.
-import { readFile } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename, join, posix, resolve, sep } from 'node:path';
 import { UsageError } from '../base/errors.js';
 import { canonicalModel, routeProvider } from '../providers/models.js';
 import { parseRemoteUrl, REMOTE_URL_HINT, REMOTE_URL_PATTERN } from './remote-target.js';
 import { applyChain, checkCycles, checkLinks, checkNodeRules, checkUniqueNames, type Entry } from './check.js';
 import { insideChecker } from '../base/inside.js';
 import { redact } from '../base/redact.js';
+import { readState } from '../base/read.js';
 import { resolveFilms } from './film.js';
 import { checkInside, checkSourceFile, expandDir, type PathRules } from './files.js';
 import { checkDuration, checkImageInputs, checkKeyframeAspect, checkKeyframes, checkModel, checkRequestLimits, checkTakes } from './models-check.js';
@@ -17,7 +18,7 @@ import { checkSchema } from './schema.js';
 import { findKeys, KEY_MESSAGE_HINT } from './secrets.js';
 import { parseSource, type Path, type Source } from './source.js';
 import type { CacheConfig, ImageNode, PathsConfig, PriceOverride, ProviderSettings, ResolvedProject } from './types.js';
-import { STATE_DIR } from '../base/layout.js';
+import { STATE_FOLDERS } from '../base/layout.js';
 import { PROVIDERS } from '../providers/registry.js';
 
 const DEFAULT_PATHS: PathsConfig = { references: 'references', keyframes: 'keyframes', segments: 'segments', metadata: 'metadata' };
@@ -25,7 +26,7 @@ const DEFAULT_PATHS: PathsConfig = { references: 'references', keyframes: 'keyfr
 export async function loadProject(dir: string): Promise<ResolvedProject> {
   const root = resolve(dir);
   const file = join(root, PROJECT_FILE);
-  const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+  const text = await readState(file, 'project').catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') throw new UsageError(`no ${PROJECT_FILE} in ${root} (create one with \`aivp init\`)`);
     throw new UsageError(`cannot read ${file}: ${err.message}`);
   });
@@ -125,6 +126,7 @@ async function resolveProject(root: string, file: string, source: Source, data: 
   warnUnused(entries, vars, report);
   const name = str(data.name) ?? basename(root);
   const films = await resolveFilms(data, name, entries, rules);
+  for (const film of films) if (posix.dirname(film.output!) !== '.') checkIsFolder(posix.dirname(film.output!), rules);
 
   const prices: Record<string, PriceOverride> = {};
   for (const [model, price] of Object.entries(obj(data.prices))) {
@@ -177,7 +179,8 @@ async function resolvePaths(given: Obj, rules: PathRules): Promise<PathsConfig> 
     if (value !== undefined && checkInside(value, ['paths', key], rules)) paths[key] = normalizeRel(value);
     else if (value === undefined) checkDefaultFolder(DEFAULT_PATHS[key], `paths.${key}`, rules);
   }
-  checkDefaultFolder(STATE_DIR, undefined, rules);
+  for (const dir of STATE_FOLDERS) checkDefaultFolder(dir.split(sep).join('/'), undefined, rules);
+  for (const dir of [...Object.values(paths), ...STATE_FOLDERS.map((d) => d.split(sep).join('/'))]) checkIsFolder(dir, rules);
   return paths;
 }
 
@@ -187,6 +190,17 @@ function checkDefaultFolder(dir: string, setting: string | undefined, rules: Pat
   rules.report.error([], `the folder \`${dir}\` is a symbolic link leading outside the project folder: aivp writes there${setting ? ` (the default of \`${setting}\`)` : ''}`, {
     hint: setting ? `replace the link with a folder, or set \`${setting}\` to a folder inside the project` : 'replace the link with a folder',
   });
+}
+
+/** A folder aivp writes in that is something else (a file, a FIFO): refused before anything runs. */
+function checkIsFolder(dir: string, rules: PathRules): void {
+  let st;
+  try {
+    st = statSync(join(rules.root, dir), { throwIfNoEntry: false });
+  } catch {
+    return;
+  }
+  if (st && !st.isDirectory()) rules.report.error([], `\`${dir}\` is not a folder: aivp writes there`, { hint: 'remove it, or move it aside' });
 }
 
 async function checkFiles(entries: Entry[], rules: PathRules): Promise<void> {

@@ -53,7 +53,7 @@ describe('WorkspaceState', () => {
 
     await writeFile(file('c'), '{ not json');
     expect((await same(dir, state)).problems).toHaveLength(1);
-    await writeFile(file('c'), a.replace('"node": "a"', '"node": "c"'));
+    await writeFile(file('c'), a.replace('"node": "a"', '"node": "c"').replaceAll('keyframes/a.', 'keyframes/c.'));
     expect((await same(dir, state)).records.get('c')?.node).toBe('c');
   });
 

@@ -9,13 +9,16 @@ import { tempDir } from '../support/project.js';
 const SIZE = 4 * 1024 * 1024;
 const VERSIONS = 4;
 
-/** The module under test as plain JS, so a bare `node` child can run it. */
+/** The module under test as plain JS (with the base modules it imports), so a bare `node` child can run it. */
 async function compiledAtomic(dir: string): Promise<string> {
-  const src = await readFile(resolve(import.meta.dirname, '../../src/base/atomic.ts'), 'utf8');
-  const { code } = await transformWithOxc(src, 'atomic.ts', { lang: 'ts' });
-  const out = join(dir, 'atomic.mjs');
-  await writeFile(out, code);
-  return out;
+  for (const name of ['atomic', 'inside', 'errors']) {
+    const src = await readFile(resolve(import.meta.dirname, `../../src/base/${name}.ts`), 'utf8');
+    const { code } = await transformWithOxc(src, `${name}.ts`, { lang: 'ts' });
+    await writeFile(join(dir, `${name}.js`), code);
+  }
+  // A package.json marking the folder as ES modules, so `.js` files load as the compiled source expects.
+  await writeFile(join(dir, 'package.json'), '{"type":"module"}\n');
+  return join(dir, 'atomic.js');
 }
 
 /** Each version is SIZE bytes of one value, so a partial or mixed file is easy to spot. */

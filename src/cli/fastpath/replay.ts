@@ -1,7 +1,6 @@
 // The lean side of the no-op fast path: recognise `aivp [-C dir] build [targets] [--draft] [--json]`,
 // check the saved state against the files, and replay the saved answer. Imports nothing heavy: a
 // hit costs Node's start-up plus one stat per file the answer depended on.
-import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { jsonRenderer } from '../render/json.js';
@@ -10,6 +9,7 @@ import { printWarnings } from '../warnings.js';
 import { aivpCode } from './identity.js';
 import { aivpIdentity, envDigest, parseState, staleness, type FastPathState } from './state.js';
 import { LAYOUT } from '../../base/layout.js';
+import { readStateSync } from '../../base/read.js';
 
 /** The project folder of a build the fast path may answer, from argv; undefined for anything else. */
 function buildDir(argv: string[]): { dir: string; json: boolean } | undefined {
@@ -51,7 +51,7 @@ export function answerFromFastPath(argv: string[]): boolean {
 function savedAnswer(dir: string, argv: string[]): FastPathState | string {
   let state: FastPathState | undefined;
   try {
-    state = parseState(readFileSync(join(dir, LAYOUT.fastPath), 'utf8'));
+    state = parseState(readStateSync(join(dir, LAYOUT.fastPath), 'fastPath'));
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no saved state' : 'saved state unreadable';
   }

@@ -90,5 +90,5 @@ export async function saveFastPath(prepared: PreparedBuild, answer: NoopAnswer):
     printed,
     done,
   };
-  await writeFileAtomic(file, serializeState(state));
+  await writeFileAtomic(file, serializeState(state), { inside: root });
 }

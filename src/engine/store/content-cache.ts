@@ -3,14 +3,16 @@
 // Blobs are private copies: never a hard link to a workspace file the user could edit in place.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { access, readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { NodeRecord } from '../record-types.js';
 import { commitTemp, copyFileAtomic, removeStaleTemps, tempPathFor, writeFileAtomic } from '../../base/atomic.js';
 import { KEY_RE, parseRecord, serializeRecord, SHA256_RE } from './records.js';
+import { checkFolder, makeFolder } from '../../base/inside.js';
 import { LAYOUT } from '../../base/layout.js';
+import { readState } from '../../base/read.js';
 
 export interface GcResult {
   removedBlobs: number;
@@ -45,7 +47,7 @@ export async function hasBlob(root: string, sha256: string): Promise<boolean> {
 export async function putBlob(root: string, src: string | Buffer, sha256?: string): Promise<string> {
   if (sha256 && (await hasBlob(root, sha256))) return sha256;
   const staging = join(root, LAYOUT.cache, 'blobs', 'incoming');
-  await mkdir(staging, { recursive: true });
+  await makeFolder(root, staging);
   const tmp = tempPathFor(join(staging, 'blob'));
   const h = createHash('sha256');
   try {
@@ -74,18 +76,17 @@ export async function putBlob(root: string, src: string | Buffer, sha256?: strin
     return actual;
   }
   const dest = blobPath(root, actual);
-  await mkdir(dirname(dest), { recursive: true });
-  await commitTemp(tmp, dest);
+  await commitTemp(tmp, dest, { inside: root });
   return actual;
 }
 
 /** Copies a blob out to a workspace path atomically. */
 export async function restoreBlob(root: string, sha256: string, destAbsPath: string): Promise<void> {
-  await copyFileAtomic(blobPath(root, sha256), destAbsPath);
+  await copyFileAtomic(blobPath(root, sha256), destAbsPath, { inside: root });
 }
 
 export async function putKeyRecord(root: string, rec: NodeRecord): Promise<void> {
-  await writeFileAtomic(keyPath(root, rec.key), serializeRecord(rec));
+  await writeFileAtomic(keyPath(root, rec.key), serializeRecord(rec), { inside: root });
 }
 
 /** The record stored for a key, only when every output it lists is in the cache. */
@@ -93,7 +94,7 @@ export async function getKeyRecord(root: string, key: string): Promise<NodeRecor
   const file = keyPath(root, key);
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readState(file, 'keyRecord');
   } catch {
     return undefined;
   }
@@ -118,12 +119,14 @@ export async function gc(root: string, keepSha256s: Set<string>, keepKeys: Set<s
   const remove = (file: string) => (opts.dryRun ? Promise.resolve() : rm(file, { force: true }));
   const cache = join(root, LAYOUT.cache);
   const keysDir = join(cache, 'keys');
+  // Nothing is deleted through a folder that leads out (`keys` or a blob folder linked elsewhere).
+  checkFolder(root, keysDir);
   const keep = new Set(keepSha256s);
   let removedKeys = 0;
   for (const name of await list(keysDir)) {
     if (!name.endsWith('.json')) continue;
     const key = name.slice(0, -5);
-    const rec = keepKeys.has(key) ? parseRecord(await readFile(join(keysDir, name), 'utf8').catch(() => '')) : undefined;
+    const rec = keepKeys.has(key) ? parseRecord(await readState(join(keysDir, name), 'keyRecord').catch(() => '')) : undefined;
     if (rec) {
       for (const o of rec.outputs) keep.add(o.sha256);
     } else {
@@ -134,8 +137,10 @@ export async function gc(root: string, keepSha256s: Set<string>, keepKeys: Set<s
   let removedBlobs = 0;
   let removedBytes = 0;
   const blobsDir = join(cache, 'blobs');
+  checkFolder(root, blobsDir);
   for (const prefix of await list(blobsDir)) {
     if (!/^[0-9a-f]{2}$/.test(prefix)) continue;
+    checkFolder(root, join(blobsDir, prefix));
     for (const name of await list(join(blobsDir, prefix))) {
       if (keep.has(name)) continue;
       const file = join(blobsDir, prefix, name);
@@ -153,7 +158,8 @@ async function list(dir: string): Promise<string[]> {
   try {
     return await readdir(dir);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    // Missing, or something not a folder where one belongs: nothing aivp stored there.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return [];
     throw err;
   }
 }

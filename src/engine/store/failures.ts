@@ -1,11 +1,11 @@
 // `.aivp/failures.json`: the error of each node whose latest build failed and the model that last
 // attempt used (after fallbacks, not the project's), so `aivp gallery` (a separate run) can show
 // it as failed rather than merely missing.
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BuildEvent } from '../events.js';
 import { writeFileAtomic } from '../../base/atomic.js';
 import { LAYOUT } from '../../base/layout.js';
+import { readState } from '../../base/read.js';
 
 
 export interface Failure {
@@ -16,7 +16,7 @@ export interface Failure {
 
 export async function readFailures(root: string): Promise<Map<string, Failure>> {
   try {
-    const data: unknown = JSON.parse(await readFile(join(root, LAYOUT.failures), 'utf8'));
+    const data: unknown = JSON.parse(await readState(join(root, LAYOUT.failures), 'failures'));
     if (!data || typeof data !== 'object') return new Map();
     // Only entries shaped like a node and its failure: the file is input, not truth.
     return new Map(Object.entries(data).flatMap(([node, f]): [string, Failure][] => (isFailure(f) && /^[^/\\\0]+$/.test(node) && node !== '..' ? [[node, { error: f.error, model: f.model }]] : [])));
@@ -37,7 +37,7 @@ export async function updateFailures(root: string, failed: Map<string, Failure>,
   const all = await readFailures(root);
   for (const n of done) all.delete(n);
   for (const [n, f] of failed) all.set(n, f);
-  await writeFileAtomic(join(root, LAYOUT.failures), `${JSON.stringify(Object.fromEntries(all), null, 2)}\n`);
+  await writeFileAtomic(join(root, LAYOUT.failures), `${JSON.stringify(Object.fromEntries(all), null, 2)}\n`, { inside: root });
 }
 
 /** Follows build events: each failed node with its error and the model of its last attempt. */

@@ -1,11 +1,13 @@
 // In-flight requests, `.aivp/inflight/<key>.json`: written before waiting on a provider so an
 // interrupted build re-attaches to the paid request instead of submitting (and paying) again.
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { InflightRecord } from '../record-types.js';
 import { writeFileAtomic } from '../../base/atomic.js';
 import { KEY_RE } from './records.js';
 import { LAYOUT } from '../../base/layout.js';
+import { readState } from '../../base/read.js';
+import { checkFolder } from '../../base/inside.js';
 
 
 function inflightPath(root: string, key: string): string {
@@ -14,19 +16,20 @@ function inflightPath(root: string, key: string): string {
 }
 
 export async function writeInflight(root: string, rec: InflightRecord): Promise<void> {
-  await writeFileAtomic(inflightPath(root, rec.key), `${JSON.stringify(rec, null, 2)}\n`);
+  await writeFileAtomic(inflightPath(root, rec.key), `${JSON.stringify(rec, null, 2)}\n`, { inside: root });
 }
 
 /** Undefined when absent or unreadable (a corrupt entry is as good as none: submit again). */
 export async function readInflight(root: string, key: string): Promise<InflightRecord | undefined> {
   try {
-    return parseInflight(await readFile(inflightPath(root, key), 'utf8'), key);
+    return parseInflight(await readState(inflightPath(root, key), 'inflight'), key);
   } catch {
     return undefined;
   }
 }
 
 export async function removeInflight(root: string, key: string): Promise<void> {
+  checkFolder(root, LAYOUT.inflight);
   await rm(inflightPath(root, key), { force: true });
 }
 

@@ -2,12 +2,14 @@
 // holder's pid and host, so a lock left by a killed build is taken over at once (no staleness
 // timeout to wait out) while a live holder gets a clear error.
 import { randomBytes } from 'node:crypto';
-import { link, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { link, rename, rm } from 'node:fs/promises';
 import { hostname, uptime } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../../base/errors.js';
+import { makeFolder } from '../../base/inside.js';
 import { isAlive, tempPathFor, writeFileAtomic } from '../../base/atomic.js';
 import { LAYOUT, STATE_DIR } from '../../base/layout.js';
+import { readState } from '../../base/read.js';
 
 export interface LockHolder {
   pid: number;
@@ -36,10 +38,11 @@ const held = new Set<string>();
 
 export async function acquireBuildLock(root: string): Promise<ReleaseLock> {
   const file = join(root, LAYOUT.lock);
-  await mkdir(join(root, STATE_DIR), { recursive: true });
+  // Every command that writes takes the lock first: a `.aivp` leading out stops it here, before anything is written.
+  await makeFolder(root, STATE_DIR);
   const me: LockHolder = { pid: process.pid, host: hostname(), startedAt: new Date().toISOString(), token: randomBytes(12).toString('hex') };
   for (let attempt = 0; attempt < 5; attempt++) {
-    if (await tryCreate(file, me)) {
+    if (await tryCreate(root, file, me)) {
       held.add(me.token);
       return () => release(file, me.token);
     }
@@ -53,9 +56,9 @@ export async function acquireBuildLock(root: string): Promise<ReleaseLock> {
 }
 
 /** link() of a complete temp file creates the lock exclusively and never leaves it half-written. */
-async function tryCreate(file: string, me: LockHolder): Promise<boolean> {
+async function tryCreate(root: string, file: string, me: LockHolder): Promise<boolean> {
   const tmp = tempPathFor(file);
-  await writeFileAtomic(tmp, `${JSON.stringify(me)}\n`);
+  await writeFileAtomic(tmp, `${JSON.stringify(me)}\n`, { inside: root });
   try {
     await link(tmp, file);
     return true;
@@ -90,7 +93,7 @@ async function takeOver(file: string, staleToken: string | undefined): Promise<v
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw err;
   }
-  const moved = parseHolder(await readFile(aside, 'utf8').catch(() => ''));
+  const moved = parseHolder(await readState(aside, 'lock').catch(() => ''));
   if (moved && moved.token !== staleToken && !isStale(moved)) {
     await link(aside, file).catch(() => undefined);
   }
@@ -106,7 +109,7 @@ async function release(file: string, token: string): Promise<void> {
 /** 'gone' when there is no lock file; undefined when it is unreadable (treated as stale). */
 async function readHolder(file: string): Promise<LockHolder | 'gone' | undefined> {
   try {
-    return parseHolder(await readFile(file, 'utf8'));
+    return parseHolder(await readState(file, 'lock'));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 'gone';
     return undefined;

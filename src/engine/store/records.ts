@@ -1,15 +1,18 @@
 // Node records, `metadata/<node>.json`: one small file per node, pretty and in a fixed field order,
 // so a regenerated record diffs and merges cleanly in git.
-import { readFileSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { insideChecker, isPlainRelative, type Outside } from '../../base/inside.js';
+import { dirname, join, resolve } from 'node:path';
+import { checkFolder, insideChecker, isPlainRelative, type Outside } from '../../base/inside.js';
 import type { NodeRecord } from '../record-types.js';
 import { writeFileAtomic } from '../../base/atomic.js';
 import { recordPath } from '../../base/layout.js';
+import { readStateSync } from '../../base/read.js';
 
 /** Told about a record file that exists but cannot be used, so the caller can warn. */
 export type OnCorrupt = (file: string, reason: string) => void;
+
+/** Whether node `node` writes `path` (graph/build.ts outputRule): a record naming anything else is not used. */
+export type OwnsOutput = (node: string, path: string) => boolean;
 
 export const SHA256_RE = /^[0-9a-f]{64}$/;
 export const KEY_RE = /^[0-9A-Za-z_-]+$/;
@@ -21,11 +24,13 @@ const FIELD_ORDER: (keyof NodeRecord)[] = [
 
 
 export async function writeRecord(root: string, metadataDir: string, rec: NodeRecord): Promise<void> {
-  await writeFileAtomic(recordPath(root, metadataDir, rec.node), serializeRecord(rec));
+  await writeFileAtomic(recordPath(root, metadataDir, rec.node), serializeRecord(rec), { inside: root });
 }
 
 export async function removeRecord(root: string, metadataDir: string, node: string): Promise<void> {
-  await rm(recordPath(root, metadataDir, node), { force: true });
+  const file = recordPath(root, metadataDir, node);
+  checkFolder(root, dirname(file));
+  await rm(file, { force: true });
 }
 
 /**
@@ -36,6 +41,7 @@ export async function readAllRecords(
   root: string,
   metadataDir: string,
   onCorrupt?: OnCorrupt,
+  owns?: OwnsOutput,
 ): Promise<Map<string, NodeRecord>> {
   const dir = resolve(root, metadataDir);
   let names: string[];
@@ -52,7 +58,7 @@ export async function readAllRecords(
     const file = join(dir, `${node}.json`);
     let text: string;
     try {
-      text = readFileSync(file, 'utf8');
+      text = readStateSync(file, 'record');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') onCorrupt?.(file, (err as Error).message);
       continue;
@@ -61,7 +67,9 @@ export async function readAllRecords(
     // A record is input (a cloned repository ships them): one whose output leads outside the
     // project would have aivp delete, copy or upload a file that is not the project's.
     const bad = rec?.outputs.map((o) => [o.path, outside(o.path)] as const).find(([, why]) => why);
+    const foreign = owns && rec?.outputs.find((o) => !owns(node, o.path));
     if (bad) onCorrupt?.(file, `output \`${bad[0]}\` ${OUTSIDE[bad[1]!]}`);
+    else if (foreign) onCorrupt?.(file, `output \`${foreign.path}\` is not a file the node \`${node}\` writes`);
     else if (rec) out.set(node, rec);
   }
   return out;

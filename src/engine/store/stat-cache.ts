@@ -1,12 +1,13 @@
 // Stat cache, `.aivp/stat-cache.json`: a file whose size, mtime, ctime and inode are unchanged is
 // not read again (git's index trick), so a no-op build hashes zero bytes.
 import { existsSync, statSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashFile } from '../../media/hash.js';
 import { writeFileAtomic } from '../../base/atomic.js';
 import { formatStamp, FsClock, isRacy, parseStamp, sameStamp, stampOf, type FileStamp } from '../../base/file-stamp.js';
 import { LAYOUT } from '../../base/layout.js';
+import { readState, StateFileError } from '../../base/read.js';
 
 export interface StatCacheStats {
   /** Bytes read and hashed (cache misses only). */
@@ -16,7 +17,7 @@ export interface StatCacheStats {
 }
 
 export interface StatCache {
-  /** sha256 hex of a file relative to the project root; rejects (ENOENT, ...) when unreadable. */
+  /** sha256 hex of a file relative to the project root; rejects (ENOENT, ENOTREG for anything but a regular file, ...) when unreadable. */
   hash(relPath: string): Promise<string>;
   /** Writes the cache atomically; a no-op when nothing changed. */
   save(): Promise<void>;
@@ -51,6 +52,8 @@ export async function openStatCache(root: string): Promise<StatCache> {
     try {
       // Synchronous: a no-op build stats every input and output, and fs.promises costs ~10x per call.
       st = statSync(abs, { bigint: true });
+      // A FIFO or a device would hang or never end the hash: only regular files have one.
+      if (!st.isFile()) throw new StateFileError('ENOTREG', rel);
     } catch (err) {
       if (entries.delete(rel)) dirty = true;
       throw err;
@@ -94,7 +97,7 @@ export async function openStatCache(root: string): Promise<StatCache> {
       const sorted = [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
       const data: CacheFile = { aivp: 2, entries: Object.fromEntries(sorted.map(([rel, e]) => [rel, [formatStamp(e.stamp), e.sha256]])) };
       try {
-        await writeFileAtomic(file, JSON.stringify(data));
+        await writeFileAtomic(file, JSON.stringify(data), { inside: root });
       } catch (err) {
         dirty = true;
         throw err;
@@ -106,7 +109,7 @@ export async function openStatCache(root: string): Promise<StatCache> {
 /** A missing or corrupt cache file starts an empty cache: it only ever saves work. */
 async function load(file: string): Promise<Map<string, Entry>> {
   try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as CacheFile;
+    const parsed = JSON.parse(await readState(file, 'statCache')) as CacheFile;
     if (parsed?.aivp !== 2 || typeof parsed.entries !== 'object' || parsed.entries === null) return new Map();
     return new Map(Object.entries(parsed.entries).flatMap(([rel, e]) => {
       const entry = toEntry(e);

@@ -1,6 +1,7 @@
 // `.aivp/uploads.json`: content hash -> fal CDN URL, so each local image is uploaded once and
 // generated outputs are passed downstream by URL instead of being uploaded again.
 import { readFile } from 'node:fs/promises';
+import { readState, StateFileError } from '../../base/read.js';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../../base/atomic.js';
 import { LAYOUT } from '../../base/layout.js';
@@ -33,11 +34,11 @@ export function uploadsPath(root: string): string {
 
 export async function readUploads(root: string): Promise<UploadCache> {
   try {
-    const parsed: unknown = JSON.parse(await readFile(uploadsPath(root), 'utf8'));
+    const parsed: unknown = JSON.parse(await readState(uploadsPath(root), 'uploads'));
     return parsed && typeof parsed === 'object' ? (parsed as UploadCache) : {};
   } catch (err) {
-    // A missing or corrupt cache only costs re-uploads.
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || err instanceof SyntaxError) return {};
+    // A missing or corrupt cache (or something else in its place) only costs re-uploads.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' || err instanceof SyntaxError || err instanceof StateFileError) return {};
     throw err;
   }
 }
@@ -70,7 +71,7 @@ export function rememberUrls(root: string, entries: Record<string, string>, at =
   const next = prev.then(async () => {
     const cache = await readUploads(root);
     for (const [sha, url] of Object.entries(entries)) cache[sha] = { url, uploadedAt: at.toISOString() };
-    await writeFileAtomic(file, `${JSON.stringify(cache, null, 2)}\n`);
+    await writeFileAtomic(file, `${JSON.stringify(cache, null, 2)}\n`, { inside: root });
   });
   const settled = next.catch(() => undefined);
   writeQueues.set(file, settled);
