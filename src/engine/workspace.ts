@@ -1,7 +1,6 @@
 // The project's build state as the engine sees it: records, the stat cache, the content cache and
 // the team cache when there is one, opened once per build. Every file the engine reads or hashes goes through here.
 // Watch opens one per rebuild from a WorkspaceState, which keeps what the previous opens read.
-import { lstatSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { dirname, extname, join, posix, relative } from 'node:path';
 import { outputRule } from '../graph/build.js';
@@ -77,10 +76,9 @@ export async function openWorkspace(project: ResolvedProject, team?: TeamCache, 
   const sources = sourceFiles(project);
   const hash = async (rel: string): Promise<string | undefined> => {
     // An output aivp wrote is never a link: one put there (to `../.env`, to a file outside) would be
-    // read as a hand edit, kept, cached and uploaded downstream.
-    if (!sources.has(rel) && isLink(join(root, rel))) return undefined;
+    // read as a hand edit, kept, cached and uploaded downstream. Sources may be (the loader checked them).
     try {
-      return await stat.hash(rel);
+      return await stat.hash(rel, { followLinks: sources.has(rel) });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTREG' || code === 'ENOTDIR') return undefined;
@@ -126,12 +124,4 @@ function sourceFiles(project: ResolvedProject): Set<string> {
   }
   for (const film of project.films) if (film.audio) files.add(film.audio.file);
   return files;
-}
-
-function isLink(abs: string): boolean {
-  try {
-    return lstatSync(abs).isSymbolicLink();
-  } catch {
-    return false;
-  }
 }

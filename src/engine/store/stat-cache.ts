@@ -1,6 +1,6 @@
 // Stat cache, `.aivp/stat-cache.json`: a file whose size, mtime, ctime and inode are unchanged is
 // not read again (git's index trick), so a no-op build hashes zero bytes.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, statSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashFile } from '../../media/hash.js';
@@ -17,8 +17,11 @@ export interface StatCacheStats {
 }
 
 export interface StatCache {
-  /** sha256 hex of a file relative to the project root; rejects (ENOENT, ENOTREG for anything but a regular file, ...) when unreadable. */
-  hash(relPath: string): Promise<string>;
+  /**
+   * sha256 hex of a file relative to the project root; rejects (ENOENT, ENOTREG for anything but a
+   * regular file, a link included unless `followLinks`, ...) when unreadable.
+   */
+  hash(relPath: string, opts?: { followLinks?: boolean }): Promise<string>;
   /** Writes the cache atomically; a no-op when nothing changed. */
   save(): Promise<void>;
   readonly stats: StatCacheStats;
@@ -45,13 +48,18 @@ export async function openStatCache(root: string): Promise<StatCache> {
   const clock = new FsClock(root);
   let dirty = false;
 
-  const compute = async (rel: string): Promise<string> => {
+  const compute = async (rel: string, followLinks: boolean): Promise<string> => {
     seen.add(rel);
     const abs = join(root, rel);
     let st;
     try {
       // Synchronous: a no-op build stats every input and output, and fs.promises costs ~10x per call.
-      st = statSync(abs, { bigint: true });
+      // lstat first: one call says whether it is a link, which only a source may be.
+      st = lstatSync(abs, { bigint: true });
+      if (st.isSymbolicLink()) {
+        if (!followLinks) throw new StateFileError('ENOTREG', rel);
+        st = statSync(abs, { bigint: true });
+      }
       // A FIFO or a device would hang or never end the hash: only regular files have one.
       if (!st.isFile()) throw new StateFileError('ENOTREG', rel);
     } catch (err) {
@@ -81,10 +89,10 @@ export async function openStatCache(root: string): Promise<StatCache> {
 
   return {
     stats,
-    hash(rel: string): Promise<string> {
+    hash(rel: string, opts: { followLinks?: boolean } = {}): Promise<string> {
       let p = pending.get(rel);
       if (!p) {
-        p = compute(rel).finally(() => pending.delete(rel));
+        p = compute(rel, opts.followLinks === true).finally(() => pending.delete(rel));
         pending.set(rel, p);
       }
       return p;
