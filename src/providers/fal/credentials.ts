@@ -17,8 +17,8 @@ export function falKeyPresent(env: Env): boolean {
   return falCredentials(env) !== undefined || Boolean(env.AIVP_FAL_PROXY_URL);
 }
 
-const MISSING_KEY_MESSAGE =
-  'FAL_KEY is not set: export FAL_KEY (or FAL_KEY_ID and FAL_KEY_SECRET) or put it in the project .env file';
+/** The missing-key sentence `plan`, `build`, the one-off commands and the provider itself say. */
+export const MISSING_KEY_MESSAGE = 'fal.ai models need FAL_KEY: set it in the environment or in a .env file in the project folder';
 
 /** The check every fal call makes first: a clear, non-retryable error naming the key. */
 export function requireFalKey(env: Env): void {

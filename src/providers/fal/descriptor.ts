@@ -1,7 +1,7 @@
 // fal.ai in the registry: `owner/app` ids, its model rows, FAL_KEY (or a proxy).
 import type { ProviderDescriptor } from '../descriptor.js';
 import { falEndpoint } from './catalogue.js';
-import { falKeyPresent } from './credentials.js';
+import { falKeyPresent, MISSING_KEY_MESSAGE } from './credentials.js';
 import { DEFAULT_RATIOS, FAL_MODELS } from './models.js';
 
 export const FAL: ProviderDescriptor = {
@@ -22,8 +22,7 @@ export const FAL: ProviderDescriptor = {
   env: ['FAL_'],
   endpointVars: ['AIVP_FAL_PROXY_URL'],
   keyVars: ['FAL_KEY', 'FAL_KEY_SECRET'],
-  missingKey: (env) =>
-    falKeyPresent(env) ? undefined : 'fal.ai models need FAL_KEY: set it in the environment or in a .env file in the project folder',
+  missingKey: (env) => (falKeyPresent(env) ? undefined : MISSING_KEY_MESSAGE),
   load: async (env, root) => (await import('./provider.js')).createFalProvider({ env, root }),
 };
 
