@@ -22,17 +22,25 @@ const files = new Map(sourceFiles().map((f) => [relative(SRC, f).replace(/\\/g, 
 const where = (re: RegExp) => [...files].filter(([, text]) => re.test(text)).map(([f]) => f).sort();
 
 /** Each src/ file's relative imports (static, type-only and import()), as paths relative to src/. */
-function importsOf(f: string): string[] {
-  return [...files.get(f)!.matchAll(/(?:from\s+|import\(\s*)['"](\.{1,2}\/[^'"]+)\.js['"]/g)].map((m) =>
-    relative(SRC, resolve(SRC, dirname(f), `${m[1]}.ts`)).replace(/\\/g, '/'),
-  );
+const ANY_IMPORT = /(?:from\s+|import\(\s*)['"](\.{1,2}\/[^'"]+)\.js['"]/g;
+/** The imports a file loads when it runs: static ones that are not `import type`. */
+const RUNTIME_IMPORT = /^import\s+(?!type\s)[^;]*?from\s+['"](\.{1,2}\/[^'"]+)\.js['"]/gms;
+
+function importsOf(f: string, re = ANY_IMPORT): string[] {
+  return [...files.get(f)!.matchAll(re)].map((m) => relative(SRC, resolve(SRC, dirname(f), `${m[1]}.ts`)).replace(/\\/g, '/'));
 }
 
-/** The imports a file loads when it runs: static ones that are not `import type`. */
-function runtimeImportsOf(f: string): string[] {
-  return [...files.get(f)!.matchAll(/^import\s+(?!type\s)[^;]*?from\s+['"](\.{1,2}\/[^'"]+)\.js['"]/gms)].map((m) =>
-    relative(SRC, resolve(SRC, dirname(f), `${m[1]}.ts`)).replace(/\\/g, '/'),
-  );
+/** Every file reached from `start` by following `re` imports. */
+function reachable(start: string, re = ANY_IMPORT): Set<string> {
+  const seen = new Set<string>();
+  const todo = [start];
+  while (todo.length) {
+    const f = todo.pop()!;
+    if (seen.has(f) || !files.has(f)) continue;
+    seen.add(f);
+    todo.push(...importsOf(f, re));
+  }
+  return seen;
 }
 
 /** A file's folder: its first directory under src/. */
@@ -40,14 +48,7 @@ const folderOf = (f: string) => f.split('/')[0];
 
 describe('no dead code', () => {
   it('every module under src/ is reached from the CLI entry point, statically or by import()', () => {
-    const seen = new Set<string>();
-    const todo = ['cli/main.ts'];
-    while (todo.length) {
-      const f = todo.pop()!;
-      if (seen.has(f) || !files.has(f)) continue;
-      seen.add(f);
-      todo.push(...importsOf(f));
-    }
+    const seen = reachable('cli/main.ts');
     expect([...files.keys()].filter((f) => !seen.has(f))).toEqual([]);
   });
 
@@ -109,14 +110,7 @@ describe('structure', () => {
   });
 
   it('the no-op fast path stays lean: what it loads reaches no loader, graph, engine, build context or provider', () => {
-    const loaded = new Set<string>();
-    const todo = ['cli/fastpath/replay.ts'];
-    while (todo.length) {
-      const f = todo.pop()!;
-      if (loaded.has(f) || !files.has(f)) continue;
-      loaded.add(f);
-      todo.push(...runtimeImportsOf(f));
-    }
+    const loaded = reachable('cli/fastpath/replay.ts', RUNTIME_IMPORT);
     expect([...loaded].filter((f) => ['project', 'graph', 'engine', 'context', 'providers'].includes(folderOf(f)))).toEqual([]);
   });
 
