@@ -183,7 +183,7 @@ async function keep(ctx: NodeRunContext, node: GraphNode, assessed: Assessment, 
     costUsd: result.costUsd ?? modelEstimate(ws.project, node, model) ?? 0,
     durationMs: Date.now() - t0,
     createdAt: new Date().toISOString(),
-    ...(node.kind === 'film' ? { draft: node.deps.some((d) => ws.records.get(d)?.provider === 'draft') } : {}),
+    ...(node.kind === 'film' ? { draft: node.deps.some((d) => ws.records.get(d)?.provider === 'draft'), cut: result.cut } : {}),
   };
   // The cache knows this generation before the workspace changes: outputs left by a build killed
   // before its record is written are then recognised (and recorded) by the next build.

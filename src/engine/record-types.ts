@@ -1,5 +1,6 @@
 // What was produced: one record per node in `metadata/<name>.json` (DVC's lock, split per node
 // so it merges cleanly in git). Written atomically, only after every output is in place.
+import type { FilmCut } from '../providers/types.js';
 
 export interface OutputFile {
   /** Relative to the project root, with extension. */
@@ -45,6 +46,8 @@ export interface NodeRecord {
   restoredAt?: string;
   /** The film only: true when a clip it was cut from is a draft (an animatic, not the real film). */
   draft?: boolean;
+  /** The film only: each segment's start and length in it, after crossfades (what the storyboard's times come from). */
+  cut?: FilmCut;
 }
 
 /** Written before waiting on a provider, so an interrupted build re-attaches instead of paying again. */

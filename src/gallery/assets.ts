@@ -9,6 +9,7 @@ import { checkFolder, makeFolder } from '../base/inside.js';
 import { readMedia } from '../base/read.js';
 import { sha256Bytes } from '../media/hash.js';
 import { mediaTypeOf } from '../media/media-types.js';
+import { isoDurationSec } from '../media/probe.js';
 
 export interface Asset {
   /** Relative to the gallery folder, with `/` separators. */
@@ -17,6 +18,8 @@ export interface Asset {
   mediaType: string;
   width?: number;
   height?: number;
+  /** A clip's real length in seconds: an MP4's or MOV's movie header, an animated image's frame delays. */
+  durationSec?: number;
 }
 
 /** A file to show: `id` names it in the result, `ext` (with the dot) gives the copy its type. */
@@ -70,7 +73,7 @@ async function collectOne(src: AssetSource, outDir: string): Promise<Asset | und
   const mediaType = mediaTypeOf(`x${ext}`);
   const media = `media/${sha}${ext}`;
   await writeOnce(path.join(outDir, media), bytes);
-  if (!mediaType.startsWith('image/')) return { media, mediaType };
+  if (!mediaType.startsWith('image/')) return { media, mediaType, durationSec: mediaType.startsWith('video/') ? isoDurationSec(bytes) : undefined };
   const meta = await sharp(bytes).metadata().catch(() => undefined);
   if (!meta) return { media, mediaType };
   const thumb = `thumbs/${sha}.webp`;
@@ -84,7 +87,14 @@ async function collectOne(src: AssetSource, outDir: string): Promise<Asset | und
     mediaType,
     width: turned ? frameHeight : meta.width,
     height: turned ? meta.width : frameHeight,
+    durationSec: animatedLength(meta.delay),
   };
+}
+
+/** An animated image's length in seconds (a draft segment can be one): its frames' delays. */
+function animatedLength(delays: number[] | undefined): number | undefined {
+  const ms = delays && delays.length > 1 ? delays.reduce((a, b) => a + b, 0) : 0;
+  return ms > 0 ? ms / 1000 : undefined;
 }
 
 async function makeThumb(bytes: Buffer, dest: string): Promise<boolean> {

@@ -3,6 +3,7 @@
 // seeks the film) are inlined from page/; no external resources. Markup goes through the `html`
 // tag, so every user string is escaped unless it is markup the tag made.
 import type { Asset } from './assets.js';
+import { formatUsd } from '../base/money.js';
 import { html, joinHtml, type SafeHtml } from './markup.js';
 import { pageFile } from './page-files.js';
 import type { Badge, FilmView, GalleryView, InputThumb, NodeView, Take, TimelineEntry, Version } from './view.js';
@@ -60,7 +61,7 @@ ${stat(t.built, 'built', 'b-uptodate')}
 ${stat(t.stale, 'stale', 'b-stale')}
 ${stat(t.missing, 'missing', 'b-missing')}
 ${stat(t.failed, 'failed', 'b-failed')}
-<li class="stat spent"><b>${usd(t.spentUsd)}</b> spent</li>
+<li class="stat spent"><b>${formatUsd(t.spentUsd)}</b> spent</li>
 ${view.runningTimeSec !== undefined ? html`<li class="stat spent"><b>${clock(view.runningTimeSec)}</b> running time</li>` : ''}
 </ul>
 </header>`;
@@ -76,7 +77,13 @@ function film(f: FilmView, view: GalleryView): SafeHtml {
 
 function timeline(view: GalleryView): SafeHtml {
   if (view.timeline.length === 0) return shotline(view.shotline);
-  const items = view.timeline.flatMap((e) => [...(e.first && !e.joined ? [keyframe(e.first)] : []), clipItem(e), ...(e.last ? [keyframe(e.last)] : [])]);
+  // Between two segments that share no keyframe, a cut mark: nothing on the timeline joins them.
+  const items = view.timeline.flatMap((e, i) => [
+    ...(i > 0 && !e.joined ? [html`<li class="tl-cut" aria-hidden="true"></li>`] : []),
+    ...(e.first && !e.joined ? [keyframe(e.first)] : []),
+    clipItem(e),
+    ...(e.last ? [keyframe(e.last)] : []),
+  ]);
   const total = view.runningTimeSec !== undefined ? html`<span class="count">${clock(view.runningTimeSec)}</span>` : '';
   return html`<section id="timeline">
 <h2>Timeline ${total}</h2>
@@ -113,10 +120,11 @@ function clipItem(e: TimelineEntry): SafeHtml {
       : html`<img src="${src(shown.thumb ?? shown.media)}" alt="${s.name}" decoding="async">`;
   const start = e.startSec !== undefined ? html` data-start="${e.startSec}"` : '';
   const span = e.startSec !== undefined && e.durationSec !== undefined ? `${clock(e.startSec)}–${clock(e.startSec + e.durationSec)}` : '';
-  return html`<li class="tl-seg" data-node="${s.name}"${start}>
+  const middle = e.middle ? html`<span class="tl-mid" title="its one keyframe, mid-clip">${e.middle.name}</span>` : '';
+  return html`<li class="tl-seg${e.first && e.last ? '' : ' single'}" data-node="${s.name}"${start}>
 <button type="button" class="tl-clip" title="${s.name}${span ? ` (${span})` : ''}">${media}</button>
-<span class="tl-name"><a href="#${s.anchor}">${s.name}</a></span>
-<span class="tl-time"><b>${e.durationSec !== undefined ? `${e.durationSec}s` : '?s'}</b>${span ? ` · ${span}` : ''}</span>
+<span class="tl-name"><a href="#${s.anchor}">${s.name}</a>${middle}</span>
+<span class="tl-time"><b>${e.durationSec !== undefined ? `${seconds(e.durationSec)}s` : '?s'}</b>${span ? ` · ${span}` : ''}</span>
 </li>`;
 }
 
@@ -231,8 +239,9 @@ function pickedAsset(v: NodeView): Asset | undefined {
 function meta(v: NodeView): SafeHtml {
   const rows: [string, string][] = v.sourcePath !== undefined ? [['file', v.sourcePath]] : [['model', v.model]];
   if (v.seed !== undefined) rows.push(['seed', String(v.seed)]);
-  if (v.durationSec !== undefined) rows.push(['duration', `${v.durationSec}s`]);
-  if (v.costUsd !== undefined) rows.push(['cost', usd(v.costUsd)]);
+  if (v.durationSec !== undefined) rows.push(['duration', `${seconds(v.durationSec)}s`]);
+  else if (v.askedSec !== undefined) rows.push(['asks for', `${v.askedSec}s`]);
+  if (v.costUsd !== undefined) rows.push(['cost', formatUsd(v.costUsd)]);
   if (v.takes.length > 1 && v.kind !== 'segment' && v.badge !== 'source') rows.push(['takes', String(v.takes.length)]);
   return metaList(rows);
 }
@@ -250,15 +259,16 @@ function inputs(list: InputThumb[]): SafeHtml {
   return html`<div class="inputs">${items}</div>`;
 }
 
-/** Cents, or tenths of a cent where they matter: per-image prices are often $0.025. */
-function usd(n: number): string {
-  return `$${n >= 100 ? n.toFixed(2) : n.toFixed(3).replace(/(\.\d\d)0$/, '$1')}`;
+/** Seconds to a tenth: 4.96 s of clip reads 5s, 2.5 stays 2.5. */
+function seconds(sec: number): string {
+  return String(Math.round(sec * 10) / 10);
 }
 
 /** m:ss, with tenths when the time is not whole. */
 function clock(sec: number): string {
-  const m = Math.floor(sec / 60);
-  const s = sec - m * 60;
+  const tenths = Math.round(sec * 10);
+  const m = Math.floor(tenths / 600);
+  const s = (tenths - m * 600) / 10;
   const whole = Number.isInteger(s);
   return `${m}:${(whole ? String(s) : s.toFixed(1)).padStart(whole ? 2 : 4, '0')}`;
 }

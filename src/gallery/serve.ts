@@ -83,6 +83,8 @@ export async function serveGallery(opts: ServeOptions): Promise<GalleryServer> {
       return;
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'method not allowed');
+    // Browsers ask for it unprompted; the storyboard has none, and a 404 would show as an error.
+    if (pathname === '/favicon.ico') return void res.writeHead(204, { 'Cache-Control': 'max-age=86400' }).end();
     const page = pathname === '/' || pathname === '/index.html';
     serveFile(root, page ? '/index.html' : pathname, req, res, page ? { token, live: !!opts.onPick, headers } : undefined).catch(() => {
       if (!res.headersSent) plain(res, 404, 'not found');

@@ -9,12 +9,14 @@ import type { Failure } from '../engine/store/failures.js';
 import type { NodeRecord } from '../engine/record-types.js';
 import type { NodeStatus } from '../engine/plan-types.js';
 import { pickLocator } from '../project/pick-edit.js';
-import type { ImageNode, NodeKind, ProjectNode, ResolvedProject, SegmentNode } from '../project/types.js';
+import type { FilmNode, ImageNode, KeyframePosition, NodeKind, ProjectNode, ResolvedProject, SegmentNode } from '../project/types.js';
 import type { Asset, AssetSource } from './assets.js';
 import { projectHash } from './pick.js';
 import { buildGraph } from '../graph/build.js';
 import { type InputRole as GraphInputRole } from '../graph/types.js';
 import { mediaTypeOf } from '../media/media-types.js';
+import { cutEnd, filmCut } from '../providers/film/assemble.js';
+import type { FilmCut } from '../providers/types.js';
 
 export type Badge = 'uptodate' | 'stale' | 'missing' | 'failed' | 'modified' | 'source';
 /** The graph's roles of what an image or a segment takes (a film's clips and sound are not shown as inputs). */
@@ -74,7 +76,12 @@ export interface NodeView {
   sourcePath?: string;
   seed?: number;
   costUsd?: number;
+  /** A segment's real length: its clip's, once built. */
   durationSec?: number;
+  /** A segment's declared `duration`, shown while its clip's length is unknown. */
+  askedSec?: number;
+  /** A one-keyframe segment: where in the clip its keyframe is. */
+  position?: KeyframePosition;
   takes: Take[];
   /** Takes can be chosen: where `pick:` is (or goes) in the file. */
   pickAt?: { line: number; hasPick: boolean };
@@ -86,10 +93,13 @@ export interface TimelineEntry {
   segment: NodeView;
   first?: InputThumb;
   last?: InputThumb;
+  /** A one-keyframe segment's keyframe at `position: middle`: neither end. */
+  middle?: InputThumb;
   /** The first keyframe is the previous entry's last one: shown once. */
   joined: boolean;
-  /** Seconds into the film; undefined once a duration before it is unknown. */
+  /** Seconds into the film (its recorded cut, else the cut its clips' real lengths make); undefined when unknown. */
   startSec?: number;
+  /** Seconds the segment lasts in the film. */
   durationSec?: number;
 }
 
@@ -227,7 +237,7 @@ export function buildView(input: ViewInput, assets: Map<string, Asset>): Gallery
   }
   const views = project.nodes.map((n) => cards.get(n.name)!);
   const segments = views.filter((v) => v.kind === 'segment');
-  const { timeline, runningTimeSec } = timelineOf(segments);
+  const { timeline, runningTimeSec } = timelineOf(segments, project.films[0], filmRecord(records));
   const film = filmView(input, assets);
   const shown = views.filter((v) => v.takes.length > 0 && !v.sourcePath);
   const drafts = shown.filter((v) => v.draft).length;
@@ -265,18 +275,50 @@ function filmView(input: ViewInput, assets: Map<string, Asset>): FilmView | unde
   return { name: rec.node, asset, badge: badgeOf(status, input.failures?.has(rec.node) ?? false, true, false), path: out.path };
 }
 
-/** Segments in story order, each starting where the one before ends (the film is a cut). */
-function timelineOf(segments: NodeView[]): { timeline: TimelineEntry[]; runningTimeSec?: number } {
-  let at: number | undefined = 0;
+/**
+ * Segments in the film's order (those it leaves out after), timed by the film's recorded cut, or,
+ * before the film has one, by the cut their clips' real lengths make (the assembler's own
+ * computation). A segment the cut does not cover, or whose clip's length is unknown, has no time.
+ */
+function timelineOf(segments: NodeView[], film: FilmNode | undefined, rec: NodeRecord | undefined): { timeline: TimelineEntry[]; runningTimeSec?: number } {
+  const byName = new Map(segments.map((s) => [s.name, s]));
+  const inFilm = film ? film.segments.flatMap((r) => byName.get(r.name) ?? []) : segments;
+  const ordered = [...inFilm, ...segments.filter((s) => !inFilm.includes(s))];
+  const cut = recordedCut(rec) ?? plannedCut(inFilm, film);
+  const times = new Map(cut?.map((c) => [c.segment, c]));
   let previousLast: string | undefined;
-  const timeline = segments.map((segment): TimelineEntry => {
-    const [first, last] = [segment.inputs[0], segment.inputs.length > 1 ? segment.inputs[segment.inputs.length - 1] : undefined];
-    const entry: TimelineEntry = { segment, first, last, joined: !!first && first.name === previousLast, startSec: at, durationSec: segment.durationSec };
+  const timeline = ordered.map((segment): TimelineEntry => {
+    const { first, last, middle } = endsOf(segment);
+    const at = times.get(segment.name);
+    const entry: TimelineEntry = { segment, first, last, middle, joined: !!first && first.name === previousLast, startSec: at?.startSec, durationSec: at?.durationSec };
     previousLast = last?.name;
-    at = at === undefined || segment.durationSec === undefined ? undefined : at + segment.durationSec;
     return entry;
   });
-  return { timeline, runningTimeSec: segments.length ? at : undefined };
+  return { timeline, runningTimeSec: cut ? cutEnd(cut) : undefined };
+}
+
+/** The cut the film was assembled with, when its record holds a well-formed one. */
+function recordedCut(rec: NodeRecord | undefined): FilmCut | undefined {
+  const cut = rec?.cut as unknown;
+  if (!Array.isArray(cut) || cut.length === 0) return undefined;
+  const sec = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+  const ok = cut.every((c) => typeof c === 'object' && c !== null && typeof c.segment === 'string' && sec(c.startSec) && sec(c.durationSec));
+  return ok ? (cut as FilmCut) : undefined;
+}
+
+/** The cut the clips make once assembled: only when every clip's real length is known. */
+function plannedCut(segments: NodeView[], film: FilmNode | undefined): FilmCut | undefined {
+  const lengths = segments.map((s) => s.durationSec);
+  if (segments.length === 0 || lengths.some((d) => d === undefined)) return undefined;
+  const fade = film?.transition.type === 'crossfade' ? film.transition.duration : 0;
+  return filmCut(segments.map((s) => s.name), lengths as number[], fade);
+}
+
+/** The keyframes at a segment's ends: a one-keyframe segment has it only at the end its `position` names. */
+function endsOf(segment: NodeView): { first?: InputThumb; last?: InputThumb; middle?: InputThumb } {
+  const keys = segment.inputs;
+  if (keys.length > 1) return { first: keys[0], last: keys[keys.length - 1] };
+  return segment.position === 'last' ? { last: keys[0] } : segment.position === 'middle' ? { middle: keys[0] } : { first: keys[0] };
 }
 
 function nodeCard(
@@ -317,7 +359,9 @@ function nodeCard(
     sourcePath: source && node.kind !== 'segment' ? (node.file ?? node.dir) : undefined,
     seed: source ? undefined : seed,
     costUsd: fields?.costUsd,
-    durationSec: node.kind === 'segment' ? node.duration : undefined,
+    durationSec: node.kind === 'segment' ? takes[0]?.asset.durationSec : undefined,
+    askedSec: node.kind === 'segment' && !takes[0]?.asset.durationSec ? node.duration : undefined,
+    position: node.kind === 'segment' && node.keyframes.length === 1 ? node.position : undefined,
     takes,
     pickAt: pickable && pickAt ? pickAt(node) : undefined,
     inputs: [],

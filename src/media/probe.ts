@@ -144,6 +144,32 @@ function isoVideoSize(b: Buffer): { width?: number; height?: number } {
   return walk(0, b.length) ?? {};
 }
 
+/** Seconds an MP4 or MOV lasts, from its movie header (`moov/mvhd`); undefined without one. */
+export function isoDurationSec(b: Buffer): number | undefined {
+  for (let pos = 0; pos + 8 <= b.length; ) {
+    const size = b.readUInt32BE(pos);
+    const type = b.toString('latin1', pos + 4, pos + 8);
+    if (size < 8 || pos + size > b.length) return undefined;
+    if (type === 'moov') {
+      for (let at = pos + 8; at + 8 <= pos + size; ) {
+        const inner = b.readUInt32BE(at);
+        if (inner < 8 || at + inner > pos + size) return undefined;
+        if (b.toString('latin1', at + 4, at + 8) === 'mvhd' && inner >= 32) {
+          const v1 = b[at + 8] === 1;
+          if (v1 && inner < 44) return undefined;
+          const scale = b.readUInt32BE(at + (v1 ? 28 : 20));
+          const units = v1 ? Number(b.readBigUInt64BE(at + 32)) : b.readUInt32BE(at + 24);
+          return scale > 0 && units > 0 ? units / scale : undefined;
+        }
+        at += inner;
+      }
+      return undefined;
+    }
+    pos += size;
+  }
+  return undefined;
+}
+
 /** Matroska/WebM: the Segment's declared size must fit (live streams leave it unknown: accepted). */
 function ebmlSegment(b: Buffer): string | undefined {
   const header = readVint(b, 4);

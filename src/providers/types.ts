@@ -101,6 +101,9 @@ export interface FilmEdit {
   audio?: { file: InputImage; volume: number };
 }
 
+/** Where each clip sits in the assembled film (after crossfades), in film order. */
+export type FilmCut = { segment: string; startSec: number; durationSec: number }[];
+
 export interface Progress {
   state: 'submitting' | 'queued' | 'running' | 'downloading';
   queuePosition?: number;
@@ -132,6 +135,8 @@ export interface GenerateResult {
   requestId?: string;
   /** Actual cost in USD when known; otherwise the engine records the estimate. */
   costUsd?: number;
+  /** The film only: its real cut, recorded so the storyboard tells the film's real times. */
+  cut?: FilmCut;
   /**
    * Provider bookkeeping still being written (fal's upload list). The engine lets the next request
    * start meanwhile and waits for it before the build ends.

@@ -50,6 +50,12 @@ describe('assemblyPlan', () => {
     expect(graph).toContain('[v0][v1]xfade=transition=fade:duration=0.5:offset=1.5[vx1]');
     expect(graph).toContain('[vx1][v2]xfade=transition=fade:duration=0.5:offset=4[vc]');
     expect(graph).toContain('[ax1][a2]acrossfade=d=0.5[ac]');
+    // The cut the record keeps for the storyboard is the one the offsets came from.
+    expect(plan.cut).toEqual([
+      { segment: 'a', startSec: 0, durationSec: 2 },
+      { segment: 'b', startSec: 1.5, durationSec: 3 },
+      { segment: 'c', startSec: 4, durationSec: 2 },
+    ]);
   });
 
   it('mixes a sound track trimmed to the film and faded out', () => {
@@ -72,6 +78,7 @@ describe('copyPlan', () => {
     expect(plan?.args).toEqual(expect.arrayContaining(['concat', '-c', 'copy']));
     expect(plan?.list).toBe("file '/cache/a'\nfile '/cache/b'\nfile '/cache/c'\n");
     expect(plan?.duration).toBe(15);
+    expect(plan?.cut.map((c) => [c.segment, c.startSec])).toEqual([['a', 0], ['b', 5], ['c', 10]]);
   });
 
   it('re-encodes whenever anything differs: size, fps, sound, codec, a crossfade or a sound track', () => {

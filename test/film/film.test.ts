@@ -46,6 +46,10 @@ describe('film', () => {
     const record = JSON.parse(await readFile(join(dir, 'metadata', 'film.json'), 'utf8'));
     expect(record).toMatchObject({ node: 'film', kind: 'film', draft: true, model: 'ffmpeg', outputs: [{ path: 'film/tiny.mp4', mediaType: 'video/mp4' }] });
     expect(record.inputs.map((i: { name: string }) => i.name)).toEqual(['one', 'two', 'three']);
+    // Its real cut, from the probed clips: what the storyboard's times come from.
+    expect(record.cut.map((c: { segment: string }) => c.segment)).toEqual(['one', 'two', 'three']);
+    near(record.cut[1].startSec, 2);
+    near(record.cut[2].startSec, 5);
 
     // A no-op build touches nothing.
     const before = await snapshot(dir);

@@ -81,6 +81,23 @@ describe.skipIf(!haveChromium)('gallery in Chromium', () => {
     }
   });
 
+  it('says plainly, at once, when watch has stopped', async () => {
+    const own = await serveGallery({ dir: outDir });
+    const other = await browser.newPage();
+    try {
+      const connected = other.waitForResponse((r) => r.url().endsWith(EVENTS_PATH));
+      await other.goto(own.url, { waitUntil: 'load' });
+      await connected;
+      expect(await other.locator('#aivp-toast.show').count()).toBe(0);
+      await own.close();
+      await other.waitForSelector('#aivp-toast.show.bad');
+      expect(await other.locator('#aivp-toast').innerText()).toMatch(/^aivp watch has stopped: this page no longer updates/);
+    } finally {
+      await other.close();
+      await own.close();
+    }
+  });
+
   it('shows every shot with its prompt, literally', async () => {
     for (const node of fx.project.nodes.filter((n) => n.kind === 'shot')) {
       const card = page.locator(`#n-${node.name}`);
@@ -126,7 +143,8 @@ describe.skipIf(!haveChromium)('gallery in Chromium', () => {
     const items = await page.$$eval('#timeline .timeline > li', (lis) => lis.map((li) => `${li.className}:${li.querySelector('.tl-name')!.textContent}`));
     expect(items).toEqual(['tl-key:scene_01', 'tl-seg:seg_01', 'tl-key:scene_02', 'tl-seg:seg_02', 'tl-key:scene_03']);
     const times = await page.$$eval('#timeline .tl-time', (els) => els.map((e) => e.textContent));
-    expect(times).toEqual(['5s · 0:00–0:05', '3s · 0:05–0:08']);
+    // From the film's recorded cut (crossfaded), not the segments' declared 5 s and 3 s.
+    expect(times).toEqual(['5.5s · 0:00–0:05.5', '3s · 0:05–0:08']);
     expect(await page.locator('#timeline h2 .count').innerText()).toBe('0:08');
     // Each keyframe at its own shape, in the order the film shows them.
     const boxes = await page.$$eval('#timeline .timeline > li', (lis) => lis.map((li) => li.getBoundingClientRect().left));
@@ -154,6 +172,17 @@ describe.skipIf(!haveChromium)('gallery in Chromium', () => {
     expect(await page.locator('.tl-seg[data-node="seg_01"].playing').count()).toBe(0);
     await page.locator('.tl-seg[data-node="seg_01"] .tl-clip').click();
     await page.waitForFunction(() => (document.getElementById('film-player') as HTMLVideoElement).currentTime < 4.5);
+    await film.evaluate((v: HTMLVideoElement) => v.pause());
+  });
+
+  it("a click on a segment's name seeks the film too, to the segment's real start", async () => {
+    const film = page.locator('#film-player');
+    await page.locator('.tl-seg[data-node="seg_02"] .tl-name a').click();
+    await page.waitForFunction(() => {
+      const v = document.getElementById('film-player') as HTMLVideoElement;
+      return !v.paused && v.currentTime >= 5;
+    });
+    expect(await film.evaluate((v: HTMLVideoElement) => v.currentTime)).toBeLessThan(7.5);
     await film.evaluate((v: HTMLVideoElement) => v.pause());
   });
 

@@ -181,7 +181,12 @@ export async function makeFixture(root: string, clip?: { bytes: Buffer; ext: str
     const out = await put(root, `segments/seg_02.${clip.ext}`, clip.bytes, clip.mediaType);
     records.set('seg_02', record(seg2[0]!, [out], { costUsd: 1.4 }));
     const film = await put(root, 'film/cliff-dreams.mp4', await makeMp4(path.join(root, 'film/cliff-dreams.mp4'), 8), 'video/mp4');
-    records.set('film', { ...record(seg2[0]!, [film], { costUsd: 0 }), node: 'film', kind: 'film', provider: 'local', model: 'ffmpeg' });
+    // The cut as the assembler records it: crossfaded, seg_02 starting half a second before seg_01 ends.
+    const cut = [
+      { segment: 'seg_01', startSec: 0, durationSec: 5.5 },
+      { segment: 'seg_02', startSec: 5, durationSec: 3 },
+    ];
+    records.set('film', { ...record(seg2[0]!, [film], { costUsd: 0 }), node: 'film', kind: 'film', provider: 'local', model: 'ffmpeg', cut });
   }
 
   const project: ResolvedProject = {

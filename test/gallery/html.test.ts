@@ -79,7 +79,7 @@ describe('gallery page', () => {
     expect(html).toMatch(/<b>1<\/b> stale/);
     expect(html).toMatch(/<b>1<\/b> missing/);
     expect(html).toMatch(/<b>1<\/b> failed/);
-    expect(html).toContain('<b>$0.175</b> spent'); // 7 fal images at $0.025, the draft clip free
+    expect(html).toContain('<b>$0.17</b> spent'); // 7 fal images at $0.025, the draft clip free: written as plan writes money
   });
 
   it('shows every take with the pick marked, and the dir reference one by one', () => {
@@ -164,13 +164,15 @@ describe('gallery page', () => {
     expect(card('hero')).toContain('style="--frame:256 / 256"');
   });
 
-  it('lays the segments on a timeline between their keyframes, with the running time', () => {
+  it("lays the segments on a timeline between their keyframes, timed by the clip's real length (not the declared one)", () => {
     const tl = html.slice(html.indexOf('<section id="timeline">'), html.indexOf('</section>', html.indexOf('<section id="timeline">')));
     const items = [...tl.matchAll(/<li class="(tl-key|tl-seg)"[^>]*>[\s\S]*?<span class="tl-name">(?:<a[^>]*>)?([^<]+)/g)].map((m) => `${m[1]}:${m[2]}`);
     expect(items).toEqual(['tl-key:scene_01', 'tl-seg:seg_01', 'tl-key:scene_02']);
     expect(tl).toContain('data-start="0"');
-    expect(tl).toContain('<b>5s</b> · 0:00–0:05');
-    expect(html).toContain('<b>0:05</b> running time');
+    // seg_01 asks for 5 s; its draft clip is 4 frames of 100 ms.
+    expect(tl).toContain('<b>0.4s</b> · 0:00–0:00.4');
+    expect(html).toContain('<b>0:00.4</b> running time');
+    expect(card('seg_01')).toContain('<dt>duration</dt><dd>0.4s</dd>');
   });
 });
 

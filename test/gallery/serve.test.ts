@@ -90,6 +90,12 @@ describe('serveGallery', () => {
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
   });
 
+  it('answers the favicon browsers ask for with an empty 204, not a 404', async () => {
+    const res = await fetch(new URL('favicon.ico', server.url));
+    expect(res.status).toBe(204);
+    expect(await res.text()).toBe('');
+  });
+
   it('answers byte ranges, as video elements ask', async () => {
     const res = await fetch(new URL('media/clip.mp4', server.url), { headers: { Range: 'bytes=22-25' } });
     expect(res.status).toBe(206);

@@ -94,3 +94,92 @@ describe('the gallery view', () => {
     expect(() => renderGallery(v)).not.toThrow();
   });
 });
+
+const FILM = `aivp: 1
+name: cut
+defaults:
+  image: { model: fal-ai/flux/dev, size: landscape }
+  video: { model: fal-ai/kling-video/v2.1/master/image-to-video }
+shots:
+  a: { prompt: "a" }
+  b: { prompt: "b" }
+  c: { prompt: "c" }
+  d: { prompt: "d" }
+segments:
+  one: { keyframes: [a, b], duration: 5, prompt: "one" }
+  two: { keyframes: [b, c], duration: 5, prompt: "two" }
+  lone: { keyframes: [d], duration: 5, prompt: "lone" }
+film:
+  segments: [two, one, lone]
+  transition: { type: crossfade, duration: 0.5 }
+`;
+
+/** FILM built, each clip lasting `lengths` (its real length, not the declared 5 s); `cut`: the film record's. */
+async function filmView(lengths: Record<string, number>, cut?: unknown, yaml = FILM): Promise<GalleryView> {
+  const ws = new MemoryWorkspace(await parseProject(ROOT, FILM));
+  await ws.build(buildGraph(ws.project));
+  const project = await parseProject(ROOT, yaml);
+  const assets = new Map<string, Asset>();
+  for (const rec of ws.records.values()) {
+    for (const o of rec.outputs) assets.set(o.path, { media: `assets/${o.path}`, mediaType: rec.kind === 'shot' ? 'image/png' : 'video/mp4', durationSec: lengths[rec.node] });
+  }
+  const film = ws.records.get('film')!;
+  ws.records.set('film', { ...film, outputs: [{ ...film.outputs[0]!, path: 'film/cut.mp4', mediaType: 'video/mp4' }], ...(cut ? { cut } : {}) } as NodeRecord);
+  assets.set('film/cut.mp4', { media: 'assets/film/cut.mp4', mediaType: 'video/mp4' });
+  return buildView({ project, records: ws.records, status: new Map() }, assets);
+}
+const times = (v: GalleryView) => v.timeline.map((e) => [e.segment.name, e.startSec, e.durationSec]);
+
+describe('the storyboard tells the real time', () => {
+  it("follows the film's recorded cut: its order, real lengths and crossfade overlap", async () => {
+    const cut = [
+      { segment: 'two', startSec: 0, durationSec: 4 },
+      { segment: 'one', startSec: 3.5, durationSec: 3 },
+      { segment: 'lone', startSec: 6, durationSec: 2 },
+    ];
+    const v = await filmView({ one: 3, two: 4, lone: 2 }, cut);
+    expect(times(v)).toEqual([['two', 0, 4], ['one', 3.5, 3], ['lone', 6, 2]]);
+    expect(v.runningTimeSec).toBe(8);
+    expect(v.segments.find((s) => s.name === 'one')).toMatchObject({ durationSec: 3, askedSec: undefined });
+  });
+
+  it("before the film records a cut, times come from the clips' real lengths cut as the film will be", async () => {
+    const v = await filmView({ one: 3, two: 4, lone: 2 });
+    expect(times(v)).toEqual([['two', 0, 4], ['one', 3.5, 3], ['lone', 6, 2]]);
+    expect(v.runningTimeSec).toBe(8);
+    // A malformed recorded cut is not trusted either.
+    expect(times(await filmView({ one: 3, two: 4, lone: 2 }, [{ segment: 'two', startSec: 'x' }]))).toEqual(times(v));
+  });
+
+  it('a clip whose real length is unknown has no time, and neither has the film', async () => {
+    const v = await filmView({ one: 3, two: 4 });
+    expect(times(v)).toEqual([['two', undefined, undefined], ['one', undefined, undefined], ['lone', undefined, undefined]]);
+    expect(v.runningTimeSec).toBeUndefined();
+    expect(v.segments.find((s) => s.name === 'lone')).toMatchObject({ durationSec: undefined, askedSec: 5 });
+  });
+
+  it('a one-keyframe segment sits at its keyframe alone: it joins neither neighbour', async () => {
+    const v = await filmView({ one: 3, two: 4, lone: 2 });
+    const lone = v.timeline[2]!;
+    expect([lone.first?.name, lone.last?.name, lone.joined]).toEqual(['d', undefined, false]);
+    const last = await filmView({ one: 3, two: 4, lone: 2 }, undefined, FILM.replace('keyframes: [d], duration: 5', 'keyframes: [d], position: last, duration: 5'));
+    expect([last.timeline[2]!.first?.name, last.timeline[2]!.last?.name]).toEqual([undefined, 'd']);
+    const page = renderGallery(v);
+    const tl = page.slice(page.indexOf('<ol class="timeline">'), page.indexOf('</ol>'));
+    // two (b..c), a cut, one (a..b), a cut, then lone with d before it only.
+    const items = [...tl.matchAll(/<li class="([^"]+)"[^>]*>([\s\S]*?)<\/li>/g)].map((m) => {
+      const name = /<span class="tl-name">(?:<a[^>]*>)?([^<]+)/.exec(m[2]!)?.[1];
+      return name ? `${m[1]}:${name}` : m[1];
+    });
+    expect(items).toEqual(['tl-key:b', 'tl-seg:two', 'tl-key:c', 'tl-cut', 'tl-key:a', 'tl-seg:one', 'tl-key:b', 'tl-cut', 'tl-key:d', 'tl-seg single:lone']);
+  });
+
+  it('writes money as plan does', async () => {
+    const v = await view(PROJECT, [], (records) => {
+      const c = records.get('c')!;
+      records.set('c', { ...c, costUsd: 5.306 });
+    });
+    expect(renderGallery(v)).toMatch(/<b>\$5\.3[0-9]<\/b> spent/);
+    expect(renderGallery(v)).toContain('<dt>cost</dt><dd>$5.31</dd>');
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { probeMedia } from '../../src/media/probe.js';
+import { isoDurationSec, probeMedia } from '../../src/media/probe.js';
 import { makeImage } from '../support/images.js';
 
 function box(type: string, payload: Buffer = Buffer.alloc(0)): Buffer {
@@ -117,5 +117,31 @@ describe('probeMedia rejects', () => {
 
   it('a truncated webm', async () => {
     await expect(probeMedia(ebml('webm', 300, 120))).rejects.toThrow(/truncated WEBM .*Segment declares/);
+  });
+});
+
+describe('isoDurationSec', () => {
+  /** A movie header: version 0 (32-bit times) or 1 (64-bit). */
+  const mvhd = (version: 0 | 1, scale: number, units: number): Buffer => {
+    const b = Buffer.alloc(version ? 112 : 100);
+    b[0] = version;
+    if (version) {
+      b.writeUInt32BE(scale, 20);
+      b.writeBigUInt64BE(BigInt(units), 24);
+    } else {
+      b.writeUInt32BE(scale, 12);
+      b.writeUInt32BE(units, 16);
+    }
+    return box('mvhd', b);
+  };
+
+  it("reads a clip's real length from its movie header", () => {
+    expect(isoDurationSec(Buffer.concat([box('ftyp', Buffer.from('isom')), box('moov', mvhd(0, 1000, 9500))]))).toBe(9.5);
+    expect(isoDurationSec(Buffer.concat([box('ftyp', Buffer.from('isom')), box('moov', mvhd(1, 90000, 225000))]))).toBe(2.5);
+  });
+
+  it('gives nothing for a file without one, or a broken box', () => {
+    expect(isoDurationSec(Buffer.concat([box('ftyp', Buffer.from('isom')), box('moov')]))).toBeUndefined();
+    expect(isoDurationSec(Buffer.from('not a video at all'))).toBeUndefined();
   });
 });

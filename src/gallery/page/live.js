@@ -3,10 +3,9 @@
   // button on each take that is not the pick. The answer to a pick is the rebuild's reload; a 409
   // (the file was edited meanwhile) reloads at once. Plain browser JavaScript, inlined as is: the
   // page has no build step and loads nothing else.
+  // When watch stops, the page says so at once (the browser keeps trying to reconnect; the
+  // notice goes when it is back).
   const session = document.querySelector('meta[name="aivp-session"]');
-  new EventSource("/__aivp/events").addEventListener("reload", () => location.reload());
-  if (!session || !session.hasAttribute("data-picks")) return;
-  const hash = document.querySelector('meta[name="aivp-project"]')?.content;
   const toast = document.createElement("div");
   toast.id = "aivp-toast";
   toast.setAttribute("role", "status");
@@ -15,6 +14,20 @@
     toast.textContent = text;
     toast.className = bad ? "show bad" : "show";
   };
+  const STOPPED = "aivp watch has stopped: this page no longer updates, and takes cannot be chosen. Run aivp watch --serve again to bring it back.";
+  let stopped = false;
+  const events = new EventSource("/__aivp/events");
+  events.addEventListener("reload", () => location.reload());
+  events.addEventListener("error", () => {
+    stopped = true;
+    say(STOPPED, true);
+  });
+  events.addEventListener("open", () => {
+    // Back after a stop: what it shows may have changed meanwhile.
+    if (stopped) location.reload();
+  });
+  if (!session || !session.hasAttribute("data-picks")) return;
+  const hash = document.querySelector('meta[name="aivp-project"]')?.content;
   const choose = async (node, pick) => {
     for (const b of document.querySelectorAll(".use-take")) b.disabled = true;
     say("Writing pick: " + pick + " for " + node + "\u2026");
@@ -28,8 +41,8 @@
       if (res.ok) return say(text + " \u2014 rebuilding\u2026");
       say(text, true);
       if (res.status === 409) setTimeout(() => location.reload(), 1500);
-    } catch (err) {
-      say("aivp watch is not answering: " + err.message, true);
+    } catch {
+      say(STOPPED, true);
     }
     for (const b of document.querySelectorAll(".use-take")) b.disabled = false;
   };

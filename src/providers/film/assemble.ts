@@ -3,7 +3,7 @@
 // own length) before the cut or the crossfades, so clips from different models, sizes and frame
 // rates always give a correct film; `-f concat -c copy` on such clips writes a broken file, so it
 // is only a fast path for clips that already match the film stream for stream.
-import type { FilmEdit } from '../types.js';
+import type { FilmCut, FilmEdit } from '../types.js';
 import type { ClipInfo } from '../../media/clip-probe.js';
 
 export interface AssemblyPlan {
@@ -12,6 +12,28 @@ export interface AssemblyPlan {
   duration: number;
   width: number;
   height: number;
+  /** Where each clip starts in the film and how long it lasts there, in clip order. */
+  cut: FilmCut;
+}
+
+/**
+ * The film's cut: each clip starts `fade` seconds before the one before it ends (a crossfade
+ * overlaps them), at millisecond precision. The one computation of it: the filter graph's offsets,
+ * the film's length and the record the storyboard reads all come from here.
+ */
+export function filmCut(names: string[], durations: number[], fade: number): FilmCut {
+  let at = 0;
+  return durations.map((d, i) => {
+    const entry = { segment: names[i]!, startSec: round(at), durationSec: round(d) };
+    at = round(at + round(d) - fade);
+    return entry;
+  });
+}
+
+/** The film's length: where its last clip ends. */
+export function cutEnd(cut: FilmCut): number {
+  const last = cut[cut.length - 1];
+  return last ? round(last.startSec + last.durationSec) : 0;
 }
 
 /** The coding every clip must have for the `-c copy` fast path (besides the film's size and fps). */
@@ -30,7 +52,8 @@ export function copyPlan(edit: FilmEdit, clips: ClipInfo[], list: string, out: s
   if (!same) return undefined;
   const text = edit.clips.map((c) => `file '${c.path.replace(/'/g, "'\\''")}'\n`).join('');
   const args = ['-hide_banner', '-nostdin', '-v', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', '-movflags', '+faststart', '-f', 'mp4', out];
-  return { args, list: text, duration: round(clips.reduce((s, c) => s + c.duration, 0)), width, height };
+  const cut = filmCut(edit.clips.map((c) => c.name), clips.map((c) => c.duration), 0);
+  return { args, list: text, duration: cutEnd(cut), width, height, cut };
 }
 
 /** x264 preset: `veryfast` encodes a 1080p film several times faster than the default at the same quality (crf 20). */
@@ -74,23 +97,22 @@ export function assemblyPlan(edit: FilmEdit, clips: ClipInfo[], out: string): As
     );
   });
   const n = clips.length;
-  const total = round(clips.reduce((s, c) => s + round(c.duration), 0) - (n - 1) * fade);
+  const cut = filmCut(edit.clips.map((c) => c.name), clips.map((c) => c.duration), fade);
+  const total = cutEnd(cut);
   if (n === 1) {
     graph.push('[v0]null[vc]', '[a0]anull[ac]');
   } else if (fade === 0) {
     graph.push(`${clips.map((_, i) => `[v${i}][a${i}]`).join('')}concat=n=${n}:v=1:a=1[vc][ac]`);
   } else {
-    // Each fade starts `fade` seconds before the end of what has been joined so far.
-    let joined = round(clips[0]!.duration);
+    // Each fade starts where the cut starts the next clip, `fade` seconds before what is joined so far ends.
     let v = '[v0]';
     let a = '[a0]';
     for (let i = 1; i < n; i++) {
       const last = i === n - 1;
       const vo = last ? '[vc]' : `[vx${i}]`;
       const ao = last ? '[ac]' : `[ax${i}]`;
-      graph.push(`${v}[v${i}]xfade=transition=fade:duration=${fade}:offset=${round(joined - fade)}${vo}`);
+      graph.push(`${v}[v${i}]xfade=transition=fade:duration=${fade}:offset=${cut[i]!.startSec}${vo}`);
       graph.push(`${a}[a${i}]acrossfade=d=${fade}${ao}`);
-      joined = round(joined - fade + round(clips[i]!.duration));
       v = vo;
       a = ao;
     }
@@ -114,7 +136,7 @@ export function assemblyPlan(edit: FilmEdit, clips: ClipInfo[], out: string): As
     ...VIDEO_CODEC, '-r', String(F), ...AUDIO_CODEC,
     '-t', String(total), '-movflags', '+faststart', '-f', 'mp4', out,
   ];
-  return { args, duration: total, width: W, height: H };
+  return { args, duration: total, width: W, height: H, cut };
 }
 
 function even(x: number): number {

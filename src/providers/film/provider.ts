@@ -42,7 +42,7 @@ export function createFilmProvider(opts: { env: Env }): Provider {
           for (const c of edit.clips) line = line.split(c.path).join(c.name);
           throw new ProviderError(`ffmpeg could not assemble the film: ${line}`, { retryable: false });
         }
-        return { files: [{ bytes: await readFile(out) }], costUsd: 0 };
+        return { files: [{ bytes: await readFile(out) }], costUsd: 0, cut: plan.cut };
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
