@@ -16,7 +16,11 @@ export interface AnimaticSpec {
   signal?: AbortSignal;
 }
 
-/** How far the camera pushes in over the clip. */
+/**
+ * How far the camera pushes in over the clip. It pushes towards the frame's top-left corner (and a
+ * keyframe of another shape is cropped from there too): that is where a draft card writes the
+ * shot's name, which a push-in to the centre would cut ("door" -> "oor").
+ */
 const ZOOM = 1.12;
 const FONT = "'DejaVu Sans', 'Liberation Sans', Arial, Helvetica, sans-serif";
 
@@ -40,7 +44,7 @@ export async function* animaticFrames(spec: AnimaticSpec): AsyncGenerator<Buffer
     const cw = Math.min(BW, Math.round(BW / zoom));
     const ch = Math.min(BH, Math.round(BH / zoom));
     const frame = await sharp(source, { raw: { width: BW, height: BH, channels: 3 } })
-      .extract({ left: Math.floor((BW - cw) / 2), top: Math.floor((BH - ch) / 2), width: cw, height: ch })
+      .extract({ left: 0, top: 0, width: cw, height: ch })
       .resize(W, H, { fit: 'fill', kernel: 'linear' })
       .raw()
       .toBuffer();
@@ -56,7 +60,7 @@ export function frameCount(durationSeconds: number, fps: number): number {
 
 async function load(src: string | Buffer | RawImage, width: number, height: number): Promise<Buffer> {
   const input = typeof src === 'string' || Buffer.isBuffer(src) ? sharp(src).autoOrient() : sharp(src.data, { raw: { width: src.width, height: src.height, channels: 3 } });
-  return input.resize(width, height, { fit: 'cover' }).flatten({ background: '#000000' }).toColourspace('srgb').raw().toBuffer();
+  return input.resize(width, height, { fit: 'cover', position: 'left top' }).flatten({ background: '#000000' }).toColourspace('srgb').raw().toBuffer();
 }
 
 function blend(a: Buffer, b: Buffer, alpha: number, out: Buffer): Buffer {

@@ -34,4 +34,18 @@ describe('animaticFrames', () => {
     expect(frames[0]!.equals(frames[11]!)).toBe(false);
     expect(frameCount(0.01, 24)).toBe(1);
   });
+
+  it("keeps the keyframe's top-left corner in shot to the last frame: a draft card's name is written there", async () => {
+    // Black, with a white mark hugging the top-left corner as a card's title does.
+    const keyframe = await sharp({ create: { width: 100, height: 62, channels: 3, background: '#000' } })
+      .composite([{ input: { create: { width: 4, height: 4, channels: 3, background: '#fff' } }, left: 1, top: 1 }])
+      .png()
+      .toBuffer();
+    const frames: Buffer[] = [];
+    for await (const f of animaticFrames({ keyframes: [keyframe], width: 64, height: 40, duration: 0.25, fps: 24 })) frames.push(f);
+    const last = frames[frames.length - 1]!;
+    const at = (x: number, y: number) => last[(y * 64 + x) * 3]!;
+    expect(at(1, 1)).toBeGreaterThan(200);
+    expect(at(2, 2)).toBeGreaterThan(200);
+  });
 });
