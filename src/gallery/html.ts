@@ -183,7 +183,8 @@ function clip(asset: Asset, v: NodeView): SafeHtml {
 
 function take(t: Take, name: string): SafeHtml {
   const label = t.picked ? html`<span class="pick">pick</span>` : '';
-  return html`<div class="take${t.picked ? ' picked' : ''}" data-take="${t.index}" style="--frame:${ratio(t.asset)}">${thumbLink(t.asset, `${name} take ${t.index}`)}<span class="n">${t.index}</span>${label}</div>`;
+  // The number and the pick mark sit under the image, never on it: a draft writes its title in the corner.
+  return html`<div class="take${t.picked ? ' picked' : ''}" data-take="${t.index}" style="--frame:${ratio(t.asset)}">${thumbLink(t.asset, `${name} take ${t.index}`)}<span class="take-cap"><span class="n">${t.index}</span>${label}</span></div>`;
 }
 
 /** The static page's way to choose a take: the line to edit (the live page adds buttons). */

@@ -202,6 +202,14 @@ describe.skipIf(!haveChromium)('gallery in Chromium', () => {
       ['2', true],
       ['3', false],
     ]);
+    // The take number and the pick mark sit under the image, never over it (a draft's title is in its corner).
+    const overlaps = await page.$$eval('#n-scene_01 .take', (els) =>
+      els.flatMap((e) => {
+        const img = e.querySelector('img')!.getBoundingClientRect();
+        return [...e.querySelectorAll('.n, .pick')].map((m) => m.getBoundingClientRect().top < img.bottom - 0.5);
+      }),
+    );
+    expect(overlaps).toEqual([false, false, false, false]);
     const main = await page.locator('#n-scene_01 .frame img').getAttribute('src');
     const picked = await page.locator('#n-scene_01 .take.picked img').getAttribute('src');
     expect(main).toBe(picked);
