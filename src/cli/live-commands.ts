@@ -30,6 +30,7 @@ export async function watchCommand(dir: string, targets: string[], flags: WatchF
   const galleryDir = join(project.root, LAYOUT.gallery);
   let server: GalleryServer | undefined;
   const log = (line: string) => process.stderr.write(`${line}\n`);
+  const render = flags.json ? jsonRenderer() : plainRenderer();
   // One for the session: the gallery's plan after each rebuild reads only what changed, as watch's do.
   const state = new WorkspaceState();
   try {
@@ -47,7 +48,11 @@ export async function watchCommand(dir: string, targets: string[], flags: WatchF
       dir: project.root,
       targets,
       draft: flags.draft,
-      emit: flags.json ? jsonRenderer() : plainRenderer(),
+      emit: (e) => {
+        render(e);
+        // The page shows what is being built meanwhile: a long video job is not a silent card.
+        server?.track(e);
+      },
       log,
       signal: controller.signal,
       state,

@@ -1,6 +1,6 @@
 // What was produced: one record per node in `metadata/<name>.json` (DVC's lock, split per node
 // so it merges cleanly in git). Written atomically, only after every output is in place.
-import type { FilmCut } from '../providers/types.js';
+import type { FilmCut } from '../media/cut.js';
 
 export interface OutputFile {
   /** Relative to the project root, with extension. */

@@ -9,6 +9,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { BuildEvent } from '../engine/events.js';
 import { html } from './markup.js';
 import { pageFile, type PageFile } from './page-files.js';
 import { parsePickRequest, type PickRequest, type PickResult } from './pick.js';
@@ -28,7 +29,18 @@ export interface GalleryServer {
   url: string;
   /** Tells every open page to reload. */
   reload(): void;
+  /** Passes a build event on: open pages show each node being built, with its state and time so far. */
+  track(event: BuildEvent): void;
   close(): Promise<void>;
+}
+
+/** What a page is told about a node being built; `state` undefined: it is no longer being built. */
+export interface Activity {
+  node: string;
+  state?: 'starting' | 'submitting' | 'queued' | 'running' | 'downloading' | 'retrying';
+  queuePosition?: number;
+  /** Time since the node started, as the server counts it (the page's clock may differ). */
+  elapsedMs?: number;
 }
 
 export const EVENTS_PATH = '/__aivp/events';
@@ -68,6 +80,7 @@ export async function serveGallery(opts: ServeOptions): Promise<GalleryServer> {
   const token = randomBytes(24).toString('hex');
   let port = 0;
   const pick = new PickDesk(token, opts.onPick, opts.bodyTimeoutMs ?? BODY_MS);
+  const activity = new ActivityBoard();
   const headers = pageHeaders();
 
   const server = createServer((req, res) => {
@@ -75,7 +88,7 @@ export async function serveGallery(opts: ServeOptions): Promise<GalleryServer> {
     if (!host) return plain(res, 403, `refused: Host ${JSON.stringify(req.headers.host ?? '').slice(0, 80)} is not this machine (open ${HOST}:${port} or localhost:${port})`);
     const pathname = safePathname(req.url);
     if (pathname === undefined || pathname.includes('\0')) return plain(res, 400, 'bad request');
-    if (pathname === EVENTS_PATH) return openEvents(res, clients);
+    if (pathname === EVENTS_PATH) return openEvents(res, clients, activity.now());
     if (pathname === PICK_PATH) {
       pick.handle(req, res, host).catch(() => {
         if (!res.headersSent) plain(res, 500, 'internal error');
@@ -104,6 +117,9 @@ export async function serveGallery(opts: ServeOptions): Promise<GalleryServer> {
     url: `http://${HOST}:${port}/`,
     reload() {
       for (const res of clients) res.write('event: reload\ndata: {}\n\n');
+    },
+    track(event) {
+      for (const a of activity.apply(event)) for (const res of clients) res.write(activityMessage(a));
     },
     close() {
       for (const res of clients) res.end();
@@ -230,7 +246,48 @@ function readBody(req: IncomingMessage, ms: number): Promise<string | { refused:
   });
 }
 
-function openEvents(res: ServerResponse, clients: Set<ServerResponse>): void {
+/** The nodes being built now, from the build's events: a page opened mid-build is told them at once. */
+class ActivityBoard {
+  private readonly running = new Map<string, { state: NonNullable<Activity['state']>; queuePosition?: number; since: number }>();
+
+  /** What changed for the pages. */
+  apply(e: BuildEvent): Activity[] {
+    const set = (node: string, state: NonNullable<Activity['state']>, queuePosition?: number): Activity[] => {
+      const since = this.running.get(node)?.since ?? Date.now();
+      this.running.set(node, { state, queuePosition, since });
+      return [{ node, state, queuePosition, elapsedMs: Date.now() - since }];
+    };
+    switch (e.type) {
+      case 'node:start':
+        return set(e.node, 'starting');
+      case 'node:progress':
+        return set(e.node, e.progress.state, e.progress.queuePosition);
+      case 'node:retry':
+        return set(e.node, 'retrying');
+      case 'node:done':
+      case 'node:failed':
+      case 'node:skipped':
+        return this.running.delete(e.node) ? [{ node: e.node }] : [];
+      case 'build:done': {
+        const ended = [...this.running.keys()].map((node) => ({ node }));
+        this.running.clear();
+        return ended;
+      }
+      default:
+        return [];
+    }
+  }
+
+  now(): Activity[] {
+    return [...this.running].map(([node, r]) => ({ node, state: r.state, queuePosition: r.queuePosition, elapsedMs: Date.now() - r.since }));
+  }
+}
+
+function activityMessage(a: Activity): string {
+  return `event: activity\ndata: ${JSON.stringify(a)}\n\n`;
+}
+
+function openEvents(res: ServerResponse, clients: Set<ServerResponse>, running: Activity[]): void {
   res.writeHead(200, {
     'Content-Type': 'text/event-stream',
     'Cache-Control': 'no-cache',
@@ -238,6 +295,7 @@ function openEvents(res: ServerResponse, clients: Set<ServerResponse>): void {
     Connection: 'keep-alive',
   });
   res.write(': connected\n\n');
+  for (const a of running) res.write(activityMessage(a));
   clients.add(res);
   res.on('close', () => clients.delete(res));
 }

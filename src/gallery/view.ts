@@ -15,8 +15,7 @@ import { projectHash } from './pick.js';
 import { buildGraph } from '../graph/build.js';
 import { type InputRole as GraphInputRole } from '../graph/types.js';
 import { mediaTypeOf } from '../media/media-types.js';
-import { cutEnd, filmCut } from '../providers/film/assemble.js';
-import type { FilmCut } from '../providers/types.js';
+import { cutEnd, filmCut, type FilmCut } from '../media/cut.js';
 
 export type Badge = 'uptodate' | 'stale' | 'missing' | 'failed' | 'modified' | 'source';
 /** The graph's roles of what an image or a segment takes (a film's clips and sound are not shown as inputs). */

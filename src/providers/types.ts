@@ -1,5 +1,6 @@
 // The provider interface: the engine hands a provider one fully resolved generation request and
 // gets bytes back. Providers know nothing about the graph, records or the terminal.
+import type { FilmCut } from '../media/cut.js';
 
 export type ProviderId = 'fal' | 'google' | 'openai' | 'imagerouter' | 'stability' | 'draft' | 'film';
 export type Task = 't2i' | 'i2i' | 'edit' | 'inpaint' | 'upscale' | 'i2v' | 'flf2v' | 'assemble';
@@ -100,9 +101,6 @@ export interface FilmEdit {
   fps: number;
   audio?: { file: InputImage; volume: number };
 }
-
-/** Where each clip sits in the assembled film (after crossfades), in film order. */
-export type FilmCut = { segment: string; startSec: number; durationSec: number }[];
 
 export interface Progress {
   state: 'submitting' | 'queued' | 'running' | 'downloading';

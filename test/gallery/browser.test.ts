@@ -232,6 +232,19 @@ describe.skipIf(!haveChromium)('gallery in Chromium', () => {
     expect(await page.locator('#n-mentor').isVisible()).toBe(true);
   });
 
+  it('shows a node being built with its state and time so far, ticking, until it is done', async () => {
+    server.track({ type: 'node:start', node: 'seg_02', provider: 'google', model: 'veo-3.0-generate-001', attempt: 1 });
+    server.track({ type: 'node:progress', node: 'seg_02', progress: { state: 'running' } });
+    const line = page.locator('#n-seg_02 .live-run');
+    await line.waitFor();
+    expect(await line.innerText()).toMatch(/^building: running · 0:0\d$/);
+    const first = await line.innerText();
+    await page.waitForFunction((was) => document.querySelector('#n-seg_02 .live-run')?.textContent !== was, first, { timeout: 5000 });
+    expect(await page.locator('.tl-seg[data-node="seg_02"] .live-run').count()).toBe(1);
+    server.track({ type: 'node:done', node: 'seg_02', outcome: 'built', costUsd: 0, durationMs: 2000, outputs: [] });
+    await page.waitForFunction(() => !document.querySelector('.live-run'));
+  });
+
   it('reloads when told to, showing the rebuilt gallery', async () => {
     await openGallery();
     await page.evaluate(() => (window.aivpMarker = 1));

@@ -156,6 +156,35 @@ describe('serveGallery', () => {
     expect((await raw('/%E0%A4%A')).status).toBe(400);
   });
 
+  it('tells pages which nodes are being built, in what state and for how long; a page opened mid-build learns it at once', async () => {
+    const open = async () => {
+      const reader = (await fetch(new URL(EVENTS_PATH, server.url))).body!.getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      const until = async (what: string) => {
+        while (!text.includes(what)) text += decoder.decode((await reader.read()).value);
+        return text;
+      };
+      await until(': connected');
+      return { reader, until };
+    };
+    const first = await open();
+    server.track({ type: 'node:start', node: 'seg', provider: 'google', model: 'veo-3.0-generate-001', attempt: 1 });
+    server.track({ type: 'node:progress', node: 'seg', progress: { state: 'running' } });
+    const seen = await first.until('"state":"running"');
+    expect(seen).toMatch(/event: activity\ndata: \{"node":"seg","state":"starting","elapsedMs":\d+\}\n\n/);
+    const late = await open();
+    expect(await late.until('event: activity')).toMatch(/data: \{"node":"seg","state":"running","elapsedMs":\d+\}/);
+    server.track({ type: 'node:done', node: 'seg', outcome: 'built', costUsd: 3.2, durationMs: 95_000, outputs: [] });
+    expect(await first.until('{"node":"seg"}')).toContain('event: activity\ndata: {"node":"seg"}\n\n');
+    await first.reader.cancel();
+    await late.reader.cancel();
+    // Nothing is being built now: a new page is told nothing.
+    const after = (await fetch(new URL(EVENTS_PATH, server.url))).body!.getReader();
+    expect(new TextDecoder().decode((await after.read()).value)).toBe(': connected\n\n');
+    await after.cancel();
+  });
+
   it('pushes a reload event to connected pages', async () => {
     const res = await fetch(new URL(EVENTS_PATH, server.url));
     expect(res.headers.get('content-type')).toBe('text/event-stream');

@@ -18,9 +18,50 @@
   let stopped = false;
   const events = new EventSource("/__aivp/events");
   events.addEventListener("reload", () => location.reload());
+  // A node being built: its card (and its place on the timeline) says what it is doing and for how
+  // long, ticking each second, until the build is done with it.
+  const STATES = { starting: "starting", submitting: "submitting", queued: "queued", running: "running", downloading: "downloading", retrying: "retrying" };
+  const shown = new Map();
+  const clock = (ms) => {
+    const s = Math.max(0, Math.floor(ms / 1000));
+    return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+  };
+  const paint = (node) => {
+    const a = shown.get(node);
+    for (const el of document.querySelectorAll('.card[data-node="' + CSS.escape(node) + '"], .tl-seg[data-node="' + CSS.escape(node) + '"]')) {
+      let line = el.querySelector(".live-run");
+      if (!a) {
+        line?.remove();
+        el.classList.remove("building");
+        continue;
+      }
+      if (!line) {
+        line = document.createElement("p");
+        line.className = "live-run";
+        line.setAttribute("role", "status");
+        (el.querySelector(".body") ?? el).prepend(line);
+      }
+      el.classList.add("building");
+      const queue = a.state === "queued" && a.queuePosition !== undefined ? " (position " + a.queuePosition + ")" : "";
+      line.textContent = "building: " + STATES[a.state] + queue + " \u00b7 " + clock(Date.now() - a.since);
+    }
+  };
+  events.addEventListener("activity", (e) => {
+    const a = JSON.parse(e.data);
+    if (a.state && STATES[a.state]) shown.set(a.node, { state: a.state, queuePosition: a.queuePosition, since: Date.now() - (a.elapsedMs || 0) });
+    else shown.delete(a.node);
+    paint(a.node);
+  });
+  setInterval(() => {
+    for (const node of shown.keys()) paint(node);
+  }, 1000);
   events.addEventListener("error", () => {
     stopped = true;
     say(STOPPED, true);
+    for (const node of [...shown.keys()]) {
+      shown.delete(node);
+      paint(node);
+    }
   });
   events.addEventListener("open", () => {
     // Back after a stop: what it shows may have changed meanwhile.

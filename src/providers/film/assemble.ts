@@ -3,8 +3,9 @@
 // own length) before the cut or the crossfades, so clips from different models, sizes and frame
 // rates always give a correct film; `-f concat -c copy` on such clips writes a broken file, so it
 // is only a fast path for clips that already match the film stream for stream.
-import type { FilmCut, FilmEdit } from '../types.js';
+import type { FilmEdit } from '../types.js';
 import type { ClipInfo } from '../../media/clip-probe.js';
+import { cutEnd, filmCut, round, type FilmCut } from '../../media/cut.js';
 
 export interface AssemblyPlan {
   args: string[];
@@ -14,26 +15,6 @@ export interface AssemblyPlan {
   height: number;
   /** Where each clip starts in the film and how long it lasts there, in clip order. */
   cut: FilmCut;
-}
-
-/**
- * The film's cut: each clip starts `fade` seconds before the one before it ends (a crossfade
- * overlaps them), at millisecond precision. The one computation of it: the filter graph's offsets,
- * the film's length and the record the storyboard reads all come from here.
- */
-export function filmCut(names: string[], durations: number[], fade: number): FilmCut {
-  let at = 0;
-  return durations.map((d, i) => {
-    const entry = { segment: names[i]!, startSec: round(at), durationSec: round(d) };
-    at = round(at + round(d) - fade);
-    return entry;
-  });
-}
-
-/** The film's length: where its last clip ends. */
-export function cutEnd(cut: FilmCut): number {
-  const last = cut[cut.length - 1];
-  return last ? round(last.startSec + last.durationSec) : 0;
 }
 
 /** The coding every clip must have for the `-c copy` fast path (besides the film's size and fps). */
@@ -141,9 +122,4 @@ export function assemblyPlan(edit: FilmEdit, clips: ClipInfo[], out: string): As
 
 function even(x: number): number {
   return Math.max(2, 2 * Math.round(x / 2));
-}
-
-/** Millisecond precision keeps the filter graph readable and the offsets exact enough. */
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }
