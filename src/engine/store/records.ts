@@ -19,7 +19,7 @@ export const KEY_RE = /^[0-9A-Za-z_-]+$/;
 
 const FIELD_ORDER: (keyof NodeRecord)[] = [
   'aivp', 'node', 'kind', 'draft', 'key', 'provider', 'model', 'prompt', 'params', 'seedRequested', 'seed',
-  'inputs', 'outputs', 'pick', 'requestId', 'costUsd', 'durationMs', 'createdAt', 'restoredAt',
+  'inputs', 'outputs', 'cut', 'pick', 'requestId', 'costUsd', 'durationMs', 'createdAt', 'restoredAt',
 ];
 
 
