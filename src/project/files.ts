@@ -2,7 +2,7 @@
 import { open, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, posix, resolve } from 'node:path';
 import type { Outside } from '../base/inside.js';
-import { sniffMedia } from '../media/probe.js';
+import { notAnImageHead, SOURCE_IMAGE_FORMATS } from '../media/probe.js';
 import type { Reporter } from './report.js';
 import type { Path } from './source.js';
 import { audioFormat, AUDIO_HEAD_BYTES } from '../media/audio.js';
@@ -10,8 +10,6 @@ import { closest, didYouMean } from './suggest.js';
 import { STATE_DIR } from '../base/layout.js';
 
 export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp']);
-/** What a source image may hold, by the format its bytes announce. */
-const SOURCE_FORMATS = new Set(['png', 'jpg', 'webp', 'bmp']);
 
 export interface PathRules {
   root: string;
@@ -62,10 +60,7 @@ export async function notAnImage(p: string): Promise<string | undefined> {
   } finally {
     await fh.close();
   }
-  if (SOURCE_FORMATS.has(sniffMedia(head)?.ext ?? '')) return undefined;
-  if (head.length === 0) return 'the file is empty';
-  if (/^\s*</.test(head.toString('latin1'))) return 'it holds HTML or XML';
-  return 'its content is not PNG, JPEG, WebP or BMP';
+  return notAnImageHead(head, SOURCE_IMAGE_FORMATS);
 }
 
 /** A source `file:` must exist and be an image. */
