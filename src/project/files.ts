@@ -121,8 +121,10 @@ export async function expandDir(rel: string, path: Path, rules: PathRules): Prom
 
 /** A new project's .gitignore: caches and keys stay out of git; records and the project file go in. Kept when one exists. */
 export async function ensureGitignore(root: string): Promise<void> {
-  const file = join(root, '.gitignore');
-  if ((await kindOf(file)) === undefined) await writeFile(file, `${STATE_DIR}/\n.env\n`);
+  // `wx` creates it only where nothing is, not even a dangling link (a write would land where it points).
+  await writeFile(join(root, '.gitignore'), `${STATE_DIR}/\n.env\n`, { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EEXIST') throw err;
+  });
 }
 
 /** The film's `audio.file` must exist and be audio. */
