@@ -1,10 +1,12 @@
 // `generate`, `edit`, `upload`: the seed scripts' one-off calls, JSON on stdout. The `.env` in the
 // folder is read as a build reads it; the key is checked by the one-off runner once the arguments
 // are (a bad --size or a missing file is reported as such, not as a missing key).
-import { resolve } from 'node:path';
+import { lstatSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { UsageError } from '../base/errors.js';
 import { commandEnv } from '../context/config.js';
-import { runEdit, runGenerate, runUpload } from '../oneoff/index.js';
+import { runEdit, runGenerate, runUpload, type OneOffContext } from '../oneoff/index.js';
+import { PROJECT_FILE } from '../project/report.js';
 
 export async function generateCommand(dir: string, o: Record<string, unknown>): Promise<number> {
   const result = await runGenerate(
@@ -13,7 +15,7 @@ export async function generateCommand(dir: string, o: Record<string, unknown>): 
       file: o.image ? resolve(o.image as string) : undefined, size: o.size as string, numImages: o.numImages as number,
       seed: o.seed as number | undefined, output: o.output ? resolve(o.output as string) : undefined,
     },
-    { env: commandEnv(dir), root: dir },
+    context(dir),
   );
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   return 0;
@@ -27,14 +29,24 @@ export async function editCommand(dir: string, o: Record<string, unknown>): Prom
       file: o.image ? resolve(o.image as string) : undefined, mask: o.mask as string | undefined,
       output: o.output ? resolve(o.output as string) : undefined,
     },
-    { env: commandEnv(dir), root: dir },
+    context(dir),
   );
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   return 0;
 }
 
 export async function uploadCommand(dir: string, file: string): Promise<number> {
-  const url = await runUpload(resolve(file), { env: commandEnv(dir), root: dir });
+  const url = await runUpload(resolve(file), context(dir));
   process.stdout.write(`${url}\n`);
   return 0;
+}
+
+/** In a project folder, its `.aivp/uploads.json` remembers fal uploads; anywhere else nothing is written for that. */
+function context(dir: string): OneOffContext {
+  const inProject = lstatSync(join(dir, PROJECT_FILE), { throwIfNoEntry: false })?.isFile() === true;
+  return {
+    env: commandEnv(dir),
+    root: inProject ? dir : undefined,
+    onWarning: (message) => process.stderr.write(`aivp: warning: ${message}\n`),
+  };
 }

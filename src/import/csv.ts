@@ -1,7 +1,8 @@
 // `aivp import csv`: a shot list, one shot per row under a header row. A `segment_prompt` makes a
 // segment from that shot to the next one (the last shot's: a clip of that shot alone).
-import { basename, extname, resolve } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { CsvError, parse, type Info } from 'csv-parse/sync';
+import { insideChecker, type Outside } from '../base/inside.js';
 import { kindOf, notAnImage } from '../project/files.js';
 import { didYouMean } from '../project/suggest.js';
 import { SIZE_PATTERN } from '../providers/size.js';
@@ -46,7 +47,7 @@ export async function readCsv(text: string, opts: CsvOptions, names: Names, repo
   }
   if (report.errors.length) return undefined;
   // Segment names last: a shot called `seg_x` keeps its name.
-  for (const s of segments) s.name = names.take(s.name, s.name);
+  for (const s of segments) s.name = names.take(s.name, s.name, 'segment');
 
   return {
     origin: [`Imported by \`aivp import csv\` from the shot list ${basename(opts.file)} (${shots.length} shot(s), ${segments.length} segment(s)).`],
@@ -71,21 +72,41 @@ function nameShots(rows: Row[], names: Names, report: InputReport): Map<string, 
       continue;
     }
     lineOf.set(id, r.line);
-    shotName.set(id, names.take(id, `shot_${i + 1}`));
+    shotName.set(id, names.take(id, `shot_${i + 1}`, 'shot'));
   }
   return shotName;
 }
+
+const OUTSIDE: Record<Outside, string> = {
+  absolute: 'is an absolute path',
+  outside: "leads outside the CSV file's folder",
+  symlink: "leads outside the CSV file's folder through a symbolic link",
+};
 
 type Link = (token: string, row: Row, column: 'refs' | 'input') => Promise<string | undefined>;
 
 /** Resolves `refs`/`input` tokens: a shot of this file (by id or by its node name), else an image or folder beside it, made a reference once. */
 function createLinker(file: string, shotName: Map<string, string>, names: Names, report: InputReport): { link: Link; references(): ImportedNode[] } {
   const shotIds = [...shotName.keys()];
-  const bySanitized = new Map(shotIds.map((id) => [sanitize(id), shotName.get(id)!]));
+  // A token may name a shot loosely (`keeper` for `Keeper`), unless two shots fold to it.
+  const bySanitized = new Map<string, string[]>();
+  for (const id of shotIds) bySanitized.set(sanitize(id), [...(bySanitized.get(sanitize(id)) ?? []), id]);
   const references = new Map<string, ImportedNode>();
+  const inFolder = insideChecker(dirname(file));
   const link: Link = async (token, row, column) => {
-    const shot = shotName.get(token) ?? bySanitized.get(sanitize(token));
-    if (shot) return shot;
+    const loose = shotName.has(token) ? [token] : (bySanitized.get(sanitize(token)) ?? []);
+    if (loose.length === 1) return shotName.get(loose[0]);
+    if (loose.length > 1) {
+      report.error(row.line, undefined, `\`${token}\` could be shot ${loose.map((id) => `\`${id}\``).join(' or ')}`, { field: column, hint: 'write the shot exactly as its `shot` cell does' });
+      return undefined;
+    }
+    // Paths in the file's contents stay in its folder, and leave it through no link: a shot list
+    // from elsewhere cannot have images copied in (and later uploaded) from anywhere on disk.
+    const outside = inFolder(token);
+    if (outside) {
+      report.error(row.line, undefined, `\`${token}\` ${OUTSIDE[outside]}`, { field: column, hint: 'paths in a shot list stay inside its folder: put the image beside the CSV file or below it' });
+      return undefined;
+    }
     const abs = resolve(file, '..', token);
     const kind = await kindOf(abs);
     const problem =
@@ -100,7 +121,7 @@ function createLinker(file: string, shotName: Map<string, string>, names: Names,
     }
     let ref = references.get(abs);
     if (!ref) {
-      ref = { name: names.take(basename(abs, extname(abs)), 'ref'), fields: {}, source: { kind: kind!, abs } };
+      ref = { name: names.take(basename(abs, extname(abs)), 'ref', 'reference'), fields: {}, source: { kind: kind!, abs } };
       references.set(abs, ref);
     }
     return ref.name;

@@ -27,20 +27,31 @@ export interface ImportedProject {
   segments: ImportedNode[];
 }
 
-/** Node names: sanitised to what the project file accepts, unique across every section. */
+export type NodeKind = 'reference' | 'shot' | 'segment';
+
+/**
+ * Node names: sanitised to what the project file accepts, unique across every section (node names
+ * are one namespace, and sanitising folds case: `Keeper` and `keeper` are one name). A name taken
+ * by a node of another kind gets that kind's suffix (an image `keeper.png` beside a shot `Keeper`
+ * is `keeper_ref`); a name taken within the kind is numbered (`shot_1`, `shot_1_2`).
+ */
 export interface Names {
   /** A free name made from `wanted` (or `fallback`, itself a valid name, when nothing of it survives). */
-  take(wanted: string, fallback: string): string;
+  take(wanted: string, fallback: string, kind: NodeKind): string;
 }
 
+const SUFFIX: Record<NodeKind, string> = { reference: 'ref', shot: 'shot', segment: 'seg' };
+
 export function createNames(): Names {
-  const taken = new Set<string>();
+  const taken = new Map<string, NodeKind>();
   return {
-    take(wanted, fallback) {
-      const base = sanitize(wanted) || fallback;
+    take(wanted, fallback, kind) {
+      let base = sanitize(wanted) || fallback;
+      const holder = taken.get(base);
+      if (holder !== undefined && holder !== kind) base = `${base}_${SUFFIX[kind]}`;
       let name = base;
       for (let i = 2; taken.has(name); i++) name = `${base}_${i}`;
-      taken.add(name);
+      taken.set(name, kind);
       return name;
     },
   };

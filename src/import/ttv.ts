@@ -5,6 +5,7 @@
 import { basename, dirname, join } from 'node:path';
 import { findNodeAtLocation, getNodeValue, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { UsageError } from '../base/errors.js';
+import { insideChecker } from '../base/inside.js';
 import { kindOf, notAnImage } from '../project/files.js';
 import { fieldName } from '../project/report.js';
 import type { Path } from '../project/source.js';
@@ -57,8 +58,8 @@ export async function readTtv(text: string, opts: TtvOptions, names: Names, repo
   });
   // What parsed is still checked, so every error shows at once; without keyframes there is nothing to check.
   if (keyframes.length === 0) return undefined;
-  const startName = names.take('start_frame', 'start_frame');
-  const refsName = opts.references === undefined ? undefined : names.take('reference_images', 'reference_images');
+  const startName = names.take('start_frame', 'start_frame', 'reference');
+  const refsName = opts.references === undefined ? undefined : names.take('reference_images', 'reference_images', 'reference');
 
   const { shots, frames } = chainShots(keyframes, startName, refsName, names);
   const segments = videos.flatMap((v) => {
@@ -66,7 +67,7 @@ export async function readTtv(text: string, opts: TtvOptions, names: Names, repo
     if (!keyframesOf[0] || !keyframesOf[1]) return [];
     const fields: Obj = { keyframes: keyframesOf, prompt: v.prompt };
     if (timing) fields.duration = timing.perSegment;
-    return [{ name: names.take(`segment_${pad(v.segment)}`, `segment_${pad(v.segment)}`), fields }];
+    return [{ name: names.take(`segment_${pad(v.segment)}`, `segment_${pad(v.segment)}`, 'segment'), fields }];
   });
   if (report.errors.length) return undefined;
   const start = await startFrame(opts, keyframes[0], startName);
@@ -89,7 +90,7 @@ function chainShots(keyframes: Numbered[], startName: string, refsName: string |
   const shots: ImportedNode[] = [];
   let previous = startName;
   for (const k of keyframes) {
-    const name = names.take(`frame_${pad(k.segment)}`, `frame_${pad(k.segment)}`);
+    const name = names.take(`frame_${pad(k.segment)}`, `frame_${pad(k.segment)}`, 'shot');
     const fields: Obj = { prompt: k.prompt, input: previous };
     if (refsName) fields.refs = [refsName];
     shots.push({ name, comment: `segment_${pad(k.segment)}.png in the prompt file: the last frame of segment ${k.segment}`, fields });
@@ -130,8 +131,6 @@ interface Json {
 
 /** Strict JSON through jsonc-parser, which (unlike JSON.parse on Node 20) says where a syntax error is. */
 function parseJson(text: string, report: InputReport): Json | undefined {
-  const errors: ParseError[] = [];
-  const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const starts = [0];
   for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
   const position = (offset: number) => {
@@ -139,6 +138,15 @@ function parseJson(text: string, report: InputReport): Json | undefined {
     while (starts[line] > offset) line--;
     return { line: line + 1, col: offset - starts[line] + 1 };
   };
+  // The parser recurses per level: a file nested thousands deep would overflow the stack.
+  const deep = tooDeep(text, MAX_DEPTH);
+  if (deep !== undefined) {
+    const pos = position(deep);
+    report.error(pos.line, pos.col, `nested more than ${MAX_DEPTH} levels deep`, { hint: 'a prompt file is an object of lists of objects, a few levels deep' });
+    return undefined;
+  }
+  const errors: ParseError[] = [];
+  const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (errors.length || !tree) {
     // The first error is the cause; the rest follow from it.
     const first = errors[0];
@@ -162,6 +170,26 @@ function parseJson(text: string, report: InputReport): Json | undefined {
       return position(node!.offset);
     },
   };
+}
+
+/** Far deeper than a prompt file goes (4 levels), far shallower than the stack allows. */
+const MAX_DEPTH = 64;
+
+/** The offset of the first `[` or `{` that opens level `max + 1` (outside strings), or undefined. */
+function tooDeep(text: string, max: number): number | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '[' || c === '{') {
+      if (++depth > max) return i;
+    } else if (c === ']' || c === '}') depth--;
+  }
+  return undefined;
 }
 
 type ErrorAt = (path: Path, message: string, hint?: string, where?: 'key' | 'value') => void;
@@ -249,6 +277,10 @@ function segmentation(root: Obj, videoCount: number, error: ErrorAt, warn: (path
 /** The start image beside the file (or `--initial-image`), else generated from the first keyframe prompt as the pipeline did. */
 async function startFrame(opts: TtvOptions, first: Numbered, name: string): Promise<ImportedNode> {
   const beside = join(dirname(opts.file), START_IMAGE);
+  // --initial-image may be anywhere; the image found beside the file must be there, not a link out of its folder.
+  if (opts.initialImage === undefined && (await kindOf(beside)) === 'file' && insideChecker(dirname(opts.file))(START_IMAGE)) {
+    throw new UsageError(`${beside} is a symbolic link leading outside the prompt file's folder: nothing was written (copy the image there, or pass --initial-image PATH)`);
+  }
   const image = opts.initialImage ?? ((await kindOf(beside)) === 'file' ? beside : undefined);
   if (image) {
     if ((await kindOf(image)) !== 'file') throw new UsageError(`--initial-image ${image}: no such file: nothing was written`);

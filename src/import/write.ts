@@ -1,12 +1,13 @@
 // The shared writer: an imported project becomes aivp.project.yaml through the yaml Document API
 // (comments, flow lists), its source images placed inside the project folder. Every check runs
 // before the first byte is written.
-import { readdir, realpath } from 'node:fs/promises';
-import { basename, extname, join, relative, sep } from 'node:path';
+import { lstat, readdir, realpath } from 'node:fs/promises';
+import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import { Document, isScalar, isSeq, type Node, type Pair, type YAMLMap } from 'yaml';
 import { copyFileAtomic, writeFileAtomic } from '../base/atomic.js';
+import { checkFolder } from '../base/inside.js';
 import { UsageError } from '../base/errors.js';
-import { ensureGitignore, IMAGE_EXTENSIONS, kindOf, within } from '../project/files.js';
+import { ensureGitignore, IMAGE_EXTENSIONS, within } from '../project/files.js';
 import { PROJECT_FILE } from '../project/report.js';
 import { installEditorSchema, SCHEMA_LINE } from '../project/schema.js';
 import { escapeVars } from '../project/vars.js';
@@ -36,14 +37,15 @@ interface Copy {
 
 export async function writeProject(project: ImportedProject, opts: WriteOptions): Promise<WriteResult> {
   const file = join(opts.root, PROJECT_FILE);
-  if (!opts.force && (await kindOf(file)) !== undefined) {
+  if (!opts.force && (await present(file))) {
     throw new UsageError(`${file} already exists: nothing was written (pass --force to replace it)`);
   }
   const copies = await placeSources(project.references, opts);
+  for (const c of copies) checkFolder(opts.root, dirname(c.to));
   const text = render(project, basename(opts.root));
 
   for (const c of copies) await copyIn(c, opts.root);
-  await writeFileAtomic(file, text);
+  await writeFileAtomic(file, text, { inside: opts.root });
   await installEditorSchema(opts.root);
   await ensureGitignore(opts.root);
   return { file, copied: copies.map((c) => c.to) };
@@ -63,7 +65,7 @@ async function placeSources(nodes: ImportedNode[], opts: WriteOptions): Promise<
     } else {
       rel = freeName(`${COPY_DIR}/${basename(real)}`, copies);
       copies.push({ from: real, to: rel, kind: node.source.kind });
-      if (!opts.force && (await kindOf(join(opts.root, rel))) !== undefined) conflicts.push(rel);
+      if (!opts.force && (await present(join(opts.root, rel)))) conflicts.push(rel);
     }
     node.fields = { [node.source.kind]: rel, ...node.fields };
   }
@@ -76,6 +78,11 @@ async function placeSources(nodes: ImportedNode[], opts: WriteOptions): Promise<
   return copies;
 }
 
+/** Anything at `p`, a dangling link included (stat would call that nothing, and the write would replace it). */
+function present(p: string): Promise<boolean> {
+  return lstat(p).then(() => true, () => false);
+}
+
 function freeName(wanted: string, copies: Copy[]): string {
   const ext = extname(wanted);
   const stem = wanted.slice(0, wanted.length - ext.length);
@@ -86,10 +93,11 @@ function freeName(wanted: string, copies: Copy[]): string {
 
 async function copyIn(c: Copy, root: string): Promise<void> {
   const dest = join(root, c.to);
-  if (c.kind === 'file') return copyFileAtomic(c.from, dest);
+  // `inside`: a `refs/` that is a link leading out is refused before anything is copied there.
+  if (c.kind === 'file') return copyFileAtomic(c.from, dest, { inside: root });
   // A `dir:` reference reads the images at the top of its folder; nothing else is needed.
   for (const entry of await readdir(c.from, { withFileTypes: true })) {
-    if (entry.isFile() && IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase())) await copyFileAtomic(join(c.from, entry.name), join(dest, entry.name));
+    if (entry.isFile() && IMAGE_EXTENSIONS.has(extname(entry.name).toLowerCase())) await copyFileAtomic(join(c.from, entry.name), join(dest, entry.name), { inside: root });
   }
 }
 
@@ -109,8 +117,12 @@ function render(project: ImportedProject, name: string): string {
       const fields = { ...node.fields };
       if (typeof fields.prompt === 'string') fields.prompt = escapeVars(fields.prompt);
       const value = doc.createNode(fields) as YAMLMap;
-      // Lists of names read best on one line: `keyframes: [frame_01, frame_02]`.
-      for (const p of value.items) if (isSeq(p.value)) p.value.flow = true;
+      for (const p of value.items) {
+        // Lists of names read best on one line: `keyframes: [frame_01, frame_02]`.
+        if (isSeq(p.value)) p.value.flow = true;
+        // `16:9` unquoted is the number 969 to a YAML 1.1 reader (PyYAML): every ratio is quoted.
+        if (isScalar(p.value) && typeof p.value.value === 'string' && SEXAGESIMAL.test(p.value.value)) p.value.type = 'QUOTE_DOUBLE';
+      }
       const pair = doc.createPair(node.name, value) as Pair<Node, YAMLMap>;
       if (node.comment) pair.key.commentBefore = commentOf(node.comment);
       map.items.push(pair);
@@ -121,5 +133,8 @@ function render(project: ImportedProject, name: string): string {
   }
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
+
+/** A ratio, and so every string YAML 1.1 could read as a base-60 number. */
+const SEXAGESIMAL = /^\d+(:\d+)+$/;
 
 const commentOf = (text: string) => text.split('\n').map((l) => ` ${l}`).join('\n');

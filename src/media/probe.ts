@@ -57,6 +57,23 @@ export function sniffMedia(head: Buffer): Pick<MediaInfo, 'mediaType' | 'ext' | 
   return f && { mediaType: f.mediaType, ext: f.ext, kind: f.kind };
 }
 
+/** Image formats by extension: what aivp sends a provider (it converts GIF where a provider takes none)... */
+export const SENDABLE_IMAGE_FORMATS: ReadonlyMap<string, string> = new Map([['png', 'PNG'], ['jpg', 'JPEG'], ['gif', 'GIF'], ['webp', 'WebP'], ['bmp', 'BMP']]);
+/** ...and what a project's source file may hold. */
+export const SOURCE_IMAGE_FORMATS: ReadonlyMap<string, string> = new Map([['png', 'PNG'], ['jpg', 'JPEG'], ['webp', 'WebP'], ['bmp', 'BMP']]);
+
+/**
+ * Why bytes starting with `head` (32 are enough) are not an image of the `accepted` formats (an
+ * HTML page saved as .png, an empty or truncated download); undefined when they are one.
+ */
+export function notAnImageHead(head: Buffer, accepted: ReadonlyMap<string, string>): string | undefined {
+  if (accepted.has(detect(head)?.ext ?? '')) return undefined;
+  if (head.length === 0) return 'the file is empty';
+  if (/^\s*</.test(head.toString('latin1', 0, 32))) return 'it holds HTML or XML';
+  const names = [...accepted.values()];
+  return `its content is not ${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
+
 function detect(b: Buffer): Format | undefined {
   const at = (offset: number, sig: string) => b.length >= offset + sig.length && b.toString('latin1', offset, offset + sig.length) === sig;
   if (at(0, '\x89PNG\r\n\x1a\n')) return PNG;

@@ -1,11 +1,11 @@
 // The one-off commands of the seed scripts (`aivp generate`, `edit`, `upload`): one call, JSON out,
 // optional local copies. The arguments are checked here, before any key or network is involved;
 // the call goes to the provider the model id routes to, exactly as a build routes it (routed.ts).
-import { constants } from 'node:fs';
-import { access } from 'node:fs/promises';
 import type { Env } from '../base/env.js';
 import { UsageError } from '../base/errors.js';
-import { lookupModel, ROUTING_HINT, takesImages, withImages } from '../providers/models.js';
+import { suggestModel } from '../project/models-check.js';
+import { closest } from '../project/suggest.js';
+import { lookupModel, routeModel, ROUTING_HINT, takesImages, withImages } from '../providers/models.js';
 import { descriptor } from '../providers/registry.js';
 import { resolveSize } from '../providers/size.js';
 import type { ModelInfo, Progress } from '../providers/types.js';
@@ -17,8 +17,10 @@ export type { OneOffImage, OneOffResult } from './routed.js';
 
 export interface OneOffContext {
   env: Env;
-  /** Folder whose `.aivp/uploads.json` caches fal uploads (the project root, or the current folder). */
-  root: string;
+  /** The project folder, whose `.aivp/uploads.json` caches fal uploads; undefined outside a project (nothing is written for the cache). */
+  root: string | undefined;
+  /** A doubt that does not stop the call (a model id aivp does not know). */
+  onWarning?(message: string): void;
   signal?: AbortSignal;
   onProgress?(p: Progress): void;
   /** Where images from providers that answer bytes are saved without --output (default: the current folder). */
@@ -55,42 +57,43 @@ export async function runGenerate(o: GenerateOptions, ctx: OneOffContext): Promi
   const size = resolveSize(o.size ?? 'landscape');
   if (!size) throw new UsageError(`bad --size "${o.size}": use square, portrait, landscape, WxH or W:H`);
   const hasImage = o.imageUrl !== undefined || o.file !== undefined;
-  const model = modelFor(o.model ?? DEFAULT_GENERATE_MODEL, hasImage);
-  await checkReadable(o.file);
+  const model = modelFor(o.model ?? DEFAULT_GENERATE_MODEL, hasImage, ctx);
+  const input = o.file === undefined ? undefined : await localImage(o.file);
   takesUrls(model, o.imageUrl);
   return runRouted(
-    { model, prompt: o.prompt, size, numImages: o.numImages ?? 1, seed: o.seed, file: o.file, urls: { input: o.imageUrl }, output: o.output },
+    { model, prompt: o.prompt, size, numImages: o.numImages ?? 1, seed: o.seed, input, urls: { input: o.imageUrl }, output: o.output },
     routed(ctx),
   );
 }
 
 export async function runEdit(o: EditOptions, ctx: OneOffContext): Promise<OneOffResult> {
   if (o.imageUrl === undefined && o.file === undefined) throw new UsageError('edit needs --image-url or --file');
-  const model = modelFor(o.model ?? DEFAULT_EDIT_MODEL, true);
+  const model = modelFor(o.model ?? DEFAULT_EDIT_MODEL, true, ctx);
   const maskUrl = o.mask !== undefined && /^(https?|data):/.test(o.mask) ? o.mask : undefined;
-  const maskFile = maskUrl === undefined ? o.mask : undefined;
-  await checkReadable(o.file);
-  await checkReadable(maskFile);
+  const input = o.file === undefined ? undefined : await localImage(o.file);
+  const mask = maskUrl === undefined && o.mask !== undefined ? await localImage(o.mask) : undefined;
   takesUrls(model, o.imageUrl ?? maskUrl);
   return runRouted(
-    { model, prompt: o.prompt, numImages: 1, file: o.file, mask: maskFile, urls: { input: o.imageUrl, mask: maskUrl }, output: o.output },
+    { model, prompt: o.prompt, numImages: 1, input, mask, urls: { input: o.imageUrl, mask: maskUrl }, output: o.output },
     routed(ctx),
   );
 }
 
 /** Uploads a local file to fal storage (once per content) and returns its URL. */
 export async function runUpload(file: string, ctx: OneOffContext): Promise<string> {
-  await checkReadable(file);
+  const image = await localImage(file);
   refuseWithoutKey(ctx.env, 'fal');
   const fal = await descriptor('fal').load(ctx.env, ctx.root);
   // fal's provider is the one that uploads.
-  return fal.upload!(await localImage(file));
+  return fal.upload!(image);
 }
 
 /** Routed like a build; an image-taking variant (`…/edit`) when a text-to-image model is given an input image. */
-function modelFor(id: string, hasImage: boolean): ModelInfo {
-  const info = lookupModel(id, 'image')?.info;
-  if (!info) throw new UsageError(`unknown model "${id}": no provider serves it (${ROUTING_HINT})`);
+function modelFor(id: string, hasImage: boolean, ctx: OneOffContext): ModelInfo {
+  const found = lookupModel(id, 'image');
+  if (!found) throw new UsageError(`unknown model "${id}": no provider serves it (${suggestModel(id, 'image') ?? ROUTING_HINT})`);
+  if (!found.known) checkUnknownId(id, ctx);
+  const info = found.info;
   if (info.media !== 'image') throw new UsageError(`"${id}" makes videos: generate and edit make images`);
   const served = withImages(info, hasImage ? 1 : 0);
   if (!hasImage || takesImages(served)) return served;
@@ -105,14 +108,29 @@ function takesUrls(model: ModelInfo, url: string | undefined): void {
   }
 }
 
-function routed(ctx: OneOffContext): RoutedContext {
-  return { env: ctx.env, root: ctx.root, cwd: ctx.cwd ?? process.cwd(), signal: ctx.signal ?? new AbortController().signal, onProgress: ctx.onProgress };
+/**
+ * An id outside aivp's model table. A project's validate warns, and so does a one-off, since a
+ * provider may serve ids newer than the table (fal takes any endpoint id). But a one-off spends at
+ * once: an unprefixed id absent from the provider's published list (fal's catalogue) and a typo
+ * away from a known one is refused with the suggestion; `<provider>:ID` sends it as written.
+ */
+function checkUnknownId(id: string, ctx: OneOffContext): void {
+  const { provider, name } = routeModel(id)!;
+  const published = descriptor(provider).published?.();
+  const listed = published ? new Set(published) : undefined;
+  if (listed?.has(name)) {
+    ctx.onWarning?.(`model "${id}" is not in aivp's model table: generic input mapping and no cost estimate`);
+    return;
+  }
+  const typo = listed && closest(name, listed);
+  const near = suggestModel(id, 'image') ?? (typo ? `did you mean \`${typo}\`?` : undefined);
+  if (near && id === name) {
+    throw new UsageError(`unknown model "${id}": ${near} (nothing was sent; to send an id aivp does not know as written, prefix it: \`${provider}:${id}\`)`);
+  }
+  const where = listed ? ` nor in ${provider}'s published list` : '';
+  ctx.onWarning?.(`model "${id}" is not in aivp's model table${where}: sent as written, with generic input mapping${near ? ` (${near})` : ''}`);
 }
 
-/** A local file argument exists and is readable, before any key or network is involved. */
-async function checkReadable(file: string | undefined): Promise<void> {
-  if (file === undefined) return;
-  await access(file, constants.R_OK).catch((err: NodeJS.ErrnoException) => {
-    throw new UsageError(`cannot read ${file}: ${err.code ?? err.message}`);
-  });
+function routed(ctx: OneOffContext): RoutedContext {
+  return { env: ctx.env, root: ctx.root, cwd: ctx.cwd ?? process.cwd(), signal: ctx.signal ?? new AbortController().signal, onProgress: ctx.onProgress };
 }

@@ -1,7 +1,7 @@
 // One-off generate/edit on the provider the model id routes to, called exactly as a build calls
 // it. An image the provider keeps at a web address (fal) is listed by that address and saved only
-// to --output; an image answered as bytes alone is always saved (to --output, or in the current
-// folder) and listed by its path and file:// URL.
+// to --output (and then listed with that path too); an image answered as bytes alone is always
+// saved (to --output, or in the current folder) and listed by its path and file:// URL.
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Env } from '../base/env.js';
@@ -9,8 +9,8 @@ import { UsageError } from '../base/errors.js';
 import { probeMedia } from '../media/probe.js';
 import { createProviders, missingCredentials } from '../providers/index.js';
 import type { ResolvedSize } from '../providers/size.js';
-import type { GenerateRequest, ModelInfo, Progress, ProviderId } from '../providers/types.js';
-import { localImage, numbered, save } from './files.js';
+import type { GenerateRequest, InputImage, ModelInfo, Progress, ProviderId } from '../providers/types.js';
+import { numbered, save } from './files.js';
 import { inFormatOf } from '../media/convert.js';
 
 export interface RoutedRequest {
@@ -19,8 +19,9 @@ export interface RoutedRequest {
   size?: ResolvedSize;
   numImages: number;
   seed?: number;
-  file?: string;
-  mask?: string;
+  /** Local images, checked (localImage) before the key. */
+  input?: InputImage;
+  mask?: InputImage;
   /** Images given by web address, for providers that take them (`remoteImages`). */
   urls?: GenerateRequest['urls'];
   /** Where to save; several images go to `<stem>_1<ext>`, … */
@@ -29,7 +30,8 @@ export interface RoutedRequest {
 
 export interface RoutedContext {
   env: Env;
-  root: string;
+  /** The project folder, whose `.aivp/uploads.json` remembers fal uploads; undefined outside a project. */
+  root: string | undefined;
   /** Folder the default file names are relative to (the current folder). */
   cwd: string;
   signal: AbortSignal;
@@ -38,7 +40,7 @@ export interface RoutedContext {
 
 export interface OneOffImage {
   url: string;
-  /** The saved file, for providers that answer bytes rather than URLs. */
+  /** Where the image was saved: to --output, or (providers that answer bytes) always. */
   path?: string;
   width?: number;
   height?: number;
@@ -56,13 +58,11 @@ export function refuseWithoutKey(env: Env, id: ProviderId): void {
 
 export async function runRouted(r: RoutedRequest, ctx: RoutedContext): Promise<OneOffResult> {
   refuseWithoutKey(ctx.env, r.model.provider);
-  const input = r.file === undefined ? undefined : await localImage(r.file);
-  const mask = r.mask === undefined ? undefined : await localImage(r.mask);
   const provider = createProviders(ctx.env, ctx.root)(r.model.provider);
   const result = await provider.generate(
     {
       node: 'one-off', model: r.model, prompt: r.prompt, seed: r.seed,
-      size: r.size, numImages: r.numImages, input, refs: [], mask, urls: r.urls, keyframes: [], params: {},
+      size: r.size, numImages: r.numImages, input: r.input, refs: [], mask: r.mask, urls: r.urls, keyframes: [], params: {},
     },
     { signal: ctx.signal, onProgress: (p) => ctx.onProgress?.(p), onSubmitted: async () => {} },
   );
@@ -80,7 +80,7 @@ export async function runRouted(r: RoutedRequest, ctx: RoutedContext): Promise<O
     const path = numbered(r.output ?? resolve(ctx.cwd, `aivp-${when}.${ext}`), i, result.files.length);
     // `-o out.jpg` gets JPEG bytes whatever the model answered.
     await save(path, (await inFormatOf(path, file.bytes, media)) ?? file.bytes);
-    images.push(file.url !== undefined ? { url: file.url, width, height } : { url: pathToFileURL(path).href, path, width, height });
+    images.push({ url: file.url ?? pathToFileURL(path).href, path, width, height });
   }
   return { images };
 }

@@ -2,7 +2,7 @@
 import { open, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, extname, join, posix, resolve } from 'node:path';
 import type { Outside } from '../base/inside.js';
-import { sniffMedia } from '../media/probe.js';
+import { notAnImageHead, SOURCE_IMAGE_FORMATS } from '../media/probe.js';
 import type { Reporter } from './report.js';
 import type { Path } from './source.js';
 import { audioFormat, AUDIO_HEAD_BYTES } from '../media/audio.js';
@@ -10,8 +10,6 @@ import { closest, didYouMean } from './suggest.js';
 import { STATE_DIR } from '../base/layout.js';
 
 export const IMAGE_EXTENSIONS = new Set(['.png', '.jpg', '.jpeg', '.webp', '.bmp']);
-/** What a source image may hold, by the format its bytes announce. */
-const SOURCE_FORMATS = new Set(['png', 'jpg', 'webp', 'bmp']);
 
 export interface PathRules {
   root: string;
@@ -62,10 +60,7 @@ export async function notAnImage(p: string): Promise<string | undefined> {
   } finally {
     await fh.close();
   }
-  if (SOURCE_FORMATS.has(sniffMedia(head)?.ext ?? '')) return undefined;
-  if (head.length === 0) return 'the file is empty';
-  if (/^\s*</.test(head.toString('latin1'))) return 'it holds HTML or XML';
-  return 'its content is not PNG, JPEG, WebP or BMP';
+  return notAnImageHead(head, SOURCE_IMAGE_FORMATS);
 }
 
 /** A source `file:` must exist and be an image. */
@@ -126,8 +121,10 @@ export async function expandDir(rel: string, path: Path, rules: PathRules): Prom
 
 /** A new project's .gitignore: caches and keys stay out of git; records and the project file go in. Kept when one exists. */
 export async function ensureGitignore(root: string): Promise<void> {
-  const file = join(root, '.gitignore');
-  if ((await kindOf(file)) === undefined) await writeFile(file, `${STATE_DIR}/\n.env\n`);
+  // `wx` creates it only where nothing is, not even a dangling link (a write would land where it points).
+  await writeFile(join(root, '.gitignore'), `${STATE_DIR}/\n.env\n`, { flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EEXIST') throw err;
+  });
 }
 
 /** The film's `audio.file` must exist and be audio. */

@@ -25,7 +25,7 @@ export function checkModel(id: string, media: 'image' | 'video', path: Path, rep
 }
 
 /** A known id one typo away, or one that ends with what was written (`nano-banana-pro` -> `fal-ai/nano-banana-pro`). */
-function suggestModel(id: string, media: 'image' | 'video'): string | undefined {
+export function suggestModel(id: string, media: 'image' | 'video'): string | undefined {
   const ids = modelIds().filter((m) => m !== id && lookupModel(m, media)?.info.media === media);
   const tail = ids.find((m) => m.endsWith(`/${id}`));
   return tail ? `did you mean \`${tail}\`?` : didYouMean(id, ids);

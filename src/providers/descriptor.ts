@@ -22,6 +22,8 @@ export interface ProviderDescriptor {
   models: readonly ModelInfo[];
   /** The row for an id of this provider that the table does not list (no price: no estimate). */
   genericRow?(id: string, media: 'image' | 'video'): ModelInfo;
+  /** Every model id the provider publishes beyond the table (fal's endpoint catalogue): a one-off tells a typo from a real endpoint by it. */
+  published?(): Iterable<string>;
   /** Whether the provider's published schema requires this input field of the model (so validate refuses a node that leaves it out). */
   requires?(id: string, field: string): boolean;
   /** Input and reference images travel inside the request (Google, draft), not through a named field. */
@@ -47,5 +49,5 @@ export interface ProviderDescriptor {
   /** Why the environment cannot authenticate it (one sentence naming the variables), or undefined. */
   missingKey(env: Env): string | undefined;
   /** Loads its module (and SDK) on the first request, so a draft or no-op build pays for none. */
-  load(env: Env, root: string): Promise<Provider>;
+  load(env: Env, root: string | undefined): Promise<Provider>;
 }

@@ -4,7 +4,7 @@ import type { Env } from '../base/env.js';
 import { descriptor, PROVIDERS } from './registry.js';
 import type { Provider, ProviderId } from './types.js';
 
-export function createProviders(env: Env, root: string): (id: ProviderId) => Provider {
+export function createProviders(env: Env, root: string | undefined): (id: ProviderId) => Provider {
   const made = new Map<ProviderId, Provider>();
   return (id) => {
     let p = made.get(id);

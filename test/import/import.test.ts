@@ -2,7 +2,7 @@
 // become projects that validate and draft-build with every prompt verbatim; malformed files get
 // FILE:line errors, exit 2 and leave the folder untouched; an existing project needs --force.
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { cp, lstat, mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -123,11 +123,14 @@ describe('aivp import csv', () => {
     expect(text).toContain('  # Establishing shot\n  opening_wide:\n');
     expect(text).toContain('  # Two lines\n  # of notes\n  keeper:\n');
     const p = parse(text);
-    // The shot took `keeper` first; names are unique across sections.
-    expect(p.references).toEqual({ keeper_2: { file: 'refs/keeper.png' }, places: { dir: 'refs/places' } });
+    // The shot took `keeper` first; the image beside it is the reference of that name.
+    expect(p.references).toEqual({ keeper_ref: { file: 'refs/keeper.png' }, places: { dir: 'refs/places' } });
+    // Ratios are quoted: a YAML 1.1 reader (PyYAML) would read `16:9` as the number 969.
+    expect(text).toContain('size: "16:9"');
+    expect(parse(text, { version: '1.1' }).shots.opening_wide.size).toBe('16:9');
     expect(p.shots).toEqual({
-      opening_wide: { prompt: 'A lighthouse on a cliff at dusk, $${look} stays literal, "quoted" text', refs: ['keeper_2'], seed: 1001, size: '16:9' },
-      keeper: { prompt: 'The keeper climbs the spiral stairs,\nlantern in hand', input: 'opening_wide', refs: ['keeper_2', 'places'], size: 'landscape' },
+      opening_wide: { prompt: 'A lighthouse on a cliff at dusk, $${look} stays literal, "quoted" text', refs: ['keeper_ref'], seed: 1001, size: '16:9' },
+      keeper: { prompt: 'The keeper climbs the spiral stairs,\nlantern in hand', input: 'opening_wide', refs: ['keeper_ref', 'places'], size: 'landscape' },
       lamp: { prompt: 'The great lamp flares to life', input: 'keeper', seed: 7 },
     });
     expect(p.segments).toEqual({
@@ -147,6 +150,11 @@ describe('aivp import csv', () => {
     expect(r.code, r.stderr).toBe(0);
     const p = parse(await readFile(join(dir, 'aivp.project.yaml'), 'utf8'));
     expect(Object.keys(p.shots)).toEqual(['shot_1', 'shot_1_2', 'etoile']);
+    // A token naming a shot loosely must name one: `SHOT 1` could be either.
+    await writeFile(join(dir, 'list.csv'), 'shot,prompt,input\nShot 1,one,\nshot_1,two,\nthird,three,SHOT 1\n');
+    const ambiguous = await runCli(['-C', dir, 'import', 'csv', 'list.csv', '--force']);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toMatch(/^list\.csv:4: `SHOT 1` could be shot `Shot 1` or `shot_1` \(input\)$/m);
     expect(p.segments).toEqual({ seg_etoile: { keyframes: ['etoile'], prompt: 'hold on the stars' } });
     expect((await runCli(['-C', dir, 'validate'])).code).toBe(0);
   });
@@ -210,6 +218,63 @@ describe('malformed input: FILE:line errors, exit 2, nothing written', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain("value 'xml' is invalid for argument 'format'. Allowed choices are ttv, csv.");
     expect(await listing(dir)).toEqual(before);
+  });
+});
+
+describe('paths and links: command-line paths anywhere, paths in a file inside its folder', () => {
+  it('a CSV naming an image by absolute path, outside its folder, or through a link out: exit 2, nothing written', async () => {
+    const work = await tempDir();
+    await writeFile(join(work, 'secret.png'), await png(5, 5, 5));
+    await mkdir(join(work, 'list'));
+    await symlink(join(work, 'secret.png'), join(work, 'list', 'linked.png'));
+    await writeFile(join(work, 'list', 'shots.csv'), `shot,prompt,refs\na,one,${join(work, 'secret.png')}\nb,two,../secret.png\nc,three,linked.png\n`);
+    const before = await listing(work);
+    const r = await runCli(['-C', join(work, 'list'), 'import', 'csv', 'shots.csv']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`shots.csv:2: \`${join(work, 'secret.png')}\` is an absolute path (refs)`);
+    expect(r.stderr).toMatch(/^shots\.csv:3: `\.\.\/secret\.png` leads outside the CSV file's folder \(refs\)\n {2}hint: paths in a shot list stay inside its folder/m);
+    expect(r.stderr).toMatch(/^shots\.csv:4: `linked\.png` leads outside the CSV file's folder through a symbolic link \(refs\)$/m);
+    expect(await listing(work)).toEqual(before);
+  });
+
+  it('a start image beside a prompt file that links out of its folder is refused; --initial-image may be anywhere', async () => {
+    const work = await tempDir();
+    await writeFile(join(work, 'elsewhere.png'), await png(1, 1, 1));
+    await cp(join(FIXTURES, 'enhanced_prompt.json'), join(work, 'ttv', 'p.json'));
+    await symlink(join(work, 'elsewhere.png'), join(work, 'ttv', 'provided_start_image.png'));
+    const r = await runCli(['-C', join(work, 'ttv'), 'import', 'ttv', 'p.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("provided_start_image.png is a symbolic link leading outside the prompt file's folder: nothing was written");
+    const ok = await runCli(['-C', join(work, 'ttv'), 'import', 'ttv', 'p.json', '--initial-image', join(work, 'elsewhere.png')]);
+    expect(ok.code, ok.stderr).toBe(0);
+  });
+
+  it('a dangling link as the project file is not replaced without --force; a dangling .gitignore link is not written through', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'shots.csv'), 'shot,prompt\nopening,a quiet harbour\n');
+    await symlink(join(dir, 'gone', 'aivp.project.yaml'), join(dir, 'aivp.project.yaml'));
+    const kept = await runCli(['-C', dir, 'import', 'csv', 'shots.csv']);
+    expect(kept.code).toBe(2);
+    expect(kept.stderr).toContain('aivp.project.yaml already exists: nothing was written (pass --force to replace it)');
+    expect((await lstat(join(dir, 'aivp.project.yaml'))).isSymbolicLink()).toBe(true);
+
+    const other = await tempDir();
+    const out = join(other, 'film');
+    await mkdir(out);
+    await symlink(join(other, 'planted'), join(out, '.gitignore'));
+    const r = await runCli(['-C', dir, 'import', 'csv', 'shots.csv', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(existsSync(join(other, 'planted'))).toBe(false);
+    expect((await lstat(join(out, '.gitignore'))).isSymbolicLink()).toBe(true);
+  });
+
+  it('a prompt file nested thousands deep: FILE:LINE:COL error, exit 2, no crash', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'p.json'), `{"keyframe_prompts": ${'['.repeat(20000)}${']'.repeat(20000)}}`);
+    const r = await runCli(['-C', dir, 'import', 'ttv', 'p.json']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^p\.json:1:85: nested more than 64 levels deep$/m);
+    expect(r.stderr).not.toContain('call stack');
   });
 });
 

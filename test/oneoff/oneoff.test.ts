@@ -1,4 +1,5 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, stat, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -65,7 +66,8 @@ describe('aivp generate', () => {
     fake.set({ reportDimensions: false, imageSize: { width: 48, height: 32 } });
     const output = join(root, 'one.png');
     const out = await runGenerate({ prompt: 'x', model: 'fal-ai/flux/schnell', output }, ctx);
-    expect(out.images[0]).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1/), width: 48, height: 32 });
+    // The fal URL, and where the copy was saved.
+    expect(out.images[0]).toEqual({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1/), path: output, width: 48, height: 32 });
     expect((await sharp(await readFile(output)).metadata()).height).toBe(32);
   });
 
@@ -153,8 +155,66 @@ describe('aivp upload', () => {
     expect(Buffer.from(await served.arrayBuffer()).equals(await readFile(a))).toBe(true);
   });
 
-  it('a missing file is a usage error', async () => {
-    await expect(runUpload(join(root, 'nope.png'), ctx)).rejects.toBeInstanceOf(UsageError);
+  it('a missing file is a usage error that says so', async () => {
+    const missing = join(root, 'nope.png');
+    await expect(runUpload(missing, ctx)).rejects.toThrow(new UsageError(`${missing} does not exist (nothing was sent)`));
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('refuses what is not an image, a link to one included, before anything is sent', async () => {
+    await writeFiles(root, { 'notes.png': 'just text', 'page.png': '<!doctype html><p>404</p>', 'cut.png': (await makeImage({})).subarray(0, 60) });
+    await symlink(join(root, 'notes.png'), join(root, 'link.png'));
+    for (const [name, why] of [['notes.png', 'its content is not PNG, JPEG, GIF, WebP or BMP'], ['link.png', 'its content is not'], ['page.png', 'it holds HTML or XML'], ['cut.png', 'truncated PNG']]) {
+      const err = await runUpload(join(root, name), ctx).then(() => undefined, (e: unknown) => e);
+      expect(err, name).toBeInstanceOf(UsageError);
+      expect((err as Error).message, name).toContain(`${join(root, name)} is not an image: ${why}`);
+      for (const run of [() => runGenerate({ prompt: 'x', file: join(root, name) }, ctx), () => runEdit({ prompt: 'x', file: join(root, name) }, ctx)]) {
+        await expect(run(), name).rejects.toThrow(/is not an image/);
+      }
+    }
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('outside a project (no root) remembers uploads for the process and writes nothing', async () => {
+    const a = await png('a.png', 1);
+    const url = await runUpload(a, { env: fake.env(), root: undefined });
+    expect(await runUpload(a, { env: fake.env(), root: undefined })).toBe(url);
+    expect(fake.uploads).toHaveLength(1);
+    expect(existsSync(join(root, '.aivp'))).toBe(false);
+  });
+});
+
+describe('model ids aivp does not know', () => {
+  const warnings: string[] = [];
+  const warned = () => ({ ...ctx, onWarning: (m: string) => warnings.push(m) });
+  beforeEach(() => {
+    warnings.length = 0;
+  });
+
+  it('a typo of a known id is refused with the suggestion, nothing sent', async () => {
+    const err = await runGenerate({ prompt: 'x', model: 'fal-ai/flux/schnel' }, warned()).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as Error).message).toBe(
+      'unknown model "fal-ai/flux/schnel": did you mean `fal-ai/flux/schnell`? (nothing was sent; to send an id aivp does not know as written, prefix it: `fal:fal-ai/flux/schnel`)',
+    );
+    expect(fake.requests).toHaveLength(0);
+  });
+
+  it('an unrouted id gets the suggestion too', async () => {
+    await expect(runGenerate({ prompt: 'x', model: 'nano-banana-pro' }, warned())).rejects.toThrow('did you mean `fal-ai/nano-banana-pro`?');
+  });
+
+  it('an id in fal\'s catalogue but not the table, a prefixed typo, an id far from any: warned and sent', async () => {
+    await runGenerate({ prompt: 'x', model: 'fal-ai/cogview4' }, warned());
+    expect(fake.submissions.map((s) => s.model)).toEqual(['fal-ai/cogview4']);
+    // Sent: the fake, like fal, answers 404 for an endpoint it does not have.
+    await expect(runGenerate({ prompt: 'x', model: 'fal:fal-ai/flux/schnel' }, warned())).rejects.toThrow("Application 'fal-ai/flux/schnel' not found");
+    await expect(runGenerate({ prompt: 'x', model: 'acme-labs/brand-new-model' }, warned())).rejects.toThrow("Application 'acme-labs/brand-new-model' not found");
+    expect(warnings).toEqual([
+      'model "fal-ai/cogview4" is not in aivp\'s model table: generic input mapping and no cost estimate',
+      'model "fal:fal-ai/flux/schnel" is not in aivp\'s model table nor in fal\'s published list: sent as written, with generic input mapping (did you mean `fal-ai/flux/schnell`?)',
+      'model "acme-labs/brand-new-model" is not in aivp\'s model table nor in fal\'s published list: sent as written, with generic input mapping',
+    ]);
   });
 });
 

@@ -15,10 +15,20 @@ export type FalInputType = Readonly<Record<string, FalField>>;
 
 let endpoints: Readonly<Record<string, FalInputType>> | undefined;
 
+function catalogue(): Readonly<Record<string, FalInputType>> {
+  endpoints ??= (JSON.parse(readFileSync(new URL('./catalogue.json', import.meta.url), 'utf8')) as { endpoints: Record<string, FalInputType> }).endpoints;
+  return endpoints;
+}
+
 /** An endpoint's input type, or undefined when the catalogue has no such endpoint. */
 export function falEndpoint(id: string): FalInputType | undefined {
-  endpoints ??= (JSON.parse(readFileSync(new URL('./catalogue.json', import.meta.url), 'utf8')) as { endpoints: Record<string, FalInputType> }).endpoints;
-  return Object.hasOwn(endpoints, id) ? endpoints[id] : undefined;
+  const all = catalogue();
+  return Object.hasOwn(all, id) ? all[id] : undefined;
+}
+
+/** Every catalogued endpoint id. */
+export function falEndpointIds(): string[] {
+  return Object.keys(catalogue());
 }
 
 /** One thing fal's validation would refuse, typed as pydantic types it. */

@@ -1,6 +1,6 @@
 // fal.ai in the registry: `owner/app` ids, its model rows, FAL_KEY (or a proxy).
 import type { ProviderDescriptor } from '../descriptor.js';
-import { falEndpoint } from './catalogue.js';
+import { falEndpoint, falEndpointIds } from './catalogue.js';
 import { falKeyPresent, MISSING_KEY_MESSAGE } from './credentials.js';
 import { DEFAULT_RATIOS, FAL_MODELS } from './models.js';
 
@@ -17,6 +17,7 @@ export const FAL: ProviderDescriptor = {
       ? { id, provider: 'fal', task: 'i2v', media, size: 'none', imageField: 'image_url', aspectRatios: genericRatios(id), price: {} }
       : { id, provider: 'fal', task: 't2i', media, size: 'image_size', imageField: 'image_url', seed: true, numImages: true, price: {} },
   remoteImages: true,
+  published: falEndpointIds,
   requires: (id, field) => falEndpoint(id)?.[field]?.required === true,
   concurrency: 4,
   env: ['FAL_'],

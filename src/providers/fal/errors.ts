@@ -2,6 +2,7 @@
 // turns retryable HTTP statuses and network failures into errors the SDK does not retry, so the
 // engine alone owns retries and Retry-After reaches it.
 import { ApiError, ValidationError } from '@fal-ai/client';
+import { UsageError } from '../../base/errors.js';
 import { redact } from '../../base/redact.js';
 import { isAbort, isTransientStatus, networkErrorCode, parseRetryAfter } from '../transport.js';
 import { ProviderError } from '../types.js';
@@ -42,7 +43,8 @@ export function transientAwareFetch(base: typeof fetch): typeof fetch {
 
 /** Any error from a fal call -> ProviderError with the secrets scrubbed; aborts are rethrown as is. */
 export function toProviderError(err: unknown, secrets: string[]): unknown {
-  if (isAbort(err) || err instanceof ProviderError) return err;
+  // A refused input (an upload that is not an image) is the user's to fix, not fal's failure.
+  if (isAbort(err) || err instanceof ProviderError || err instanceof UsageError) return err;
   const clean = (msg: string) => redact(msg, secrets);
   if (err instanceof FalTransientError) {
     return new ProviderError(clean(err.message), { retryable: true, status: err.status, retryAfterMs: err.retryAfterMs });

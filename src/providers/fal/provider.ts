@@ -13,8 +13,8 @@ import type { GenerateContext, GenerateRequest, GenerateResult, Provider } from 
 
 export interface FalProviderOptions {
   env: Env;
-  /** Project root, for `.aivp/uploads.json`. */
-  root: string;
+  /** Project root, for `.aivp/uploads.json`; undefined outside a project (URLs kept for this process only). */
+  root: string | undefined;
   pollIntervalMs?: number;
 }
 

@@ -1,10 +1,10 @@
 // `.aivp/uploads.json`: content hash -> fal CDN URL, so each local image is uploaded once and
 // generated outputs are passed downstream by URL instead of being uploaded again.
-import { readFile } from 'node:fs/promises';
 import { readState, StateFileError } from '../../base/read.js';
 import { basename, join } from 'node:path';
 import { writeFileAtomic } from '../../base/atomic.js';
 import { LAYOUT } from '../../base/layout.js';
+import { sendableImage } from '../input-image.js';
 
 export interface UploadEntry {
   url: string;
@@ -15,6 +15,8 @@ export interface UploadEntry {
 export type UploadCache = Record<string, UploadEntry>;
 
 export interface LocalImage {
+  /** For messages: the node name, or the path of a one-off's argument. */
+  name: string;
   path: string;
   sha256: string;
   mediaType: string;
@@ -45,13 +47,15 @@ export async function readUploads(root: string): Promise<UploadCache> {
 
 /**
  * URLs remembered by this process, per cache file: known at once, before the file write that
- * rememberUrls leaves pending has landed.
+ * rememberUrls leaves pending has landed. Outside a project (a one-off run anywhere: root
+ * undefined) this is the only memory: nothing is written in the folder it runs from.
  */
 const remembered = new Map<string, UploadCache>();
+const memoryKey = (root: string | undefined) => (root === undefined ? '' : uploadsPath(root));
 
 /** The cached URL for a hash while it is still safe to hand to fal. */
-export async function cachedUrl(root: string, sha256: string, now = Date.now()): Promise<string | undefined> {
-  const entry = remembered.get(uploadsPath(root))?.[sha256] ?? (await readUploads(root))[sha256];
+export async function cachedUrl(root: string | undefined, sha256: string, now = Date.now()): Promise<string | undefined> {
+  const entry = remembered.get(memoryKey(root))?.[sha256] ?? (root === undefined ? undefined : (await readUploads(root))[sha256]);
   // The file is input like any other: only a web address is handed to fal (a `file:` or `data:`
   // entry written by someone else is not ours to send).
   if (!entry || typeof entry.url !== 'string' || !/^https?:\/\/[^/]/i.test(entry.url)) return undefined;
@@ -62,11 +66,12 @@ export async function cachedUrl(root: string, sha256: string, now = Date.now()):
 // Read-modify-write of the cache file is serialised per file within the process.
 const writeQueues = new Map<string, Promise<void>>();
 
-export function rememberUrls(root: string, entries: Record<string, string>, at = new Date()): Promise<void> {
-  const file = uploadsPath(root);
-  const known = remembered.get(file) ?? {};
+export function rememberUrls(root: string | undefined, entries: Record<string, string>, at = new Date()): Promise<void> {
+  const known = remembered.get(memoryKey(root)) ?? {};
   for (const [sha, url] of Object.entries(entries)) known[sha] = { url, uploadedAt: at.toISOString() };
-  remembered.set(file, known);
+  remembered.set(memoryKey(root), known);
+  if (root === undefined) return Promise.resolve();
+  const file = uploadsPath(root);
   const prev = writeQueues.get(file) ?? Promise.resolve();
   const next = prev.then(async () => {
     const cache = await readUploads(root);
@@ -87,16 +92,18 @@ export type UploadFn = (file: File) => Promise<string>;
  * Returns a function giving the fal URL of a local image: from the cache when fresh, else
  * uploaded (concurrent requests for the same content share one upload).
  */
-export function createUploader(root: string, upload: UploadFn): (img: LocalImage) => Promise<string> {
+export function createUploader(root: string | undefined, upload: UploadFn): (img: LocalImage) => Promise<string> {
   const pending = new Map<string, Promise<string>>();
   return (img) => {
     const existing = pending.get(img.sha256);
     if (existing) return existing;
     const p = (async () => {
+      // Checked even when a URL is cached: what the node hands fal must be an image now.
+      const { bytes, mediaType } = await sendableImage(img);
       const hit = await cachedUrl(root, img.sha256);
       if (hit) return hit;
-      const bytes = await readFile(img.path);
-      const url = await upload(new File([bytes], basename(img.path), { type: img.mediaType }));
+      // Read whole into a fresh buffer (never a shared one), as the File type wants.
+      const url = await upload(new File([bytes as Uint8Array<ArrayBuffer>], basename(img.path), { type: mediaType }));
       await rememberUrls(root, { [img.sha256]: url });
       return url;
     })();

@@ -1,5 +1,6 @@
 // @google/genai failures -> ProviderError, with every secret scrubbed: the SDK puts the server's
 // JSON body in its messages, and a body (or a URL in it) may carry the key.
+import { UsageError } from '../../base/errors.js';
 import { ApiError } from '@google/genai';
 import { redact } from '../../base/redact.js';
 import { isAbort, isTransientStatus, networkErrorCode, parseRetryAfter } from '../transport.js';
@@ -37,7 +38,8 @@ interface GoogleErrorBody {
 
 /** Anything thrown while talking to Google -> a ProviderError the engine can act on (aborts pass through). */
 export function toProviderError(err: unknown, ctx: ErrorContext): unknown {
-  if (err instanceof ProviderError || isAbort(err)) return err;
+  // A refused input (a local image that is not one) is the user's to fix, not the provider's failure.
+  if (err instanceof ProviderError || err instanceof UsageError || isAbort(err)) return err;
   const clean = (s: string) => redact(s, ctx.secrets);
   if (err instanceof ApiError) {
     const body = parseBody(err.message);

@@ -1,7 +1,7 @@
 // Local images as Google wants them inline: base64 in a type the model accepts, letterboxed when
 // the model needs a fixed input size.
 import sharp from 'sharp';
-import { acceptedImage } from '../input-image.js';
+import { acceptedImage, sendableImage } from '../input-image.js';
 import type { InputImage } from '../types.js';
 
 export interface InlineImage {
@@ -18,6 +18,6 @@ export async function inlineImage(img: InputImage, accepted: string[], fit?: { w
     const { bytes, mediaType } = await acceptedImage(img, accepted);
     return { data: bytes.toString('base64'), mimeType: mediaType };
   }
-  const letterboxed = await sharp(img.path).resize(fit.width, fit.height, { fit: 'contain', background: '#000' }).png().toBuffer();
+  const letterboxed = await sharp((await sendableImage(img)).bytes).resize(fit.width, fit.height, { fit: 'contain', background: '#000' }).png().toBuffer();
   return { data: letterboxed.toString('base64'), mimeType: 'image/png' };
 }

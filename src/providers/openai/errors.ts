@@ -1,5 +1,6 @@
 // `openai` SDK failures -> ProviderError, with every secret scrubbed: the SDK quotes the server's
 // error message, and a gateway may echo the key it was sent.
+import { UsageError } from '../../base/errors.js';
 import { APIConnectionError, APIError } from 'openai';
 import { redact } from '../../base/redact.js';
 import { isAbort, isTransientStatus, networkErrorCode, parseRetryAfter } from '../transport.js';
@@ -16,7 +17,8 @@ export interface ErrorContext {
 
 /** Anything thrown while talking to the image API -> a ProviderError the engine can act on (aborts pass through). */
 export function toProviderError(err: unknown, ctx: ErrorContext): unknown {
-  if (err instanceof ProviderError || isAbort(err)) return err;
+  // A refused input (a local image that is not one) is the user's to fix, not the provider's failure.
+  if (err instanceof ProviderError || err instanceof UsageError || isAbort(err)) return err;
   const clean = (s: string) => redact(s, ctx.secrets);
   // Connection errors (the SDK's own timeout among them) are APIErrors without a status: checked first.
   if (err instanceof APIConnectionError) {

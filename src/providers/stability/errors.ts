@@ -1,6 +1,7 @@
 // Stability failures -> ProviderError. Its 4xx/5xx answers are JSON `{id, name, errors: [...]}`:
 // the errors list is shown (it names the offending field), with every secret scrubbed, since a
 // server or a gateway in front of it may echo the request's Authorization header.
+import { UsageError } from '../../base/errors.js';
 import { STABILITY_VARS } from './vars.js';
 import { redact } from '../../base/redact.js';
 import { isAbort, isTransientStatus, networkErrorCode, parseRetryAfter } from '../transport.js';
@@ -34,7 +35,8 @@ export async function httpError(res: Response, secrets: string[]): Promise<Provi
 
 /** Anything else thrown while talking to Stability -> ProviderError; aborts and ProviderErrors pass through. */
 export function toProviderError(err: unknown, secrets: string[]): unknown {
-  if (err instanceof ProviderError || isAbort(err)) return err;
+  // A refused input (a local image that is not one) is the user's to fix, not the provider's failure.
+  if (err instanceof ProviderError || err instanceof UsageError || isAbort(err)) return err;
   const code = networkErrorCode(err);
   if (code) return new ProviderError(`Stability API unreachable (${code})`, { retryable: true });
   const message = err instanceof Error ? err.message : String(err);
