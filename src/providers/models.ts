@@ -106,7 +106,7 @@ export function maxTakes(info: ModelInfo): number {
 
 /** Whether the model's provider publishes this input field as required (fal's catalogue); false where unknown. */
 export function requiresField(info: ModelInfo, field: string | undefined): boolean {
-  return field !== undefined && (descriptor(info.provider).requires?.(info.id, field) ?? false);
+  return field !== undefined && descriptor(info.provider).catalogue?.input(info.id)?.[field]?.required === true;
 }
 
 /**

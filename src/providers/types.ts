@@ -36,6 +36,11 @@ export interface ModelInfo {
   durationFormat?: 'number' | 'string' | 'seconds' | 'none';
   /** The field the prompt goes to, when not `prompt` (fibo-edit's `instruction`). */
   promptField?: string;
+  /**
+   * The `strength` aivp sends an image-to-image model (how far the output may leave its input):
+   * 0.75 keeps a chained frame's composition where fal's 0.95 mostly replaces it; `params` override it.
+   */
+  strength?: number;
   /** The `generate_audio` aivp sends, where the model has it, so the price says what is made; `params` override it. */
   audio?: boolean;
   /** Inputs are letterboxed to this size before sending (Veo's 1024x1024). */

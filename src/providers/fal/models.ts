@@ -46,7 +46,7 @@ export const FAL_MODELS: ModelInfo[] = [
   // fal: image to image and editing
   {
     id: 'fal-ai/flux/dev/image-to-image', provider: 'fal', task: 'i2i', media: 'image', size: 'none',
-    imageField: 'image_url', seed: true, numImages: true, price: { per_megapixel: 0.025 },
+    imageField: 'image_url', strength: 0.75, seed: true, numImages: true, price: { per_megapixel: 0.025 },
   },
   {
     id: 'fal-ai/flux-general/inpainting', provider: 'fal', task: 'inpaint', media: 'image', size: 'image_size',
