@@ -1,8 +1,9 @@
 // Model ids: routed by a provider, known to the model table, and making the right kind of media.
 import { descriptor } from '../providers/registry.js';
 import { allowedValues, inputProblems } from '../providers/published.js';
-import { keyframesSent, lookupModel, maxTakes, modelIds, requiresField, routeProvider, ROUTING_HINT, takesImages, withImages } from '../providers/models.js';
+import { keyframesSent, lookupModel, modelStatus, today, maxTakes, modelIds, requiresField, routeProvider, ROUTING_HINT, takesImages, withImages } from '../providers/models.js';
 import { resolveSize, type ResolvedSize } from '../providers/size.js';
+import type { ModelInfo } from '../providers/types.js';
 import type { Reporter } from './report.js';
 import type { Path } from './source.js';
 import { isKeyLike } from './secrets.js';
@@ -11,7 +12,7 @@ import { obj, type Obj } from './resolve.js';
 import type { ImageNode, ProjectNode, SegmentNode } from './types.js';
 
 
-export function checkModel(id: string, media: 'image' | 'video', path: Path, report: Reporter): void {
+export function checkModel(id: string, media: 'image' | 'video', path: Path, report: Reporter, on = today()): void {
   // A typo of a known id is the likeliest cause of both an unrouted and an unknown id.
   const near = suggestModel(id, media);
   if (!routeProvider(id)) {
@@ -32,6 +33,22 @@ export function checkModel(id: string, media: 'image' | 'video', path: Path, rep
   } else if (found.info.media !== media) {
     const want = media === 'image' ? 'an image model' : 'a video model';
     report.error(path, `model \`${id}\` makes ${found.info.media === 'image' ? 'images' : 'videos'}; this node needs ${want}`);
+  } else {
+    checkLifecycle(id, found.info, path, report, on);
+  }
+}
+
+/** A retired model is refused (nothing would answer); one with a shutdown ahead, or deprecated, is a warning. */
+function checkLifecycle(id: string, info: ModelInfo, path: Path, report: Reporter, on: string): void {
+  const life = info.lifecycle;
+  const status = modelStatus(info, on);
+  if (!life || status === 'ga' || status === 'preview') return;
+  const instead = life.replacement ? { hint: `use \`${life.replacement}\` instead` } : { hint: `choose a live model (\`aivp models --provider ${info.provider}\`)` };
+  const when = life.shutdown ? ` on ${life.shutdown}` : '';
+  if (status === 'retired') {
+    report.error(path, `model \`${id}\` was shut down by its provider${when} (${life.source})`, instead);
+  } else {
+    report.warn(path, `model \`${id}\` is deprecated${life.shutdown ? ` and shuts down on ${life.shutdown}` : ''} (${life.source})`, instead);
   }
 }
 
@@ -90,7 +107,6 @@ export function checkParams(node: ProjectNode, own: Obj, path: Path, defaultsPat
 /** Models of the same provider that do take images, for the hint. */
 const IMAGE_MODELS: Partial<Record<string, string>> = {
   fal: 'use an image-to-image or edit model, e.g. `fal-ai/nano-banana-pro/edit` or `fal-ai/flux/dev/image-to-image`',
-  openai: 'use `gpt-image-1`, which takes up to 16 images',
   stability: 'the sd3 models take an `input` (e.g. `stability:sd3.5-large`); no Stability model takes `refs`',
 };
 
@@ -173,7 +189,7 @@ export function checkDuration(model: string, duration: number | undefined, path:
 }
 
 /** First+last-frame models from the table, for hints. */
-const LAST_FRAME_HINT = 'a model that takes a first and a last frame (e.g. `fal-ai/kling-video/v2.5-turbo/pro/image-to-video` or `veo-3.1-generate-preview`)';
+const LAST_FRAME_HINT = 'a model that takes a first and a last frame (e.g. `fal-ai/kling-video/v2.5-turbo/pro/image-to-video` or `veo-3.1-generate-001`)';
 
 /**
  * A segment's keyframes against its model: one where the model needs a last frame too is an

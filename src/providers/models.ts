@@ -149,3 +149,18 @@ export function estimateCost(info: ModelInfo, what: CostInput, override?: Price)
 function round(usd: number): number {
   return Math.round(usd * 10_000) / 10_000;
 }
+
+export type ModelStatus = 'ga' | 'preview' | 'deprecated' | 'retired';
+
+/** Today as the table's dates are written (UTC), for lifecycle checks; tests pass their own. */
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** A model's status on a given day: its shutdown date decides once it has one. */
+export function modelStatus(info: ModelInfo, on: string = today()): ModelStatus {
+  const life = info.lifecycle;
+  if (!life) return 'ga';
+  if (life.shutdown !== undefined) return life.shutdown <= on ? 'retired' : 'deprecated';
+  return life.status;
+}

@@ -52,6 +52,23 @@ export interface ModelInfo {
   /** `params` travel as form fields: text, numbers and booleans only (Stability). */
   formParams?: boolean;
   price: Price;
+  /** Absent: generally available as far as aivp knows. */
+  lifecycle?: Lifecycle;
+}
+
+/**
+ * Where a model stands with its provider, per route (SPEC section 10). The status a user sees is
+ * derived from `shutdown` against today: past, retired (refused); ahead, deprecated (a warning).
+ */
+export interface Lifecycle {
+  /** What the provider says when no shutdown date decides it. */
+  status: 'ga' | 'preview' | 'deprecated' | 'retired';
+  /** The provider's shutdown date, `YYYY-MM-DD`. */
+  shutdown?: string;
+  /** The id to use instead, as a user writes it. */
+  replacement?: string;
+  /** Where this was read (a page, a changelog), and when. */
+  source: string;
 }
 
 export interface Price {

@@ -61,7 +61,7 @@ segments:
     duration: 5
   seg_02:
     keyframes: [scene_02, scene_03_up]
-    model: veo-3.0-generate-001
+    model: veo-3.1-generate-001
     duration: 8
     position: first
 `;
@@ -105,7 +105,7 @@ describe('loadProject: the SPEC example', () => {
       model: 'fal-ai/kling-video/v2.1/master/image-to-video', duration: 5, position: 'first', retries: 2,
     });
     expect(segment(p.nodes, 'seg_01').keyframes.map((k) => k.name)).toEqual(['scene_01', 'scene_02']);
-    expect(segment(p.nodes, 'seg_02').model).toBe('veo-3.0-generate-001');
+    expect(segment(p.nodes, 'seg_02').model).toBe('veo-3.1-generate-001');
   });
 
   it('expands the dir reference, keeps the top-level settings and writes nothing', async () => {
@@ -118,11 +118,10 @@ describe('loadProject: the SPEC example', () => {
     expect(p.prices).toEqual({ 'fal-ai/flux/dev': { per_image: 0.025 } });
     expect(p.paths).toEqual({ references: 'references', keyframes: 'keyframes', segments: 'segments', metadata: 'metadata' });
     expect(p.vars).toEqual({ look: 'golden hour, 35mm film, cinematic color grading' });
-    // The SPEC's example as written: Kling 2.1 (the old default) and Veo 3.0 take one frame, so each
-    // segment's second keyframe is not sent. Every warning sits on its segment, not on defaults.video.
+    // The SPEC's example with Veo 3.0 (shut down) replaced by Veo 3.1: Kling 2.1 (the old default)
+    // takes one frame, so seg_01's second keyframe is not sent. The warning sits on its segment.
     expect(p.warnings.map((w) => [w.field, w.message.split(':')[0]])).toEqual([
       ['segments.seg_01.keyframes[1]', 'keyframe `scene_02` of `seg_01` is not sent'],
-      ['segments.seg_02.keyframes[1]', 'keyframe `scene_03_up` of `seg_02` is not sent'],
     ]);
     expect(await listTree(dir)).toEqual(before);
   });
@@ -145,7 +144,7 @@ describe('loadProject: defaults', () => {
     const dir = await tempProject(`aivp: 1
 defaults:
   image: { model: fal-ai/flux/dev, size: portrait, retries: 4, timeout: 60, fallback: [fal-ai/flux/schnell], params: { num_inference_steps: 20, guidance_scale: 3 } }
-  video: { model: veo-3.0-generate-001, duration: 8, position: last, params: { audio: false } }
+  video: { model: veo-3.1-generate-001, duration: 8, position: last, params: { audio: false } }
 references:
   r: { prompt: ref }
 style: { prompt: style, size: square }
@@ -164,7 +163,7 @@ segments:
     expect(a.params).toEqual({ num_inference_steps: 20, guidance_scale: 5, image_size: { width: 512, height: 768 } });
     expect(a.retries).toBe(0);
     expect(a.fallback).toEqual(['fal-ai/flux/schnell']);
-    expect(segment(p.nodes, 's')).toMatchObject({ model: 'veo-3.0-generate-001', duration: 4, position: 'last', params: { audio: false } });
+    expect(segment(p.nodes, 's')).toMatchObject({ model: 'veo-3.1-generate-001', duration: 4, position: 'last', params: { audio: false } });
   });
 
   it('chain: each shot without input takes the previous shot; explicit inputs stay', async () => {

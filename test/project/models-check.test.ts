@@ -22,8 +22,8 @@ describe('model checks', () => {
       [6, 94, `\`duration\` 7 s is not one \`${kling}\` offers: 5, 10 s`],
     ]);
     // Through defaults, the error sits on the segment that uses them (here its own line).
-    const viaDefaults = `aivp: 1\ndefaults:\n  video: { duration: 5 }\n${shots}segments:\n  c: { keyframes: [a], model: veo-3.0-generate-001 }\n`;
-    expect((await errorsOf(viaDefaults))![0]).toEqual([8, 6, '`duration` 5 s is not one `veo-3.0-generate-001` offers: 4, 6, 8 s']);
+    const viaDefaults = `aivp: 1\ndefaults:\n  video: { duration: 5 }\n${shots}segments:\n  c: { keyframes: [a], model: veo-3.1-generate-001 }\n`;
+    expect((await errorsOf(viaDefaults))![0]).toEqual([8, 6, '`duration` 5 s is not one `veo-3.1-generate-001` offers: 4, 6, 8 s']);
     expect(await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: ${kling}, duration: 10 }\n`)).toEqual([]);
   });
 
@@ -79,13 +79,13 @@ shots:
 
   it('warns on the segment when its model takes one frame and a keyframe would not be sent', async () => {
     const shots = 'shots:\n  a: { prompt: "x", model: fal-ai/flux/dev }\n  b: { prompt: "y", model: fal-ai/flux/dev }\n';
-    const w = await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: veo-3.0-generate-001, duration: 8, position: last }\n`);
-    expect(w).toEqual([[6, 20, 'keyframe `a` of `c` is not sent: `veo-3.0-generate-001` takes one frame (`b`, by position: last)']]);
+    const w = await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: fal-ai/veo3.1/image-to-video, duration: 8, position: last }\n`);
+    expect(w).toEqual([[6, 20, 'keyframe `a` of `c` is not sent: `fal-ai/veo3.1/image-to-video` takes one frame (`b`, by position: last)']]);
     const dropped = (await loadProjectOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: fal-ai/kling-video/v2.1/master/image-to-video }\n`)).warnings[0];
     expect(dropped.hint).toContain('a model that takes a first and a last frame');
     expect(dropped.hint).toContain('or give the segment one keyframe');
-    expect(await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: veo-3.1-generate-preview, duration: 8 }\n`)).toEqual([]);
-    expect(await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a], model: veo-3.0-generate-001, duration: 8 }\n`)).toEqual([]);
+    expect(await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: veo-3.1-generate-001, duration: 8 }\n`)).toEqual([]);
+    expect(await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a], model: fal-ai/veo3.1/image-to-video, duration: 8 }\n`)).toEqual([]);
   });
 
   it('warns at a keyframe whose aspect differs from its segment\'s aspect_ratio', async () => {
@@ -116,7 +116,6 @@ segments:
     const hints = async (model: string) =>
       (await loadProjectOf(`aivp: 1\nreferences:\n  r: { prompt: "r", model: draft }\nshots:\n  s: { prompt: "s", refs: [r], model: "${model}" }\n`)).warnings.map((w) => w.hint);
     expect(await hints('stability:core')).toEqual([expect.stringContaining('stability:sd3.5-large')]);
-    expect(await hints('dall-e-3')).toEqual([expect.stringContaining('gpt-image-1')]);
     expect(await hints('fal-ai/flux/schnell')).toEqual([expect.stringContaining('fal-ai/nano-banana-pro/edit')]);
     // An sd3 model takes the input, but no refs: those are more than it takes.
     expect((await loadProjectOf('aivp: 1\nreferences:\n  r: { prompt: "r", model: draft }\nshots:\n  s: { prompt: "s", input: r, model: "stability:sd3.5-large" }\n')).warnings).toEqual([]);

@@ -108,13 +108,15 @@ describe('the fal rows of the model table against fal\'s catalogue', () => {
     expect(estimateCost(row, { numImages: 1 })).toBeCloseTo(row.price.per_second! * seconds, 6);
   });
 
-  it('sends `generate_audio` to every row that has it, as priced: off for Kling 2.6 and v3, on for Veo; params override it', () => {
+  it('sends `generate_audio` to every row that has it, as priced: off for Kling 2.6 and v3, Seedance 1.5 and LTX, on for Veo; params override it', () => {
     const sent = (row: ModelInfo, params = {}) => falInput({ model: row, prompt: 'p', numImages: 1, params }, { refs: [], keyframes: [url('a')] });
     const audio = FAL_MODELS.filter((m) => falEndpoint(m.id)!.generate_audio).map((m) => [m.id, sent(m).generate_audio]);
     expect(audio).toEqual([
       ['fal-ai/kling-video/v2.6/pro/image-to-video', false], ['fal-ai/kling-video/v3/pro/image-to-video', false],
       ['fal-ai/kling-video/v3/standard/image-to-video', false], ['fal-ai/veo3/image-to-video', true],
       ['fal-ai/veo3.1/image-to-video', true], ['fal-ai/veo3.1/first-last-frame-to-video', true],
+      ['fal-ai/bytedance/seedance/v1.5/pro/image-to-video', false],
+      ['fal-ai/ltx-2.3/image-to-video', false], ['fal-ai/ltx-2.3/image-to-video/fast', false],
     ]);
     expect(sent(FAL_MODELS.find((m) => m.id === 'fal-ai/kling-video/v2.6/pro/image-to-video')!, { generate_audio: true }).generate_audio).toBe(true);
   });
