@@ -148,6 +148,15 @@ program
   .option('-o, --output <path>', 'save to this path')
   .action(async (o) => run(async () => (await oneoffs()).editCommand(dir(), o)));
 
+program
+  .command('models')
+  .description('list the model table: what each model takes, its price and whether it is still served')
+  .option('--json', 'print one JSON object per model, a line each')
+  .option('--provider <id>', 'only this provider (fal, google, openai, imagerouter, stability)')
+  .addOption(new Option('--media <media>', 'only image or video models').choices(['image', 'video']))
+  .addOption(new Option('--task <task>', 'only this task').choices(['t2i', 'edit', 'i2i', 'inpaint', 'upscale', 't2v', 'i2v', 'flf2v', 'r2v', 'tts', 'music', 'sfx']))
+  .action(async (o) => run(async () => (await import('./models-command.js')).modelsCommand(o)));
+
 program.command('upload <file>').description('upload a local file to fal storage and print its URL (cached by content)')
   .action(async (file) => run(async () => (await oneoffs()).uploadCommand(dir(), file)));
 

@@ -116,7 +116,7 @@ function takesUrls(model: ModelInfo, url: string | undefined): void {
  */
 function checkUnknownId(id: string, ctx: OneOffContext): void {
   const { provider, name } = routeModel(id)!;
-  const published = descriptor(provider).published?.();
+  const published = descriptor(provider).catalogue?.ids();
   const listed = published ? new Set(published) : undefined;
   if (listed?.has(name)) {
     ctx.onWarning?.(`model "${id}" is not in aivp's model table: generic input mapping and no cost estimate`);

@@ -11,7 +11,7 @@ import { redact } from '../base/redact.js';
 import { readState } from '../base/read.js';
 import { resolveFilms } from './film.js';
 import { checkInside, checkSourceFile, expandDir, type PathRules } from './files.js';
-import { checkDuration, checkImageInputs, checkKeyframeAspect, checkKeyframes, checkModel, checkRequestLimits, checkTakes } from './models-check.js';
+import { checkDuration, checkImageInputs, checkKeyframeAspect, checkKeyframes, checkModel, checkParams, checkRequestLimits, checkTakes } from './models-check.js';
 import { byPosition, createReporter, fieldName, PROJECT_FILE, type Reporter } from './report.js';
 import { collectNodes, normalizeRel, obj, resolveNode, str, type Obj, type ResolveContext } from './resolve.js';
 import { checkSchema } from './schema.js';
@@ -110,7 +110,9 @@ async function resolveProject(root: string, file: string, source: Source, data: 
   checkLinks(entries, report);
   checkCycles(entries, report);
   const images = new Map(entries.flatMap(({ node }) => (node.kind === 'segment' ? [] : [[node.name, node] as [string, ImageNode]])));
+  const paramsSeen = new Set<string>();
   for (const { raw, node } of entries) {
+    checkParams(node, raw.data, raw.path, ['defaults', node.kind === 'segment' ? 'video' : 'image'], report, paramsSeen);
     if (node.kind !== 'segment') {
       checkImageInputs(node, raw.path, report);
       checkRequestLimits(node, raw.data, raw.path, report);

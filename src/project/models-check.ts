@@ -1,14 +1,18 @@
 // Model ids: routed by a provider, known to the model table, and making the right kind of media.
-import { keyframesSent, lookupModel, maxTakes, modelIds, requiresField, routeProvider, ROUTING_HINT, takesImages, withImages } from '../providers/models.js';
+import { descriptor } from '../providers/registry.js';
+import { allowedValues, inputProblems } from '../providers/published.js';
+import { keyframesSent, lookupModel, modelStatus, today, maxTakes, modelIds, requiresField, routeProvider, ROUTING_HINT, takesImages, withImages } from '../providers/models.js';
 import { resolveSize, type ResolvedSize } from '../providers/size.js';
+import type { ModelInfo } from '../providers/types.js';
 import type { Reporter } from './report.js';
 import type { Path } from './source.js';
+import { isKeyLike } from './secrets.js';
 import { didYouMean } from './suggest.js';
 import { obj, type Obj } from './resolve.js';
-import type { ImageNode, SegmentNode } from './types.js';
+import type { ImageNode, ProjectNode, SegmentNode } from './types.js';
 
 
-export function checkModel(id: string, media: 'image' | 'video', path: Path, report: Reporter): void {
+export function checkModel(id: string, media: 'image' | 'video', path: Path, report: Reporter, on = today()): void {
   // A typo of a known id is the likeliest cause of both an unrouted and an unknown id.
   const near = suggestModel(id, media);
   if (!routeProvider(id)) {
@@ -16,11 +20,38 @@ export function checkModel(id: string, media: 'image' | 'video', path: Path, rep
     return;
   }
   const found = lookupModel(id, media)!;
+  const catalogue = descriptor(found.info.provider).catalogue;
+  // Written with its `<provider>:` prefix, an id the catalogue lacks is sent as written (a model
+  // published after the pinned client): only a warning, as for any id outside the table.
+  const prefixed = id.startsWith(`${found.info.provider}:`);
+  if (!found.known && catalogue && !catalogue.input(found.info.id) && !prefixed) {
+    const real = suggestEndpoint(found.info.id, catalogue.ids());
+    report.error(path, `\`${id}\` is not a ${found.info.provider} model: ${catalogue.source} lists no such endpoint`, {
+      hint: real ?? `copy the id from the model's page, or write \`${found.info.provider}:${id}\` to send it as written`,
+    });
+    return;
+  }
   if (!found.known) {
     report.warn(path, `model \`${id}\` is not in aivp's model table: generic input mapping and no cost estimate`, near ? { hint: near } : {});
   } else if (found.info.media !== media) {
     const want = media === 'image' ? 'an image model' : 'a video model';
     report.error(path, `model \`${id}\` makes ${found.info.media === 'image' ? 'images' : 'videos'}; this node needs ${want}`);
+  } else {
+    checkLifecycle(id, found.info, path, report, on);
+  }
+}
+
+/** A retired model is refused (nothing would answer); one with a shutdown ahead, or deprecated, is a warning. */
+function checkLifecycle(id: string, info: ModelInfo, path: Path, report: Reporter, on: string): void {
+  const life = info.lifecycle;
+  const status = modelStatus(info, on);
+  if (!life || status === 'ga' || status === 'preview') return;
+  const instead = life.replacement ? { hint: `use \`${life.replacement}\` instead` } : { hint: `choose a live model (\`aivp models --provider ${info.provider}\`)` };
+  const when = life.shutdown ? ` on ${life.shutdown}` : '';
+  if (status === 'retired') {
+    report.error(path, `model \`${id}\` was shut down by its provider${when} (${life.source})`, instead);
+  } else {
+    report.warn(path, `model \`${id}\` is deprecated${life.shutdown ? ` and shuts down on ${life.shutdown}` : ''} (${life.source})`, instead);
   }
 }
 
@@ -31,10 +62,54 @@ export function suggestModel(id: string, media: 'image' | 'video'): string | und
   return tail ? `did you mean \`${tail}\`?` : didYouMean(id, ids);
 }
 
+/** The published endpoint a mistyped id means: one that ends with it, else one a typo away. */
+function suggestEndpoint(id: string, ids: readonly string[]): string | undefined {
+  const tail = ids.find((m) => m.endsWith(`/${id}`));
+  return tail ? `did you mean \`${tail}\`?` : didYouMean(id, ids);
+}
+
+/**
+ * `params` against the input type its provider publishes for each model the node may run (the
+ * row a node's images choose): a key it does not take would silently do nothing, a value outside
+ * its enum would be refused. Params from `defaults` are reported once, at the defaults; a default
+ * key one model lacks is a warning (defaults are meant for many models).
+ */
+export function checkParams(node: ProjectNode, own: Obj, path: Path, defaultsPath: Path, report: Reporter, seen: Set<string>): void {
+  const media = node.kind === 'segment' ? 'video' : 'image';
+  const images = node.kind === 'segment' ? 0 : node.refs.length + (node.input ? 1 : 0);
+  for (const model of new Set([node.model, ...node.fallback])) {
+    const found = lookupModel(model, media);
+    if (!found) continue;
+    const info = withImages(found.info, images);
+    const type = descriptor(info.provider).catalogue?.input(info.id);
+    if (!type) continue;
+    for (const p of inputProblems(type, node.params)) {
+      // A credential is refused on its own (secrets.ts); a second error about it would be noise.
+      if (p.type === 'missing' || isKeyLike(p.field, node.params[p.field])) continue;
+      const mine = Object.hasOwn(obj(own.params), p.field);
+      const where = mine ? [...path, 'params', p.field] : [...defaultsPath, 'params', p.field];
+      const once = `${where.join('.')}|${info.id}`;
+      if (!mine && seen.has(once)) continue;
+      seen.add(once);
+      const value = type[p.field];
+      if (p.type === 'extra_forbidden') {
+        // A default meant for most models is only a warning where one model lacks the field.
+        const near = didYouMean(p.field, Object.keys(type));
+        (mine ? report.error : report.warn).call(report, where, mine ? `\`${info.id}\` takes no \`${p.field}\`: it would be ignored` : `\`${info.id}\` (\`${node.name}\`'s model) takes no \`${p.field}\`: it is ignored there`, {
+          at: 'key', hint: near ?? `its fields: ${Object.keys(type).join(', ')}`,
+        });
+      } else if (p.type === 'literal_error' && value?.values) {
+        report.error(where, `\`params.${p.field}\` of \`${info.id}\` must be ${allowedValues(value.values)}`);
+      } else {
+        report.error(where, `\`params.${p.field}\` of \`${info.id}\` must be a ${value?.kind.replaceAll('|', ' or ')}`);
+      }
+    }
+  }
+}
+
 /** Models of the same provider that do take images, for the hint. */
 const IMAGE_MODELS: Partial<Record<string, string>> = {
   fal: 'use an image-to-image or edit model, e.g. `fal-ai/nano-banana-pro/edit` or `fal-ai/flux/dev/image-to-image`',
-  openai: 'use `gpt-image-1`, which takes up to 16 images',
   stability: 'the sd3 models take an `input` (e.g. `stability:sd3.5-large`); no Stability model takes `refs`',
 };
 
@@ -107,15 +182,17 @@ export function checkRequestLimits(node: ImageNode, own: Obj, path: Path, report
   }
 }
 
-/** A duration the model table says the model does not offer: a warning (the table may lag the provider). */
+/** A duration the model does not offer: an error listing those it does (nothing would be sent that it refuses or rounds). */
 export function checkDuration(model: string, duration: number | undefined, path: Path, report: Reporter): void {
   const allowed = lookupModel(model, 'video')?.info.durations;
   if (duration === undefined || !allowed || allowed.includes(duration)) return;
-  report.warn(path, `\`duration\` ${duration} s is not one \`${model}\` is known to offer (${allowed.join(', ')} s): the provider may refuse it`);
+  report.error(path, `\`duration\` ${duration} s is not one \`${model}\` offers: ${allowed.join(', ')} s`, {
+    hint: `set \`duration\` to one of them, or use another model`,
+  });
 }
 
 /** First+last-frame models from the table, for hints. */
-const LAST_FRAME_HINT = 'a model that takes a first and a last frame (e.g. `fal-ai/kling-video/v2.5-turbo/pro/image-to-video` or `veo-3.1-generate-preview`)';
+const LAST_FRAME_HINT = 'a model that takes a first and a last frame (e.g. `fal-ai/kling-video/v2.5-turbo/pro/image-to-video` or `veo-3.1-generate-001`)';
 
 /**
  * A segment's keyframes against its model: one where the model needs a last frame too is an
@@ -123,6 +200,12 @@ const LAST_FRAME_HINT = 'a model that takes a first and a last frame (e.g. `fal-
  */
 export function checkKeyframes(node: SegmentNode, path: Path, report: Reporter): void {
   const info = lookupModel(node.model, 'video')?.info;
+  if (info && node.keyframes.length > 0 && !takesImages(info)) {
+    report.error(path, `\`${node.model}\` takes no image: \`${node.name}\`'s keyframes would never reach it`, {
+      at: 'key', hint: 'use an image-to-video model',
+    });
+    return;
+  }
   if (node.keyframes.length === 1 && info && requiresField(info, info.lastFrameField)) {
     report.error(path, `\`${node.model}\` needs a first and a last frame (\`${info.lastFrameField}\`); \`${node.name}\` has one keyframe`, {
       at: 'key', hint: 'give the segment a second keyframe, or use an image-to-video model',

@@ -2,6 +2,7 @@
 // route to it, its rows of the model table, its key variables, whether the environment can
 // authenticate it, and how to load it. The registry (registry.ts) lists one per provider.
 import type { Env } from '../base/env.js';
+import type { PublishedCatalogue } from './published.js';
 import type { ModelInfo, Provider, ProviderId } from './types.js';
 
 /** The row of a video model the table does not list: its first keyframe as `image_url`, nothing else assumed. */
@@ -22,10 +23,11 @@ export interface ProviderDescriptor {
   models: readonly ModelInfo[];
   /** The row for an id of this provider that the table does not list (no price: no estimate). */
   genericRow?(id: string, media: 'image' | 'video'): ModelInfo;
-  /** Every model id the provider publishes beyond the table (fal's endpoint catalogue): a one-off tells a typo from a real endpoint by it. */
-  published?(): Iterable<string>;
-  /** Whether the provider's published schema requires this input field of the model (so validate refuses a node that leaves it out). */
-  requires?(id: string, field: string): boolean;
+  /**
+   * The model inputs the provider publishes (fal's endpoint catalogue): validate refuses an id it
+   * lacks, a field it requires that a node leaves out, and `params` outside it.
+   */
+  catalogue?: PublishedCatalogue;
   /** Input and reference images travel inside the request (Google, draft), not through a named field. */
   inlineImages?: boolean;
   /** Takes images by web address too (`GenerateRequest.urls`), not only as local files (fal). */

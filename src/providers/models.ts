@@ -106,7 +106,7 @@ export function maxTakes(info: ModelInfo): number {
 
 /** Whether the model's provider publishes this input field as required (fal's catalogue); false where unknown. */
 export function requiresField(info: ModelInfo, field: string | undefined): boolean {
-  return field !== undefined && (descriptor(info.provider).requires?.(info.id, field) ?? false);
+  return field !== undefined && descriptor(info.provider).catalogue?.input(info.id)?.[field]?.required === true;
 }
 
 /**
@@ -148,4 +148,19 @@ export function estimateCost(info: ModelInfo, what: CostInput, override?: Price)
 
 function round(usd: number): number {
   return Math.round(usd * 10_000) / 10_000;
+}
+
+export type ModelStatus = 'ga' | 'preview' | 'deprecated' | 'retired';
+
+/** Today as the table's dates are written (UTC), for lifecycle checks; tests pass their own. */
+export function today(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** A model's status on a given day: its shutdown date decides once it has one. */
+export function modelStatus(info: ModelInfo, on: string = today()): ModelStatus {
+  const life = info.lifecycle;
+  if (!life) return 'ga';
+  if (life.shutdown !== undefined) return life.shutdown <= on ? 'retired' : 'deprecated';
+  return life.status;
 }

@@ -37,6 +37,11 @@ export interface ModelInfo {
   durationFormat?: 'number' | 'string' | 'seconds' | 'none';
   /** The field the prompt goes to, when not `prompt` (fibo-edit's `instruction`). */
   promptField?: string;
+  /**
+   * The `strength` aivp sends an image-to-image model (how far the output may leave its input):
+   * 0.75 keeps a chained frame's composition where fal's 0.95 mostly replaces it; `params` override it.
+   */
+  strength?: number;
   /** The `generate_audio` aivp sends, where the model has it, so the price says what is made; `params` override it. */
   audio?: boolean;
   /** Inputs are letterboxed to this size before sending (Veo's 1024x1024). */
@@ -48,6 +53,23 @@ export interface ModelInfo {
   /** `params` travel as form fields: text, numbers and booleans only (Stability). */
   formParams?: boolean;
   price: Price;
+  /** Absent: generally available as far as aivp knows. */
+  lifecycle?: Lifecycle;
+}
+
+/**
+ * Where a model stands with its provider, per route (SPEC section 10). The status a user sees is
+ * derived from `shutdown` against today: past, retired (refused); ahead, deprecated (a warning).
+ */
+export interface Lifecycle {
+  /** What the provider says when no shutdown date decides it. */
+  status: 'ga' | 'preview' | 'deprecated' | 'retired';
+  /** The provider's shutdown date, `YYYY-MM-DD`. */
+  shutdown?: string;
+  /** The id to use instead, as a user writes it. */
+  replacement?: string;
+  /** Where this was read (a page, a changelog), and when. */
+  source: string;
 }
 
 export interface Price {

@@ -10,11 +10,7 @@ import { runCli } from './helpers.js';
 
 let fal: FakeFal;
 beforeEach(async () => {
-  // A model fal published after aivp's catalogue: the generic row's fields.
-  const kind = (k: string) => ({ kind: k });
-  fal = await startFakeFal({
-    endpoints: { 'fal-ai/brand-new-model': { prompt: { required: true, kind: 'string' }, image_size: kind('object|string'), seed: kind('number'), num_images: kind('number') } },
-  });
+  fal = await startFakeFal();
 });
 afterEach(() => fal.close());
 
@@ -25,12 +21,12 @@ ${extra}defaults:
   image: { model: fal-ai/flux/dev, size: 1024x1024 }
 shots:
   s1: { prompt: "priced" }
-  s2: { prompt: "unpriced", model: fal-ai/brand-new-model }
+  s2: { prompt: "unpriced", model: fal-ai/recraft/v3/text-to-image }
 `;
 
 describe('plan says what build would refuse (built CLI)', () => {
   it('names an estimate over the budget, in text and JSON, and spends nothing', async () => {
-    const dir = await tempProject(PROJECT().replace('budget: 5', 'budget: 0.01').replace('  s2: { prompt: "unpriced", model: fal-ai/brand-new-model }\n', ''));
+    const dir = await tempProject(PROJECT().replace('budget: 5', 'budget: 0.01').replace('  s2: { prompt: "unpriced", model: fal-ai/recraft/v3/text-to-image }\n', ''));
     const text = await runCli(['-C', dir, 'plan'], { env: fakeEnv(fal) });
     expect(text.code).toBe(0);
     expect(text.stdout).toContain('over budget: estimated cost $0.03 exceeds the budget of $0.01');
@@ -45,8 +41,8 @@ describe('budget with unknown prices (built CLI)', () => {
     const dir = await tempProject(PROJECT());
     const r = await runCli(['-C', dir, 'build'], { env: fakeEnv(fal) });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('s2: no price known for `fal-ai/brand-new-model`');
-    expect(r.stderr).toContain('prices: { "fal-ai/brand-new-model": { per_image: USD } }');
+    expect(r.stderr).toContain('s2: no price known for `fal-ai/recraft/v3/text-to-image`');
+    expect(r.stderr).toContain('prices: { "fal-ai/recraft/v3/text-to-image": { per_image: USD } }');
     expect(r.stderr).toContain('nothing was generated');
     expectNoStack(r.stderr);
     expect(fal.requests).toHaveLength(0);
@@ -57,20 +53,20 @@ describe('budget with unknown prices (built CLI)', () => {
     const dir = await tempProject(PROJECT());
     const text = await runCli(['-C', dir, 'plan'], { env: fakeEnv(fal) });
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/^ {2}new +s2 +fal-ai\/brand-new-model +unknown$/m);
+    expect(text.stdout).toMatch(/^ {2}new +s2 +fal-ai\/recraft\/v3\/text-to-image +unknown$/m);
     expect(text.stdout).toContain('estimated cost $0.03 + unknown');
-    expect(text.stdout).toContain('no price known for s2 (`fal-ai/brand-new-model`)');
+    expect(text.stdout).toContain('no price known for s2 (`fal-ai/recraft/v3/text-to-image`)');
     const json = JSON.parse((await runCli(['-C', dir, 'plan', '--json'], { env: fakeEnv(fal) })).stdout);
     expect(json.entries.find((e: any) => e.node === 's2').estimateUsd).toBeNull();
-    expect(json.unpriced).toEqual([{ node: 's2', model: 'fal-ai/brand-new-model' }]);
+    expect(json.unpriced).toEqual([{ node: 's2', model: 'fal-ai/recraft/v3/text-to-image' }]);
   });
 
   it('builds once the model is priced under prices:', async () => {
-    const dir = await tempProject(PROJECT('prices:\n  fal-ai/brand-new-model: { per_image: 0.5 }\n'));
+    const dir = await tempProject(PROJECT('prices:\n  fal-ai/recraft/v3/text-to-image: { per_image: 0.5 }\n'));
     const r = await runCli(['-C', dir, 'build'], { env: fakeEnv(fal) });
     expect(r.stderr).not.toContain('no price known');
     expect(r.code).toBe(0);
-    expect(fal.submits('fal-ai/brand-new-model')).toHaveLength(1);
+    expect(fal.submits('fal-ai/recraft/v3/text-to-image')).toHaveLength(1);
   });
 
   it('counts a fallback model in the worst case', async () => {

@@ -12,7 +12,7 @@ name: crash
 vars: { look: "35mm film" }
 defaults:
   image: { model: fal-ai/flux/dev, size: 320x240 }
-  video: { model: fal-ai/kling-video/v2.5-turbo/pro/image-to-video, duration: 1 }
+  video: { model: fal-ai/bytedance/seedance/v1/pro/image-to-video, duration: 2 }
   chain: true
 references:
   mentor: { file: refs/mentor.png }

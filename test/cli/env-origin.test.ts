@@ -23,9 +23,9 @@ afterEach(() => Promise.all([fal.close(), openai.close(), google.close()]).then(
 const sent = () => fal.requests.length + openai.requests.length + google.requests.length;
 
 const shot = (model: string) => `aivp: 1\nshots:\n  s: { prompt: "a harbour", model: ${model}, seed: 1 }\n`;
-const OPENAI_PROJECT = shot('gpt-image-1');
+const OPENAI_PROJECT = shot('gpt-image-2');
 const FAL_PROJECT = shot('fal-ai/flux/dev');
-const GOOGLE_PROJECT = shot('gemini-2.5-flash-image');
+const GOOGLE_PROJECT = shot('gemini-3.1-flash-image');
 // Dummy AWS settings, so a developer's own can never be used (the stranger is the fake fal server).
 const AWS = { AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'secret-test', AWS_REGION: 'us-east-1' };
 

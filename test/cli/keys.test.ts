@@ -20,9 +20,9 @@ defaults:
 shots:
   a: { prompt: "first" }
   b: { prompt: "second" }
-  g: { prompt: "gemini", model: gemini-2.5-flash-image, input: a }
+  g: { prompt: "gemini", model: gemini-3.1-flash-image, input: a }
 segments:
-  veo: { keyframes: [b], model: veo-3.0-generate-001, duration: 8 }
+  veo: { keyframes: [b], model: veo-3.1-generate-001, duration: 8 }
   after: { keyframes: [g], model: fal-ai/kling-video/v2.5-turbo/pro/image-to-video }
 `;
 
@@ -43,7 +43,7 @@ describe('missing keys (built CLI)', () => {
   });
 
   it('with --keep-going reports a node once when it lacks a key and is downstream of one that does', async () => {
-    const dir = await tempProject(PROJECT.replace('segments:', '  g2: { prompt: "gemini again", model: gemini-2.5-flash-image, input: g }\nsegments:'));
+    const dir = await tempProject(PROJECT.replace('segments:', '  g2: { prompt: "gemini again", model: gemini-3.1-flash-image, input: g }\nsegments:'));
     const r = await runCli(['-C', dir, 'build', '--keep-going', '--json'], { env: fakeEnv(fal) });
     const skipped = events(r.stdout).filter((e) => e.type === 'node:skipped').map((e) => e.node);
     expect(skipped.sort()).toEqual(['after', 'g', 'g2', 'veo']);

@@ -26,15 +26,16 @@ segments:
   });
 
   it('suggests model ids, for unknown ids and ids no provider serves', async () => {
-    const ok = await validate(`aivp: 1
+    // Neither is a fal endpoint: refused, with the real id.
+    const typo = await validate(`aivp: 1
 shots:
   a: { prompt: "x", model: fal-ai/flux/devv }
 segments:
   s: { keyframes: [a], model: fal-ai/kling-video/v2.5-turbo/pro/image-to-vide }
 `);
-    expect(ok.code).toBe(0);
-    expect(ok.stderr).toContain("model `fal-ai/flux/devv` is not in aivp's model table: generic input mapping and no cost estimate (shots.a.model)\n  hint: did you mean `fal-ai/flux/dev`?");
-    expect(ok.stderr).toContain('hint: did you mean `fal-ai/kling-video/v2.5-turbo/pro/image-to-video`?');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('`fal-ai/flux/devv` is not a fal model: @fal-ai/client 1.10.1 lists no such endpoint (shots.a.model)\n  hint: did you mean `fal-ai/flux/dev`?');
+    expect(typo.stderr).toContain('hint: did you mean `fal-ai/kling-video/v2.5-turbo/pro/image-to-video`?');
     const gemini = await validate('aivp: 1\nshots:\n  a: { prompt: "x", model: gemini-2.5-flash-imag }\n');
     expect(gemini.code).toBe(0);
     expect(gemini.stderr).toContain("model `gemini-2.5-flash-imag` is not in aivp's model table: generic input mapping and no cost estimate (shots.a.model)\n  hint: did you mean `gemini-2.5-flash-image`?");

@@ -10,14 +10,14 @@ const PROJECT = `aivp: 1
 name: warn
 defaults:
   image: { model: fal-ai/flux/dev, size: 320x240 }
-  video: { model: veo-3.0-generate-001, duration: 8 }
+  video: { model: fal-ai/veo3.1/image-to-video, duration: 8 }
 shots:
   a: { prompt: "first" }
   b: { prompt: "second" }
 segments:
   one: { keyframes: [a, b] }
 `;
-const DROPPED = 'aivp.project.yaml:10:25: warning: keyframe `b` of `one` is not sent: `veo-3.0-generate-001` takes one frame (`a`, by position: first) (segments.one.keyframes[1])';
+const DROPPED = 'aivp.project.yaml:10:25: warning: keyframe `b` of `one` is not sent: `fal-ai/veo3.1/image-to-video` takes one frame (`a`, by position: first) (segments.one.keyframes[1])';
 
 describe('warnings (built CLI)', () => {
   it('validate and plan print the dropped keyframe once, on the segment, with what to do', async () => {

@@ -15,7 +15,7 @@ shots:
   x2: { prompt: "x2", input: x1 }
   x3: { prompt: "x3", input: x2 }
   y2: { prompt: "y2" }
-  g: { prompt: "g", model: gemini-2.5-flash-image }
+  g: { prompt: "g", model: gemini-3.1-flash-image }
 `;
 
 async function graph(yaml = PROJECT): Promise<Graph> {

@@ -35,7 +35,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { falEndpoint, inputProblems, type FalInputType } from '../../src/providers/fal/catalogue.js';
+import { falEndpoint } from '../../src/providers/fal/catalogue.js';
+import { inputProblems, type PublishedInput } from '../../src/providers/published.js';
 import { makeImage } from '../support/images.js';
 import { json, readBody } from './http.js';
 
@@ -59,7 +60,7 @@ export interface FakeFalOptions {
   /** Whether image outputs carry width/height fields. Default true. */
   reportDimensions?: boolean;
   /** Endpoints the catalogue lacks (a model fal published later), by id. */
-  endpoints?: Record<string, FalInputType>;
+  endpoints?: Record<string, PublishedInput>;
 }
 
 export type FakeRoute = 'submit' | 'status' | 'stream' | 'result' | 'cancel' | 'run' | 'initiate' | 'put' | 'file';

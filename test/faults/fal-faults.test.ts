@@ -215,7 +215,7 @@ describe('refusals', () => {
   it('the NSFW flag falls back to another provider', async () => {
     const google: FakeGoogle = await startFakeGoogle();
     try {
-      const dir = await oneShot('fallback: [gemini-2.5-flash-image]');
+      const dir = await oneShot('fallback: [gemini-3.1-flash-image]');
       fal.set({ nsfw: true });
       const o = await buildWith(dir, fal, google);
       expect(o.code, o.stderr).toBe(0);

@@ -20,16 +20,16 @@ afterEach(async () => {
 function gemini(extra = ''): Promise<string> {
   return tempProject(`aivp: 1
 shots:
-  g1: { prompt: "a lighthouse", model: gemini-2.5-flash-image, seed: 4${extra ? `, ${extra}` : ''} }
+  g1: { prompt: "a lighthouse", model: gemini-3.1-flash-image, seed: 4${extra ? `, ${extra}` : ''} }
 `);
 }
 
 function veo(extra = ''): Promise<string> {
   return tempProject(`aivp: 1
 shots:
-  k1: { prompt: "keyframe", model: gemini-2.5-flash-image, seed: 5 }
+  k1: { prompt: "keyframe", model: gemini-3.1-flash-image, seed: 5 }
 segments:
-  clip: { keyframes: [k1], model: veo-3.0-generate-001, duration: 8${extra ? `, ${extra}` : ''} }
+  clip: { keyframes: [k1], model: veo-3.1-generate-001, duration: 8${extra ? `, ${extra}` : ''} }
 `);
 }
 

@@ -24,7 +24,7 @@ shots:
   s2: { prompt: "two", input: s1, refs: [places] }
   s2b: { prompt: "two b", input: s2, model: fal-ai/flux/dev/image-to-image }
 segments:
-  seg: { keyframes: [s1, s2], model: veo-3.0-generate-001, position: last }
+  seg: { keyframes: [s1, s2], model: fal-ai/veo3.1/image-to-video, position: last }
   seg2: { keyframes: [s1, s2], model: fal-ai/kling-video/v2.5-turbo/pro/image-to-video }
 `;
 
@@ -62,7 +62,7 @@ describe('graph', () => {
     const g = await graphOf(YAML);
     expect(g.nodes.get('seg')!.inputs.map((e) => e.node)).toEqual(['s2']);
     expect(g.nodes.get('seg2')!.inputs.map((e) => e.node)).toEqual(['s1', 's2']);
-    expect(g.nodes.get('seg')!.provider).toBe('google');
+    expect(g.nodes.get('seg')!.provider).toBe('fal');
   });
 
   it('routes every generated node to draft under --draft', async () => {

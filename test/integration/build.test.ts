@@ -23,11 +23,11 @@ references:
 shots:
   s1: { prompt: "On the cliff", refs: [hero, mentor], seed: 11 }
   s2: { prompt: "She turns", input: s1, refs: [mentor] }
-  g1: { prompt: "Gemini close-up", model: gemini-2.5-flash-image, refs: [mentor], size: "16:9" }
+  g1: { prompt: "Gemini close-up", model: gemini-3.1-flash-image, refs: [mentor], size: "16:9" }
 segments:
   seg_kling: { keyframes: [s1, s2], prompt: "Push in" }
-  seg_veo30: { keyframes: [s2, g1], model: veo-3.0-generate-001, duration: 8, position: last }
-  seg_veo31: { keyframes: [s1, g1], model: veo-3.1-generate-preview, duration: 6 }
+  seg_veo30: { keyframes: [s2, g1], model: veo-3.1-fast-generate-001, duration: 8 }
+  seg_veo31: { keyframes: [s1, g1], model: veo-3.1-generate-001, duration: 6 }
 `;
 
 const NODES = ['g1', 'hero', 's1', 's2', 'seg_kling', 'seg_veo30', 'seg_veo31'];
@@ -71,16 +71,15 @@ describe('a fal + Google project built by the CLI against the fakes', () => {
     const uploads = await readJson(join(dir, '.aivp/uploads.json'));
     expect(Object.keys(uploads).length).toBeGreaterThanOrEqual(1);
 
-    // Veo 3.0: one keyframe (the last, by position), letterboxed to 1024x1024; Veo 3.1: first and last.
+    // Veo 3.1 (and its fast variant): the first and the last keyframe, with the duration stated.
     const veo = google.requests.filter((r) => r.path.endsWith(':predictLongRunning'));
-    const v30 = veo.find((r) => r.path.includes('veo-3.0'))!.body.instances[0];
-    const v31 = veo.find((r) => r.path.includes('veo-3.1'))!.body.instances[0];
-    expect(v30.lastFrame).toBeUndefined();
-    const frame = await sharp(Buffer.from(v30.image.bytesBase64Encoded, 'base64')).metadata();
-    expect([frame.width, frame.height]).toEqual([1024, 1024]);
-    expect(v31.image.bytesBase64Encoded).toBeTruthy();
-    expect(v31.lastFrame.bytesBase64Encoded).toBeTruthy();
-    expect(v31.lastFrame.bytesBase64Encoded).not.toBe(v31.image.bytesBase64Encoded);
+    expect(veo.map((r) => r.path.match(/models\/([\w.-]+):/)![1]).sort()).toEqual(['veo-3.1-fast-generate-001', 'veo-3.1-generate-001']);
+    for (const { body } of veo) {
+      const [instance] = body.instances;
+      expect(instance.image.bytesBase64Encoded).toBeTruthy();
+      expect(instance.lastFrame.bytesBase64Encoded).toBeTruthy();
+      expect(instance.lastFrame.bytesBase64Encoded).not.toBe(instance.image.bytesBase64Encoded);
+    }
 
     expect(await checkRecords(dir)).toEqual(NODES);
     for (const node of NODES) {
@@ -90,7 +89,7 @@ describe('a fal + Google project built by the CLI against the fakes', () => {
       if (rec.kind !== 'segment') expect(rec.seed, `${node} seed`).toEqual(expect.any(Number));
     }
     expect((await readJson(join(dir, 'metadata/hero.json'))).seed).toBe(7);
-    expect((await readJson(join(dir, 'metadata/seg_veo30.json'))).requestId).toMatch(/^models\/veo-3\.0-generate-001\/operations\//);
+    expect((await readJson(join(dir, 'metadata/seg_veo30.json'))).requestId).toMatch(/^models\/veo-3\.1-fast-generate-001\/operations\//);
     expect((await readdir(join(dir, 'segments'))).sort()).toEqual(['seg_kling.mp4', 'seg_veo30.mp4', 'seg_veo31.mp4']);
 
     const second = await runCli(['-C', dir, 'build', '--json'], { env });
@@ -145,7 +144,7 @@ describe('a fal + Google project built by the CLI against the fakes', () => {
     expect(est.s1).toBeCloseTo(0.15, 6);
     expect(est.g1).toBeCloseTo(0.039, 6);
     expect(est.seg_kling).toBeCloseTo(0.35, 6);
-    expect(est.seg_veo30).toBeCloseTo(3.2, 6);
+    expect(est.seg_veo30).toBeCloseTo(1.2, 6);
     expect(est.seg_veo31).toBeCloseTo(2.4, 6);
     expect(p.estimateUsd).toBeCloseTo(Object.values(est).reduce((a: number, b) => a + (b as number), 0), 4);
     expect(p.unpriced).toEqual([]);

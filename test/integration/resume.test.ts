@@ -64,9 +64,9 @@ references:
     closers.push(() => google.close());
     const dir = await tempProject(`aivp: 1
 shots:
-  k1: { prompt: "keyframe", model: gemini-2.5-flash-image, seed: 5 }
+  k1: { prompt: "keyframe", model: gemini-3.1-flash-image, seed: 5 }
 segments:
-  clip: { keyframes: [k1], model: veo-3.0-generate-001, duration: 8 }
+  clip: { keyframes: [k1], model: veo-3.1-generate-001, duration: 8 }
 `);
     const env = fakeEnv(undefined, google);
     const { child, done } = startCli(['-C', dir, 'build', '--json'], { env });
@@ -76,7 +76,7 @@ segments:
     expect(await checkRecords(dir)).toEqual(['k1']);
     const [inflight] = await inflightFiles(dir);
     const op = (await readJson(join(dir, '.aivp/inflight', inflight))).requestId;
-    expect(op).toMatch(/^models\/veo-3\.0-generate-001\/operations\//);
+    expect(op).toMatch(/^models\/veo-3\.1-generate-001\/operations\//);
 
     google.behaviour.pollsUntilDone = 0;
     const pollsBefore = google.count(op);

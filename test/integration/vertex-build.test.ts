@@ -25,10 +25,10 @@ afterEach(async () => {
 
 const YAML = `aivp: 1
 shots:
-  k1: { prompt: "a lighthouse at dusk", model: gemini-2.5-flash-image, seed: 5 }
+  k1: { prompt: "a lighthouse at dusk", model: gemini-3.1-flash-image, seed: 5 }
 segments:
-  clip: { keyframes: [k1], model: veo-3.0-generate-001, duration: 8 }
-  bucketed: { keyframes: [k1], model: veo-3.0-generate-001, duration: 4, params: { outputGcsUri: "gs://aivp-renders/films/" } }
+  clip: { keyframes: [k1], model: veo-3.1-generate-001, duration: 8 }
+  bucketed: { keyframes: [k1], model: veo-3.1-generate-001, duration: 4, params: { outputGcsUri: "gs://aivp-renders/films/" } }
 `;
 
 async function vertexProject(): Promise<string> {
@@ -77,7 +77,7 @@ describe('Vertex AI build', () => {
     for (const seg of ['clip', 'bucketed']) {
       expect((await readFile(join(dir, `segments/${seg}.mp4`))).equals(FAKE_MP4)).toBe(true);
       expect((await readJson(join(dir, `metadata/${seg}.json`))).requestId)
-        .toMatch(new RegExp(`^projects/${PROJECT}/locations/${LOCATION}/publishers/google/models/veo-3.0-generate-001/operations/`));
+        .toMatch(new RegExp(`^projects/${PROJECT}/locations/${LOCATION}/publishers/google/models/veo-3.1-generate-001/operations/`));
     }
     expect(await filesContaining(dir, [fake.token, fake.subjectToken])).toEqual([]);
 
@@ -92,9 +92,9 @@ describe('Vertex AI build', () => {
     fake.behaviour.pollsUntilDone = 1_000_000;
     const dir = await tempProject(`aivp: 1
 shots:
-  k1: { prompt: "keyframe", model: gemini-2.5-flash-image, seed: 5 }
+  k1: { prompt: "keyframe", model: gemini-3.1-flash-image, seed: 5 }
 segments:
-  clip: { keyframes: [k1], model: veo-3.0-generate-001, duration: 8, params: { outputGcsUri: "gs://aivp-renders/killed/" } }
+  clip: { keyframes: [k1], model: veo-3.1-generate-001, duration: 8, params: { outputGcsUri: "gs://aivp-renders/killed/" } }
 `, { '.env': Buffer.from(`GOOGLE_CLOUD_PROJECT=${PROJECT}\nGOOGLE_APPLICATION_CREDENTIALS=${await fake.writeCredentials(credsDir)}\n`) });
     gitInit(dir);
     const env = vertexEnv();
@@ -105,7 +105,7 @@ segments:
     const inflight = (await readdir(join(dir, '.aivp/inflight'))).filter((f) => f.endsWith('.json'));
     expect(inflight).toHaveLength(1);
     const op = (await readJson(join(dir, '.aivp/inflight', inflight[0]))).requestId;
-    expect(op).toMatch(/\/publishers\/google\/models\/veo-3\.0-generate-001\/operations\//);
+    expect(op).toMatch(/\/publishers\/google\/models\/veo-3\.1-generate-001\/operations\//);
 
     fake.behaviour.pollsUntilDone = 0;
     const rerun = await runCli(['-C', dir, 'build', '--json'], { env });

@@ -61,7 +61,8 @@ segments:
     duration: 5
   seg_02:
     keyframes: [scene_02, scene_03_up]
-    model: veo-3.0-generate-001
+    model: veo-3.1-generate-001
+    duration: 8
     position: first
 `;
 
@@ -104,7 +105,7 @@ describe('loadProject: the SPEC example', () => {
       model: 'fal-ai/kling-video/v2.1/master/image-to-video', duration: 5, position: 'first', retries: 2,
     });
     expect(segment(p.nodes, 'seg_01').keyframes.map((k) => k.name)).toEqual(['scene_01', 'scene_02']);
-    expect(segment(p.nodes, 'seg_02').model).toBe('veo-3.0-generate-001');
+    expect(segment(p.nodes, 'seg_02').model).toBe('veo-3.1-generate-001');
   });
 
   it('expands the dir reference, keeps the top-level settings and writes nothing', async () => {
@@ -117,13 +118,10 @@ describe('loadProject: the SPEC example', () => {
     expect(p.prices).toEqual({ 'fal-ai/flux/dev': { per_image: 0.025 } });
     expect(p.paths).toEqual({ references: 'references', keyframes: 'keyframes', segments: 'segments', metadata: 'metadata' });
     expect(p.vars).toEqual({ look: 'golden hour, 35mm film, cinematic color grading' });
-    // The SPEC's example as written: Kling 2.1 (the old default) and Veo 3.0 take one frame, so each
-    // segment's second keyframe is not sent; seg_02 inherits `duration: 5`, which Veo 3.0 is not known
-    // to offer. Every warning sits on its segment, not on defaults.video.
+    // The SPEC's example with Veo 3.0 (shut down) replaced by Veo 3.1: Kling 2.1 (the old default)
+    // takes one frame, so seg_01's second keyframe is not sent. The warning sits on its segment.
     expect(p.warnings.map((w) => [w.field, w.message.split(':')[0]])).toEqual([
       ['segments.seg_01.keyframes[1]', 'keyframe `scene_02` of `seg_01` is not sent'],
-      ['segments.seg_02', '`duration` 5 s is not one `veo-3.0-generate-001` is known to offer (4, 6, 8 s)'],
-      ['segments.seg_02.keyframes[1]', 'keyframe `scene_03_up` of `seg_02` is not sent'],
     ]);
     expect(await listTree(dir)).toEqual(before);
   });
@@ -145,15 +143,15 @@ describe('loadProject: defaults', () => {
   it('merges defaults under node fields, params shallowly, image and video apart', async () => {
     const dir = await tempProject(`aivp: 1
 defaults:
-  image: { model: fal-ai/flux/dev, size: portrait, retries: 4, timeout: 60, fallback: [fal-ai/flux/schnell], params: { steps: 20, guidance: 3 } }
-  video: { model: veo-3.0-generate-001, duration: 8, position: last, params: { audio: false } }
+  image: { model: fal-ai/flux/dev, size: portrait, retries: 4, timeout: 60, fallback: [fal-ai/flux/schnell], params: { num_inference_steps: 20, guidance_scale: 3 } }
+  video: { model: veo-3.1-generate-001, duration: 8, position: last, params: { audio: false } }
 references:
   r: { prompt: ref }
 style: { prompt: style, size: square }
 shots:
   a:
     prompt: x
-    params: { guidance: 5, extra: { deep: true } }
+    params: { guidance_scale: 5, image_size: { width: 512, height: 768 } }
     retries: 0
 segments:
   s: { keyframes: [a], duration: 4 }
@@ -162,10 +160,10 @@ segments:
     expect(image(p.nodes, 'r')).toMatchObject({ model: 'fal-ai/flux/dev', size: 'portrait', retries: 4, timeout: 60 });
     expect(image(p.nodes, 'style').size).toBe('square');
     const a = image(p.nodes, 'a');
-    expect(a.params).toEqual({ steps: 20, guidance: 5, extra: { deep: true } });
+    expect(a.params).toEqual({ num_inference_steps: 20, guidance_scale: 5, image_size: { width: 512, height: 768 } });
     expect(a.retries).toBe(0);
     expect(a.fallback).toEqual(['fal-ai/flux/schnell']);
-    expect(segment(p.nodes, 's')).toMatchObject({ model: 'veo-3.0-generate-001', duration: 4, position: 'last', params: { audio: false } });
+    expect(segment(p.nodes, 's')).toMatchObject({ model: 'veo-3.1-generate-001', duration: 4, position: 'last', params: { audio: false } });
   });
 
   it('chain: each shot without input takes the previous shot; explicit inputs stay', async () => {
@@ -299,10 +297,10 @@ describe('loadProject: other rules', () => {
   });
 
   it('an unknown model under a known provider is a warning', async () => {
-    const dir = await tempProject('aivp: 1\nshots:\n  a: { prompt: x, model: fal-ai/brand-new-model }\n  b: { prompt: y, model: gemini-9-image }\n');
+    const dir = await tempProject('aivp: 1\nshots:\n  a: { prompt: x, model: fal-ai/recraft/v3/text-to-image }\n  b: { prompt: y, model: gemini-9-image }\n');
     const p = await loadProject(dir);
     expect(p.warnings.map((w) => [w.line, w.message])).toEqual([
-      [3, "model `fal-ai/brand-new-model` is not in aivp's model table: generic input mapping and no cost estimate"],
+      [3, "model `fal-ai/recraft/v3/text-to-image` is not in aivp's model table: generic input mapping and no cost estimate"],
       [4, "model `gemini-9-image` is not in aivp's model table: generic input mapping and no cost estimate"],
     ]);
   });
@@ -310,8 +308,9 @@ describe('loadProject: other rules', () => {
   it('never echoes a credential value', async () => {
     const secret = 'sk-live-0123456789abcdefABCDEF';
     const dir = await tempProject(`aivp: 1\nshots:\n  a:\n    prompt: x\n    params: { fal_key: ${secret}, style_key: vivid }\n`);
+    // `style_key` is no field of flux/dev's input either: that error names no value.
     const errors = await loadErrors(dir);
-    expect(errors).toHaveLength(1);
+    expect(errors.map((e) => e.field)).toEqual(['shots.a.params.fal_key', 'shots.a.params.style_key']);
     expect(errors[0]).toMatchObject({ line: 5, col: 15, field: 'shots.a.params.fal_key' });
     expect(JSON.stringify(errors)).not.toContain(secret);
   });

@@ -15,27 +15,81 @@ async function warningsOf(yaml: string) {
 }
 
 describe('model checks', () => {
-  it('warns at the field when a segment asks for a duration its model is not known to offer, also through defaults', async () => {
+  it('refuses at the field a duration its model does not offer, naming those it does, also through defaults', async () => {
     const shots = 'shots:\n  a: { prompt: "x", model: fal-ai/flux/dev }\n  b: { prompt: "y", model: fal-ai/flux/dev }\n';
     const kling = 'fal-ai/kling-video/v2.5-turbo/pro/image-to-video';
-    expect(await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: ${kling}, duration: 7 }\n`)).toEqual([
-      [6, 94, `\`duration\` 7 s is not one \`${kling}\` is known to offer (5, 10 s): the provider may refuse it`],
+    expect(await errorsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: ${kling}, duration: 7 }\n`)).toEqual([
+      [6, 94, `\`duration\` 7 s is not one \`${kling}\` offers: 5, 10 s`],
     ]);
-    // Through defaults, the warning sits on the segment that uses them (here its own line).
-    const viaDefaults = `aivp: 1\ndefaults:\n  video: { duration: 5 }\n${shots}segments:\n  c: { keyframes: [a], model: veo-3.0-generate-001 }\n`;
-    expect((await warningsOf(viaDefaults))[0]).toEqual([8, 6, expect.stringContaining('`duration` 5 s is not one `veo-3.0-generate-001`')]);
+    // Through defaults, the error sits on the segment that uses them (here its own line).
+    const viaDefaults = `aivp: 1\ndefaults:\n  video: { duration: 5 }\n${shots}segments:\n  c: { keyframes: [a], model: veo-3.1-generate-001 }\n`;
+    expect((await errorsOf(viaDefaults))![0]).toEqual([8, 6, '`duration` 5 s is not one `veo-3.1-generate-001` offers: 4, 6, 8 s']);
     expect(await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: ${kling}, duration: 10 }\n`)).toEqual([]);
+  });
+
+  it('refuses a fal id that is no endpoint of the catalogue, with the real id as "did you mean"', async () => {
+    const errors = await errorsOf('aivp: 1\nshots:\n  a: { prompt: x, model: fal-ai/flux-2-turb }\n  b: { prompt: y, model: fal-ai/recraft/v3/text-to-imag }\n');
+    expect(errors).toEqual([
+      [3, 26, '`fal-ai/flux-2-turb` is not a fal model: @fal-ai/client 1.10.1 lists no such endpoint'],
+      [4, 26, '`fal-ai/recraft/v3/text-to-imag` is not a fal model: @fal-ai/client 1.10.1 lists no such endpoint'],
+    ]);
+    const err = await loadProjectOf('aivp: 1\nshots:\n  a: { prompt: x, model: fal-ai/recraft/v3/text-to-imag }\n').catch((e: UsageError) => e);
+    expect((err as UsageError).diagnostics[0].hint).toBe('did you mean `fal-ai/recraft/v3/text-to-image`?');
+    // Written with its prefix, an endpoint newer than the pinned catalogue is sent as written: a warning.
+    expect(await warningsOf('aivp: 1\nshots:\n  a: { prompt: x, model: "fal:fal-ai/published-later" }\n')).toEqual([
+      [3, 26, "model `fal:fal-ai/published-later` is not in aivp's model table: generic input mapping and no cost estimate"],
+    ]);
+  });
+
+  it('refuses params the endpoint does not take (with the right spelling) and values outside its enum', async () => {
+    const errors = await errorsOf(`aivp: 1
+shots:
+  a:
+    prompt: x
+    model: fal-ai/flux/dev
+    params: { guidance_scal: 4, acceleration: turbo, num_inference_steps: many }
+`);
+    expect(errors).toEqual([
+      [6, 15, '`fal-ai/flux/dev` takes no `guidance_scal`: it would be ignored'],
+      [6, 47, "`params.acceleration` of `fal-ai/flux/dev` must be 'none', 'regular' or 'high'"],
+      [6, 75, '`params.num_inference_steps` of `fal-ai/flux/dev` must be a number'],
+    ]);
+    const err = await loadProjectOf('aivp: 1\nshots:\n  a: { prompt: x, model: fal-ai/flux/dev, params: { guidance_scal: 4 } }\n').catch((e: UsageError) => e);
+    expect((err as UsageError).diagnostics[0].hint).toBe('did you mean `guidance_scale`?');
+  });
+
+  it('judges params against the endpoint the node really uses (the edit variant once it has images)', async () => {
+    // nano-banana-pro's edit endpoint takes image_urls; `enable_web_search` both take, so both pass.
+    const ok = 'aivp: 1\nstyle: { prompt: s }\nshots:\n  a: { prompt: x, model: fal-ai/nano-banana-pro, refs: [style], params: { enable_web_search: true } }\n';
+    expect(await warningsOf(ok)).toEqual([]);
+    const bad = 'aivp: 1\nstyle: { prompt: s }\nshots:\n  a: { prompt: x, model: fal-ai/flux/dev, refs: [style], params: { guidance_scale: 4 } }\n';
+    // flux/dev with images runs flux/dev/image-to-image, which has guidance_scale too; `image_size` it lacks.
+    expect(await warningsOf(bad)).toEqual([]);
+    const lacks = 'aivp: 1\nstyle: { prompt: s }\nshots:\n  a: { prompt: x, model: fal-ai/flux/dev, refs: [style], params: { image_size: square } }\n';
+    expect(await errorsOf(lacks)).toEqual([[4, 68, '`fal-ai/flux/dev/image-to-image` takes no `image_size`: it would be ignored']]);
+  });
+
+  it('warns once, at defaults, where a default param is a field one model lacks', async () => {
+    const w = await warningsOf(`aivp: 1
+defaults:
+  image: { params: { output_format: png } }
+shots:
+  a: { prompt: x, model: fal-ai/flux/dev }
+  b: { input: a, model: fal-ai/aura-sr }
+  c: { input: a, model: fal-ai/aura-sr }
+`);
+    expect(w).toEqual([[3, 22, "`fal-ai/aura-sr` (`b`'s model) takes no `output_format`: it is ignored there"]]);
   });
 
   it('warns on the segment when its model takes one frame and a keyframe would not be sent', async () => {
     const shots = 'shots:\n  a: { prompt: "x", model: fal-ai/flux/dev }\n  b: { prompt: "y", model: fal-ai/flux/dev }\n';
-    const w = await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: veo-3.0-generate-001, duration: 8, position: last }\n`);
-    expect(w).toEqual([[6, 20, 'keyframe `a` of `c` is not sent: `veo-3.0-generate-001` takes one frame (`b`, by position: last)']]);
+    const w = await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: fal-ai/veo3.1/image-to-video, duration: 8, position: last }\n`);
+    expect(w).toEqual([[6, 20, 'keyframe `a` of `c` is not sent: `fal-ai/veo3.1/image-to-video` takes one frame (`b`, by position: last)']]);
     const dropped = (await loadProjectOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: fal-ai/kling-video/v2.1/master/image-to-video }\n`)).warnings[0];
     expect(dropped.hint).toContain('a model that takes a first and a last frame');
     expect(dropped.hint).toContain('or give the segment one keyframe');
-    expect(await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: veo-3.1-generate-preview, duration: 8 }\n`)).toEqual([]);
-    expect(await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a], model: veo-3.0-generate-001, duration: 8 }\n`)).toEqual([]);
+    expect(await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: veo-3.1-generate-001, duration: 8 }\n`)).toEqual([]);
+    expect(await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a], model: fal-ai/veo3.1/image-to-video, duration: 8 }\n`)).toEqual([]);
   });
 
   it('warns at a keyframe whose aspect differs from its segment\'s aspect_ratio', async () => {
@@ -66,7 +120,6 @@ segments:
     const hints = async (model: string) =>
       (await loadProjectOf(`aivp: 1\nreferences:\n  r: { prompt: "r", model: draft }\nshots:\n  s: { prompt: "s", refs: [r], model: "${model}" }\n`)).warnings.map((w) => w.hint);
     expect(await hints('stability:core')).toEqual([expect.stringContaining('stability:sd3.5-large')]);
-    expect(await hints('dall-e-3')).toEqual([expect.stringContaining('gpt-image-1')]);
     expect(await hints('fal-ai/flux/schnell')).toEqual([expect.stringContaining('fal-ai/nano-banana-pro/edit')]);
     // An sd3 model takes the input, but no refs: those are more than it takes.
     expect((await loadProjectOf('aivp: 1\nreferences:\n  r: { prompt: "r", model: draft }\nshots:\n  s: { prompt: "s", input: r, model: "stability:sd3.5-large" }\n')).warnings).toEqual([]);

@@ -3,7 +3,8 @@
 // required field is sent, nothing outside the type is sent (fal would silently ignore it), every
 // value is inside its enum. A shape fal would refuse must be one `validate` refuses first.
 import { describe, expect, it } from 'vitest';
-import { falEndpoint, inputProblems } from '../../src/providers/fal/catalogue.js';
+import { FAL_CATALOGUE, falEndpoint } from '../../src/providers/fal/catalogue.js';
+import { inputProblems } from '../../src/providers/published.js';
 import { FAL_MODELS } from '../../src/providers/fal/models.js';
 import { falInput, type FalInputRequest, type ImageUrls } from '../../src/providers/fal/input.js';
 import { defaultDuration, estimateCost, lookupModel, requiresField, withImages } from '../../src/providers/models.js';
@@ -107,13 +108,15 @@ describe('the fal rows of the model table against fal\'s catalogue', () => {
     expect(estimateCost(row, { numImages: 1 })).toBeCloseTo(row.price.per_second! * seconds, 6);
   });
 
-  it('sends `generate_audio` to every row that has it, as priced: off for Kling 2.6 and v3, on for Veo; params override it', () => {
+  it('sends `generate_audio` to every row that has it, as priced: off for Kling 2.6 and v3, Seedance 1.5 and LTX, on for Veo; params override it', () => {
     const sent = (row: ModelInfo, params = {}) => falInput({ model: row, prompt: 'p', numImages: 1, params }, { refs: [], keyframes: [url('a')] });
     const audio = FAL_MODELS.filter((m) => falEndpoint(m.id)!.generate_audio).map((m) => [m.id, sent(m).generate_audio]);
     expect(audio).toEqual([
       ['fal-ai/kling-video/v2.6/pro/image-to-video', false], ['fal-ai/kling-video/v3/pro/image-to-video', false],
       ['fal-ai/kling-video/v3/standard/image-to-video', false], ['fal-ai/veo3/image-to-video', true],
       ['fal-ai/veo3.1/image-to-video', true], ['fal-ai/veo3.1/first-last-frame-to-video', true],
+      ['fal-ai/bytedance/seedance/v1.5/pro/image-to-video', false],
+      ['fal-ai/ltx-2.3/image-to-video', false], ['fal-ai/ltx-2.3/image-to-video/fast', false],
     ]);
     expect(sent(FAL_MODELS.find((m) => m.id === 'fal-ai/kling-video/v2.6/pro/image-to-video')!, { generate_audio: true }).generate_audio).toBe(true);
   });
@@ -125,5 +128,40 @@ describe('the fal rows of the model table against fal\'s catalogue', () => {
     expect(ratioSent('fal-ai/wan-25-preview/image-to-video')).toBeUndefined();
     // Published after the catalogue: a common ratio, as before.
     expect(ratioSent('fal-ai/brand-new-video')).toBe('3:2');
+  });
+
+  // Outside the table, a catalogued model is read from its own input type (fal/generic-row.ts).
+  const untabled = (suffix: RegExp) => FAL_CATALOGUE.ids().filter((id) => suffix.test(id) && !FAL_MODELS.some((m) => m.id === id));
+
+  it('maps both frames of every catalogued first+last-frame model outside the table, by its own field names', () => {
+    const two = untabled(/image-to-video$/).map((id) => lookupModel(id, 'video')!.info).filter((m) => m.lastFrameField);
+    expect(two.length).toBeGreaterThan(10);
+    for (const m of two) {
+      const input = falInput({ model: m, prompt: 'p', numImages: 1, params: {} }, { refs: [], keyframes: [url('first'), url('last')] });
+      expect([m.id, input[m.imageField!], input[m.lastFrameField!]]).toEqual([m.id, url('first'), url('last')]);
+    }
+    const seedance = lookupModel('fal-ai/bytedance/seedance/v1/pro/image-to-video', 'video')!.info;
+    expect([seedance.imageField, seedance.lastFrameField]).toEqual(['image_url', 'end_image_url']);
+  });
+
+  it('every segment shape of every catalogued image-to-video model outside the table is a request fal accepts', () => {
+    const rows = untabled(/image-to-video$/).map((id) => lookupModel(id, 'video')!.info).filter((m) => m.imageField);
+    expect(rows.length).toBeGreaterThan(40);
+    // Required fields beyond prompt, frames and duration (an avatar id, an audio track) are the user's `params`.
+    const ours = (m: ModelInfo) => new Set(['prompt', m.imageField, m.lastFrameField, 'duration']);
+    const problems = rows.flatMap((m) => videoShapes(m).flatMap((shape) => {
+      const input = falInput(shape.req, shape.urls);
+      return inputProblems(falEndpoint(m.id)!, input)
+        .filter((p) => !(p.type === 'missing' && (!ours(m).has(p.field) || refusedByValidate(shape, p.field))))
+        .map((p) => `${m.id} ${shape.name}: ${p.field} ${p.type}`);
+    }));
+    expect(problems).toEqual([]);
+  });
+
+  it('sends image-to-image a strength of 0.75 so a chained frame keeps its composition; params override it', () => {
+    const row = FAL_MODELS.find((m) => m.id === 'fal-ai/flux/dev/image-to-image')!;
+    const sent = (params = {}) => falInput({ model: row, prompt: 'p', numImages: 1, params }, { refs: [], keyframes: [], input: url('in') }).strength;
+    expect(sent()).toBe(0.75);
+    expect(sent({ strength: 0.9 })).toBe(0.9);
   });
 });

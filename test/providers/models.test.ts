@@ -51,7 +51,7 @@ describe('model routing and table', () => {
   });
 
   it('gives unknown ids under a known provider a generic row without a price', () => {
-    const r = lookupModel('fal-ai/brand-new-model', 'image')!;
+    const r = lookupModel('fal-ai/recraft/v3/text-to-image', 'image')!;
     expect(r.known).toBe(false);
     expect(estimateCost(r.info, { numImages: 1 })).toBeUndefined();
   });

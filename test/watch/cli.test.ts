@@ -158,7 +158,7 @@ describe('aivp watch against the fake fal (binary)', () => {
   it("checks the keys of fallback models' providers too: nothing is sent without them", async () => {
     fake = await startFakeFal();
     cleanups.push(() => fake.close());
-    const dir = await tempProject('aivp: 1\nshots:\n  s: { prompt: "p", model: fal-ai/flux/dev, size: square, fallback: [gemini-2.5-flash-image] }\n');
+    const dir = await tempProject('aivp: 1\nshots:\n  s: { prompt: "p", model: fal-ai/flux/dev, size: square, fallback: [gemini-3.1-flash-image] }\n');
     const w = await startWatchCli(dir, [], cleanEnv(fake.env()));
     expect(w.stderr()).toContain('Google models need GEMINI_API_KEY');
     expect(w.stderr()).toContain('nothing was generated');

@@ -1,8 +1,9 @@
 // fal.ai in the registry: `owner/app` ids, its model rows, FAL_KEY (or a proxy).
 import type { ProviderDescriptor } from '../descriptor.js';
-import { falEndpoint, falEndpointIds } from './catalogue.js';
+import { FAL_CATALOGUE } from './catalogue.js';
 import { falKeyPresent, MISSING_KEY_MESSAGE } from './credentials.js';
-import { DEFAULT_RATIOS, FAL_MODELS } from './models.js';
+import { falGenericRow } from './generic-row.js';
+import { FAL_MODELS } from './models.js';
 
 export const FAL: ProviderDescriptor = {
   id: 'fal',
@@ -12,13 +13,9 @@ export const FAL: ProviderDescriptor = {
   named: true,
   about: 'fal.ai (model ids like `fal-ai/flux/dev`). Key: FAL_KEY in the environment or `.env`.',
   models: FAL_MODELS,
-  genericRow: (id, media) =>
-    media === 'video'
-      ? { id, provider: 'fal', task: 'i2v', media, size: 'none', imageField: 'image_url', aspectRatios: genericRatios(id), price: {} }
-      : { id, provider: 'fal', task: 't2i', media, size: 'image_size', imageField: 'image_url', seed: true, numImages: true, price: {} },
+  genericRow: falGenericRow,
   remoteImages: true,
-  published: falEndpointIds,
-  requires: (id, field) => falEndpoint(id)?.[field]?.required === true,
+  catalogue: FAL_CATALOGUE,
   concurrency: 4,
   env: ['FAL_'],
   endpointVars: ['AIVP_FAL_PROXY_URL'],
@@ -27,17 +24,3 @@ export const FAL: ProviderDescriptor = {
   load: async (env, root) => (await import('./provider.js')).createFalProvider({ env, root }),
 };
 
-/**
- * The `aspect_ratio` values of a video model outside the table: its catalogued enum, none when its
- * input has no such field, common ones when the field takes any text or fal published the model
- * after the catalogue.
- */
-function genericRatios(id: string): string[] | undefined {
-  const type = falEndpoint(id);
-  if (!type) return DEFAULT_RATIOS;
-  const field = type.aspect_ratio;
-  if (!field) return undefined;
-  if (!field.values) return DEFAULT_RATIOS;
-  const ratios = field.values.filter((v): v is string => typeof v === 'string' && /^\d+:\d+$/.test(v));
-  return ratios.length > 0 ? ratios : undefined;
-}

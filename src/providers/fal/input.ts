@@ -47,6 +47,7 @@ export function falInput(req: FalInputRequest, urls: ImageUrls): Record<string, 
   // A video model without aspect ratios takes none; one with them takes only those.
   const ratio = req.aspectRatio === undefined ? undefined : resolveSize(req.aspectRatio);
   if (ratio && m.aspectRatios) input.aspect_ratio = nearestAspectRatio(ratio.width, ratio.height, m.aspectRatios);
+  if (m.strength !== undefined) input.strength = m.strength;
   if (m.audio !== undefined) input.generate_audio = m.audio;
   return { ...input, ...req.params };
 }

@@ -24,6 +24,22 @@ const kling = (id: string, fields: Partial<ModelInfo>, perSecond: number): Model
   price: { per_second: perSecond }, ...fields,
 });
 
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+const SEEDANCE_RATIOS = ['21:9', '16:9', '4:3', '1:1', '3:4', '9:16'];
+
+const seedance = (id: string, fields: Partial<ModelInfo>, perSecond: number): ModelInfo => ({
+  id, provider: 'fal', task: fields.lastFrameField ? 'flf2v' : 'i2v', media: 'video', size: 'none',
+  imageField: 'image_url', durations: range(2, 12), defaultDuration: 5, durationFormat: 'string',
+  aspectRatios: SEEDANCE_RATIOS, seed: true, price: { per_second: perSecond }, ...fields,
+});
+
+// LTX 2.3 makes sound unless told not to, at the same price: sent silent, as clip audio is opt-in.
+const ltx = (id: string, perSecond: number): ModelInfo => ({
+  id, provider: 'fal', task: 'flf2v', media: 'video', size: 'none', imageField: 'image_url',
+  lastFrameField: 'end_image_url', durations: [6, 8, 10], durationFormat: 'string', aspectRatios: VEO_RATIOS,
+  audio: false, price: { per_second: perSecond },
+});
+
 export const FAL_MODELS: ModelInfo[] = [
   // fal: text to image
   {
@@ -46,7 +62,7 @@ export const FAL_MODELS: ModelInfo[] = [
   // fal: image to image and editing
   {
     id: 'fal-ai/flux/dev/image-to-image', provider: 'fal', task: 'i2i', media: 'image', size: 'none',
-    imageField: 'image_url', seed: true, numImages: true, price: { per_megapixel: 0.025 },
+    imageField: 'image_url', strength: 0.75, seed: true, numImages: true, price: { per_megapixel: 0.025 },
   },
   {
     id: 'fal-ai/flux-general/inpainting', provider: 'fal', task: 'inpaint', media: 'image', size: 'image_size',
@@ -100,6 +116,8 @@ export const FAL_MODELS: ModelInfo[] = [
     id: 'fal-ai/veo3/image-to-video', provider: 'fal', task: 'i2v', media: 'video', size: 'none',
     imageField: 'image_url', durations: [4, 6, 8], defaultDuration: 8, durationFormat: 'seconds', aspectRatios: VEO_RATIOS,
     seed: true, audio: true, price: { per_second: 0.4 },
+    // Still in the pinned catalogue, but dropped from fal-js after 2026-08 (PROVIDERS.md).
+    lifecycle: { status: 'deprecated', replacement: 'fal-ai/veo3.1/image-to-video', source: 'fal-ai/fal-js main branch, read 2026-12-03' },
   },
   {
     id: 'fal-ai/veo3.1/image-to-video', provider: 'fal', task: 'i2v', media: 'video', size: 'none',
@@ -111,6 +129,19 @@ export const FAL_MODELS: ModelInfo[] = [
     imageField: 'first_frame_url', lastFrameField: 'last_frame_url', durations: [4, 6, 8], defaultDuration: 8,
     durationFormat: 'seconds', aspectRatios: VEO_RATIOS, seed: true, audio: true, price: { per_second: 0.4 },
   },
+  // Seedance, Wan and LTX, the skills' video models: priced at each endpoint's default resolution
+  // (fal.ai/models/<id>, read 2026-12-03); a first and a last frame where the endpoint takes one.
+  seedance('fal-ai/bytedance/seedance/v1/pro/image-to-video', { lastFrameField: 'end_image_url' }, 0.124),
+  seedance('fal-ai/bytedance/seedance/v1/pro/fast/image-to-video', {}, 0.0486),
+  seedance('fal-ai/bytedance/seedance/v1.5/pro/image-to-video',
+    { lastFrameField: 'end_image_url', durations: range(4, 12), audio: false }, 0.026),
+  {
+    id: 'fal-ai/wan/v2.7/image-to-video', provider: 'fal', task: 'flf2v', media: 'video', size: 'none',
+    imageField: 'image_url', lastFrameField: 'end_image_url', durations: range(2, 15), defaultDuration: 5,
+    durationFormat: 'string', seed: true, price: { per_second: 0.15 },
+  },
+  ltx('fal-ai/ltx-2.3/image-to-video', 0.06),
+  ltx('fal-ai/ltx-2.3/image-to-video/fast', 0.04),
   {
     id: 'fal-ai/minimax/hailuo-02/standard/image-to-video', provider: 'fal', task: 'flf2v', media: 'video', size: 'none',
     imageField: 'image_url', lastFrameField: 'end_image_url', durations: [6, 10], durationFormat: 'string',

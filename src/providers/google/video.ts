@@ -9,6 +9,7 @@ import { probeMedia } from '../../media/probe.js';
 import type { GoogleCall } from './image.js';
 import { VEO_IMAGE_TYPES, inlineImage } from './media.js';
 import { readGcsObject, type GcsAccess } from './storage.js';
+import { defaultDuration } from '../models.js';
 import { nearestAspectRatio } from '../size.js';
 import { ProviderError, type GenerateContext, type GenerateRequest, type GenerateResult, type InputImage } from '../types.js';
 import { withCallSignal } from '../transport.js';
@@ -109,9 +110,11 @@ async function submit(call: GoogleCall, req: GenerateRequest, ctx: GenerateConte
   if (!first) throw new ProviderError(`${req.model.id} needs a keyframe to start from`, { retryable: false });
   const last = req.model.lastFrameField ? second : undefined;
   const ratio = req.aspectRatio ?? req.size?.aspectRatio;
+  // Always sent: Veo's own default (8 s) would otherwise decide the length, the film and the bill.
+  const seconds = req.duration ?? defaultDuration(req.model);
   const config: GenerateVideosConfig = {
     numberOfVideos: 1,
-    ...(req.duration !== undefined ? { durationSeconds: req.duration } : {}),
+    ...(seconds !== undefined ? { durationSeconds: seconds } : {}),
     ...(ratio ? { aspectRatio: snapRatio(ratio, req.model.aspectRatios) } : {}),
     ...(last ? { lastFrame: await imageOf(last, req) } : {}),
     ...(opts.vertex && req.seed !== undefined ? { seed: req.seed } : {}),

@@ -1,6 +1,13 @@
 // The rows of the model table served through OpenAI's image API: OpenAI's own and ImageRouter's.
-// Prices are unverified estimates (USD); a project overrides them under `prices:`.
-import type { ModelInfo } from '../types.js';
+// Prices are unverified estimates (USD); a project overrides them under `prices:`. Lifecycles as
+// read on 2026-12-03 (PROVIDERS.md, "Checked against the providers").
+import type { Lifecycle, ModelInfo } from '../types.js';
+
+const DEPRECATIONS = 'developers.openai.com deprecations (a third-party copy), read 2026-12-03';
+const shutdown = (date: string): Lifecycle => ({ status: 'deprecated', shutdown: date, replacement: 'gpt-image-2', source: DEPRECATIONS });
+const removed: Lifecycle = { status: 'retired', replacement: 'gpt-image-2', source: 'developers.openai.com models page, read 2026-12-03' };
+/** Upstream models ImageRouter resold, shut down by their makers; its own list names what replaced them. */
+const upstreamGone = (date: string): Lifecycle => ({ status: 'deprecated', shutdown: date, source: `the maker's shutdown, ${DEPRECATIONS}` });
 
 const GPT_IMAGE_SIZES = ['1024x1024', '1536x1024', '1024x1536'];
 
@@ -13,17 +20,17 @@ const openai = (id: string, provider: 'openai' | 'imagerouter', fields: Partial<
 
 export const OPENAI_MODELS: ModelInfo[] = [
   // OpenAI (prices at medium quality, 1024x1024; larger sizes and high quality cost more)
-  openai('gpt-image-1', 'openai', {}, 0.042),
-  openai('gpt-image-1-mini', 'openai', {}, 0.011),
-  openai('gpt-image-1.5', 'openai', {}, 0.034),
+  openai('gpt-image-1', 'openai', { lifecycle: shutdown('2026-10-23') }, 0.042),
+  openai('gpt-image-1-mini', 'openai', { lifecycle: shutdown('2026-12-01') }, 0.011),
+  openai('gpt-image-1.5', 'openai', { lifecycle: shutdown('2026-12-01') }, 0.034),
   openai('gpt-image-2', 'openai', { pixelSizes: undefined }, 0.042),
-  openai('dall-e-3', 'openai', { task: 't2i', pixelSizes: ['1024x1024', '1792x1024', '1024x1792'], imageListField: undefined, maxRefs: 0 }, 0.04),
-  openai('dall-e-2', 'openai', { pixelSizes: ['256x256', '512x512', '1024x1024'], maxRefs: 1 }, 0.02),
+  openai('dall-e-3', 'openai', { task: 't2i', pixelSizes: ['1024x1024', '1792x1024', '1024x1792'], imageListField: undefined, maxRefs: 0, lifecycle: removed }, 0.04),
+  openai('dall-e-2', 'openai', { pixelSizes: ['256x256', '512x512', '1024x1024'], maxRefs: 1, lifecycle: removed }, 0.02),
 ];
 
 export const IMAGEROUTER_MODELS: ModelInfo[] = [
   // ImageRouter: the same OpenAI image API in front of many vendors' models
-  openai('openai/gpt-image-1', 'imagerouter', {}, 0.042),
-  openai('google/gemini-2.5-flash-image', 'imagerouter', { pixelSizes: undefined }, 0.039),
+  openai('openai/gpt-image-1', 'imagerouter', { lifecycle: upstreamGone('2026-10-23') }, 0.042),
+  openai('google/gemini-2.5-flash-image', 'imagerouter', { pixelSizes: undefined, lifecycle: upstreamGone('2026-10-02') }, 0.039),
   openai('test/test', 'imagerouter', { pixelSizes: undefined }, 0),
 ];
