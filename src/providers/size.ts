@@ -19,7 +19,8 @@ export const SIZE_PATTERN = /^(square|portrait|landscape|[1-9]\d{1,4}x[1-9]\d{1,
 
 /** Undefined for a malformed size (the schema rejects those before we get here). */
 export function resolveSize(size: string): ResolvedSize | undefined {
-  if (size in PRESETS) {
+  // Own keys only: `size: __proto__` or `toString` must read as malformed, not as a preset.
+  if (Object.hasOwn(PRESETS, size)) {
     const name = size as keyof typeof PRESETS;
     return { ...PRESETS[name], aspectRatio: ratio(PRESETS[name].width, PRESETS[name].height), name };
   }
