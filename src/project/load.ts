@@ -15,6 +15,7 @@ import { checkDuration, checkImageInputs, checkKeyframeAspect, checkKeyframes, c
 import { byPosition, createReporter, fieldName, PROJECT_FILE, type Reporter } from './report.js';
 import { collectNodes, normalizeRel, obj, resolveNode, str, type Obj, type ResolveContext } from './resolve.js';
 import { checkSchema } from './schema.js';
+import { checkAspectRatio, checkImageSize } from './size-check.js';
 import { findKeys, KEY_MESSAGE_HINT } from './secrets.js';
 import { parseSource, type Path, type Source } from './source.js';
 import type { CacheConfig, ImageNode, PathsConfig, PriceOverride, ProviderSettings, ResolvedProject } from './types.js';
@@ -132,12 +133,14 @@ async function resolveProject(root: string, file: string, source: Source, data: 
       checkImageInputs(node, raw.path, report);
       checkRequestLimits(node, raw.data, raw.path, report);
       checkTakes(node, raw.data, raw.path, report);
+      checkImageSize(node, raw.data, raw.path, report);
       continue;
     }
     // Warnings about a segment sit on the segment, where the user can act on them.
     const own = (field: string) => (field in raw.data ? [...raw.path, field] : raw.path);
     checkDuration(node.model, node.duration, own('duration'), report);
     checkKeyframes(node, raw.path, report);
+    checkAspectRatio(node, raw.data, raw.path, report);
     checkKeyframeAspect(node, images, raw.path, report);
   }
   warnUnused(entries, vars, report);
