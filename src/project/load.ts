@@ -14,6 +14,7 @@ import { checkInside, checkSourceFile, expandDir, type PathRules } from './files
 import { checkDuration, checkImageInputs, checkKeyframeAspect, checkKeyframes, checkModel, checkRequestLimits, checkTakes } from './models-check.js';
 import { byPosition, createReporter, fieldName, PROJECT_FILE, type Reporter } from './report.js';
 import { collectNodes, normalizeRel, obj, resolveNode, str, type Obj, type ResolveContext } from './resolve.js';
+import { checkOutputs } from './outputs.js';
 import { checkSchema } from './schema.js';
 import { checkAspectRatio, checkImageSize } from './size-check.js';
 import { findKeys, KEY_MESSAGE_HINT } from './secrets.js';
@@ -147,6 +148,7 @@ async function resolveProject(root: string, file: string, source: Source, data: 
   const name = str(data.name) ?? basename(root);
   const films = await resolveFilms(data, name, entries, rules);
   for (const film of films) if (posix.dirname(film.output!) !== '.') checkIsFolder(posix.dirname(film.output!), rules);
+  checkOutputs(entries, films, paths, source, report);
 
   const prices: Record<string, PriceOverride> = {};
   for (const [model, price] of Object.entries(obj(data.prices))) {
