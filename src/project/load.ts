@@ -150,7 +150,8 @@ async function resolveProject(root: string, file: string, source: Source, data: 
   for (const film of films) if (posix.dirname(film.output!) !== '.') checkIsFolder(posix.dirname(film.output!), rules);
   checkOutputs(entries, films, paths, source, report);
 
-  const prices: Record<string, PriceOverride> = {};
+  // Keyed by what the user wrote: a model named `__proto__` must be a key, not the prototype.
+  const prices: Record<string, PriceOverride> = Object.create(null);
   for (const [model, price] of Object.entries(obj(data.prices))) {
     if (!routeProvider(model)) report.warn(['prices', model], `price for \`${model}\`, which no provider serves`, { at: 'key' });
     prices[canonicalModel(model)] = obj(price) as PriceOverride;
