@@ -1,6 +1,7 @@
 // ResolvedProject -> Graph: typed nodes, edges from refs/input/mask/keyframes, topological order.
 import { extname, posix } from 'node:path';
 import TinyQueue from 'tinyqueue';
+import { isSourceNode, outputPaths, sourceFilesOf } from '../project/outputs.js';
 import type { FilmNode, ImageNode, ProjectNode, ResolvedProject, SegmentNode } from '../project/types.js';
 import { keyframesSent, lookupModel, routeProvider } from '../providers/models.js';
 import type { Graph, GraphNode, InputEdge, InputRole } from './types.js';
@@ -28,7 +29,7 @@ function toGraphNode(
   project: ResolvedProject,
   opts: GraphOptions,
 ): GraphNode {
-  const source = isSource(spec);
+  const source = isSourceNode(spec);
   const model = source ? 'source' : opts.draft ? 'draft' : spec.model;
   const inputs = spec.kind === 'segment' ? segmentInputs(spec, byName) : imageInputs(spec, byName);
   const provider = source ? 'draft' : routeProvider(model) ?? 'draft';
@@ -38,7 +39,7 @@ function toGraphNode(
     kind: spec.kind,
     spec,
     source,
-    sourceFiles: isSource(spec) ? sourceFilesOf(spec) : [],
+    sourceFiles: isSourceNode(spec) ? sourceFilesOf(spec) : [],
     provider,
     model,
     media: spec.kind === 'segment' ? 'video' : 'image',
@@ -48,7 +49,7 @@ function toGraphNode(
     deps: [...new Set(inputs.map((e) => e.node))],
     pick: spec.kind === 'segment' ? 1 : spec.pick,
     unsent: unsentKeyframes(spec, inputs),
-    outputs: source ? [] : outputPaths(spec, project),
+    outputs: source ? [] : outputPaths(spec, project.paths),
   };
 }
 
@@ -77,16 +78,6 @@ function toFilmNode(spec: FilmNode): GraphNode {
   };
 }
 
-/** A file or dir reference without a prompt is a source; `file:` with a prompt is generated into that file. */
-function isSource(spec: ProjectNode): spec is ImageNode {
-  return spec.kind === 'reference' && spec.prompt === undefined && (spec.file !== undefined || spec.dir !== undefined);
-}
-
-function sourceFilesOf(spec: ImageNode): string[] {
-  if (spec.dir !== undefined) return spec.dirFiles ?? [];
-  return spec.file !== undefined ? [spec.file] : [];
-}
-
 function edgesFor(role: InputRole, refName: string, byName: Map<string, ProjectNode>): InputEdge[] {
   const slash = refName.indexOf('/');
   if (slash > 0) {
@@ -98,7 +89,7 @@ function edgesFor(role: InputRole, refName: string, byName: Map<string, ProjectN
     return [{ role, node, label: refName, file }];
   }
   const target = byName.get(refName) as ImageNode | undefined;
-  if (target && isSource(target)) {
+  if (target && isSourceNode(target)) {
     return sourceFilesOf(target).map((file) => ({
       role, node: refName, file, label: target.dir !== undefined ? `${refName}/${posix.basename(file, extname(file))}` : refName,
     }));
@@ -130,24 +121,6 @@ function unsentKeyframes(spec: ProjectNode, inputs: InputEdge[]): string[] {
   return spec.keyframes.map((k) => k.name).filter((k) => !sent.has(k));
 }
 
-function outputPaths(spec: ProjectNode, project: ResolvedProject): string[] {
-  const { paths } = project;
-  const base =
-    spec.output ??
-    (spec.kind === 'segment'
-      ? posix.join(paths.segments, spec.name)
-      : spec.kind === 'style'
-        ? posix.join(paths.references, 'style_frame')
-        : spec.kind === 'reference'
-          ? (spec.file ?? posix.join(paths.references, spec.name))
-          : posix.join(paths.keyframes, spec.name));
-  const count = spec.kind === 'segment' ? 1 : spec.num_images;
-  if (count === 1) return [base];
-  const ext = extname(base);
-  const stem = ext ? base.slice(0, -ext.length) : base;
-  return Array.from({ length: count }, (_, i) => `${stem}_${i + 1}${ext}`);
-}
-
 /**
  * Whether a record of node `name` may list `path` as an output: a path that node writes (one of
  * its output paths, with the extension of the bytes received where the path has none; the film's
@@ -158,7 +131,7 @@ function outputPaths(spec: ProjectNode, project: ResolvedProject): string[] {
  */
 export function outputRule(project: ResolvedProject): (name: string, path: string) => boolean {
   const planned = new Map<string, string[]>();
-  for (const spec of project.nodes) if (!isSource(spec)) planned.set(spec.name, outputPaths(spec, project));
+  for (const spec of project.nodes) if (!isSourceNode(spec)) planned.set(spec.name, outputPaths(spec, project.paths));
   for (const film of project.films) planned.set(film.name, [film.output!]);
   const writes = (own: string[], path: string) =>
     own.some((p) => path === p || (!extname(p) && path.startsWith(`${p}.`) && /^[a-z0-9]+$/.test(path.slice(p.length + 1))));

@@ -2,6 +2,7 @@
 // cut needs (segments that exist, each once, crossfades shorter than every clip, a real audio file).
 import { posix } from 'node:path';
 import { defaultDuration, lookupModel } from '../providers/models.js';
+import { SIZE_LIMITS } from '../providers/size.js';
 import type { Entry } from './check.js';
 import { checkAudioFile, checkInside, type PathRules } from './files.js';
 import { normalizeRel, obj, str, type Obj } from './resolve.js';
@@ -86,7 +87,11 @@ export async function resolveFilms(data: Obj, projectName: string, entries: Entr
   const m = sizeText?.match(/^(\d+)x(\d+)$/);
   if (m) {
     size = { width: Number(m[1]), height: Number(m[2]) };
-    if (size.width % 2 || size.height % 2) {
+    if (Math.max(size.width, size.height) > SIZE_LIMITS.filmMaxSide) {
+      report.error([...path, 'size'], `film size ${sizeText} cannot be made: a film is at most ${SIZE_LIMITS.filmMaxSide}x${SIZE_LIMITS.filmMaxSide}`, {
+        hint: 'use a smaller size, e.g. 1920x1080 or 3840x2160',
+      });
+    } else if (size.width % 2 || size.height % 2) {
       report.error([...path, 'size'], `film size ${sizeText} must have even width and height (H.264 in yuv420p)`, {
         hint: `use ${size.width + (size.width % 2)}x${size.height + (size.height % 2)}`,
       });

@@ -14,7 +14,9 @@ import { checkInside, checkSourceFile, expandDir, type PathRules } from './files
 import { checkDuration, checkImageInputs, checkKeyframeAspect, checkKeyframes, checkModel, checkParams, checkRequestLimits, checkTakes } from './models-check.js';
 import { byPosition, createReporter, fieldName, PROJECT_FILE, type Reporter } from './report.js';
 import { collectNodes, normalizeRel, obj, resolveNode, str, type Obj, type ResolveContext } from './resolve.js';
+import { checkOutputs } from './outputs.js';
 import { checkSchema } from './schema.js';
+import { checkAspectRatio, checkImageSize } from './size-check.js';
 import { findKeys, KEY_MESSAGE_HINT } from './secrets.js';
 import { parseSource, type Path, type Source } from './source.js';
 import type { CacheConfig, ImageNode, PathsConfig, PriceOverride, ProviderSettings, ResolvedProject } from './types.js';
@@ -42,14 +44,16 @@ export async function parseProject(root: string, text: string): Promise<Resolved
   const { source, problems } = parseSource(text);
   const report = createReporter(source);
   for (const p of problems) report.errors.push({ file: PROJECT_FILE, line: p.line, col: p.col, message: redact(p.message), ...(p.hint ? { hint: p.hint } : {}) });
-  if (problems.some((p) => !p.duplicateKey)) fail(report);
+  // A duplicate key too: the data keeps the later value while positions find the earlier key, so
+  // every check after it would report follow-on errors (an `unknown name`) at the wrong line.
+  if (problems.length) fail(report);
   if (source.data === null || typeof source.data !== 'object' || Array.isArray(source.data)) {
     report.error([], 'the project file must be a mapping that starts with `aivp: 1`');
     fail(report);
   }
   const data = source.data as Obj;
 
-  const skip = checkFormat(data, report);
+  const skip = checkFormat(data, source.text, report);
   checkSchema(data, report, skip);
   const project = await resolveProject(root, file, source, data, report);
   if (report.errors.length) fail(report);
@@ -63,7 +67,7 @@ function fail(report: Reporter): never {
 }
 
 /** Key-like fields and the format version; returns the fields the schema must not report again. */
-function checkFormat(data: Obj, report: Reporter): Set<string> {
+function checkFormat(data: Obj, text: string, report: Reporter): Set<string> {
   const skip = new Set<string>();
   const keys = findKeys(data);
   for (const path of keys.fields) {
@@ -80,13 +84,28 @@ function checkFormat(data: Obj, report: Reporter): Set<string> {
   }
   skip.add('aivp');
   if (!Object.hasOwn(data, 'aivp')) {
-    report.error([], 'missing required field `aivp` (the format version)', { hint: 'add `aivp: 1` as the first line' });
+    report.error([], 'missing required field `aivp` (the format version)', { hint: versionLineHint(text) });
+  } else if (data.aivp === null || typeof data.aivp === 'object') {
+    // A mapping or list has no text of its own (`{toString: x}` even breaks String()).
+    report.error(['aivp'], `\`aivp\` is ${Array.isArray(data.aivp) ? 'a list' : data.aivp === null ? 'empty' : 'a mapping'}: it is the format version`, { hint: 'set `aivp: 1`' });
   } else if (data.aivp !== 1) {
     report.error(['aivp'], `unsupported format version \`${String(data.aivp)}\`: this aivp reads format 1`, {
       hint: typeof data.aivp === 'number' && data.aivp > 1 ? 'upgrade aivp to read this project' : 'set `aivp: 1`',
     });
   }
   return skip;
+}
+
+/**
+ * Where `aivp: 1` goes: the first line, unless the file opens with comments (the editor's
+ * `$schema` line), which stay above it.
+ */
+function versionLineHint(text: string): string {
+  const lines = text.split(/\r?\n/);
+  const first = lines.findIndex((l) => !/^\s*(#|$)/.test(l));
+  const comments = lines.slice(0, Math.max(first, 0)).filter((l) => l.trim()).length;
+  if (comments === 0) return 'add `aivp: 1` as the first line';
+  return `add \`aivp: 1\` as line ${first + 1}, below the comment${comments > 1 ? 's' : ''} at the top`;
 }
 
 async function resolveProject(root: string, file: string, source: Source, data: Obj, report: Reporter): Promise<ResolvedProject> {
@@ -117,20 +136,24 @@ async function resolveProject(root: string, file: string, source: Source, data: 
       checkImageInputs(node, raw.path, report);
       checkRequestLimits(node, raw.data, raw.path, report);
       checkTakes(node, raw.data, raw.path, report);
+      checkImageSize(node, raw.data, raw.path, report);
       continue;
     }
     // Warnings about a segment sit on the segment, where the user can act on them.
     const own = (field: string) => (field in raw.data ? [...raw.path, field] : raw.path);
     checkDuration(node.model, node.duration, own('duration'), report);
     checkKeyframes(node, raw.path, report);
+    checkAspectRatio(node, raw.data, raw.path, report);
     checkKeyframeAspect(node, images, raw.path, report);
   }
   warnUnused(entries, vars, report);
   const name = str(data.name) ?? basename(root);
   const films = await resolveFilms(data, name, entries, rules);
   for (const film of films) if (posix.dirname(film.output!) !== '.') checkIsFolder(posix.dirname(film.output!), rules);
+  checkOutputs(entries, films, paths, source, report);
 
-  const prices: Record<string, PriceOverride> = {};
+  // Keyed by what the user wrote: a model named `__proto__` must be a key, not the prototype.
+  const prices: Record<string, PriceOverride> = Object.create(null);
   for (const [model, price] of Object.entries(obj(data.prices))) {
     if (!routeProvider(model)) report.warn(['prices', model], `price for \`${model}\`, which no provider serves`, { at: 'key' });
     prices[canonicalModel(model)] = obj(price) as PriceOverride;

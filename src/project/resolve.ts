@@ -49,8 +49,7 @@ export function collectNodes(source: Source, data: Obj): RawNode[] {
   const nodes: RawNode[] = [];
   const section = (key: 'references' | 'shots' | 'segments', kind: ProjectNode['kind']) => {
     const map = obj(data[key]);
-    // A YAML duplicate key is already an error; list the name once.
-    for (const name of new Set(keysOf(source, [key]))) {
+    for (const name of keysOf(source, [key])) {
       if (Object.hasOwn(map, name)) nodes.push({ name, kind, path: [key, name], data: obj(map[name]) });
     }
   };

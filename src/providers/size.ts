@@ -17,9 +17,16 @@ const PRESETS = {
 
 export const SIZE_PATTERN = /^(square|portrait|landscape|[1-9]\d{1,4}x[1-9]\d{1,4}|[1-9]\d{0,2}:[1-9]\d{0,2})$/;
 
+/**
+ * What the renderers can make, whatever the model: image sides 64 to 8192 px, aspect ratios 1:4 to
+ * 4:1, a film at most 4096x4096. `validate` refuses a size outside them.
+ */
+export const SIZE_LIMITS = { minSide: 64, maxSide: 8192, maxRatio: 4, filmMaxSide: 4096 } as const;
+
 /** Undefined for a malformed size (the schema rejects those before we get here). */
 export function resolveSize(size: string): ResolvedSize | undefined {
-  if (size in PRESETS) {
+  // Own keys only: `size: __proto__` or `toString` must read as malformed, not as a preset.
+  if (Object.hasOwn(PRESETS, size)) {
     const name = size as keyof typeof PRESETS;
     return { ...PRESETS[name], aspectRatio: ratio(PRESETS[name].width, PRESETS[name].height), name };
   }

@@ -44,6 +44,8 @@ export interface ModelInfo {
   strength?: number;
   /** The `generate_audio` aivp sends, where the model has it, so the price says what is made; `params` override it. */
   audio?: boolean;
+  /** Published limits on a `WxH` the model is sent as it is (gpt-image-2); checked by `validate`. */
+  pixelLimits?: PixelLimits;
   /** Inputs are letterboxed to this size before sending (Veo's 1024x1024). */
   inputSize?: { width: number; height: number };
   seed?: boolean;
@@ -70,6 +72,15 @@ export interface Lifecycle {
   replacement?: string;
   /** Where this was read (a page, a changelog), and when. */
   source: string;
+}
+
+export interface PixelLimits {
+  /** Each side a multiple of this. */
+  multipleOf: number;
+  maxSide: number;
+  maxPixels: number;
+  /** Longer side over shorter side at most this. */
+  maxRatio: number;
 }
 
 export interface Price {

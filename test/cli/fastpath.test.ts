@@ -16,7 +16,7 @@ const png = (r: number, g = 0) => makeImage({ width: 16, height: 12, colour: { r
 const YAML = `aivp: 1
 name: fast
 defaults:
-  image: { model: fal-ai/flux/dev, size: 64x48 }
+  image: { model: fal-ai/flux/dev, size: 64x64 }
 references:
   mentor: { file: refs/mentor.png }
   places: { dir: refs/places }

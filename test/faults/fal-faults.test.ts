@@ -24,7 +24,7 @@ const FLUX = 'fal-ai/flux/dev';
 function oneShot(extra = ''): Promise<string> {
   return tempProject(`aivp: 1
 shots:
-  s1: { prompt: "a cliff", model: ${FLUX}, size: 64x48, seed: 1${extra ? `, ${extra}` : ''} }
+  s1: { prompt: "a cliff", model: ${FLUX}, size: 64x64, seed: 1${extra ? `, ${extra}` : ''} }
 `);
 }
 
@@ -139,7 +139,7 @@ describe('bad bytes', () => {
   it('an HTML page as the second of two takes leaves the earlier outputs and record untouched', async () => {
     const dir = await tempProject(`aivp: 1
 shots:
-  s1: { prompt: "two takes", model: ${FLUX}, size: 64x48, seed: 1, num_images: 2, retries: 0 }
+  s1: { prompt: "two takes", model: ${FLUX}, size: 64x64, seed: 1, num_images: 2, retries: 0 }
 `);
     expect((await buildWith(dir, fal)).code).toBe(0);
     const before = await readJson(join(dir, 'metadata/s1.json'));

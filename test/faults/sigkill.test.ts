@@ -18,9 +18,9 @@ defaults:
   video: { model: fal-ai/kling-video/v2.5-turbo/pro/image-to-video, duration: 5 }
   chain: true
 references:
-  hero: { prompt: "hero v\${v}", model: fal-ai/flux/dev, size: 64x48, num_images: 2 }
+  hero: { prompt: "hero v\${v}", model: fal-ai/flux/dev, size: 64x64, num_images: 2 }
   mentor: { file: refs/mentor.png }
-style: { prompt: "style v\${v}", model: fal-ai/flux/dev, size: 64x48 }
+style: { prompt: "style v\${v}", model: fal-ai/flux/dev, size: 64x64 }
 shots:
 ${Array.from({ length: 6 }, (_, i) => `  s${i}: { prompt: "shot ${i} v\${v}", refs: [hero, mentor, style] }`).join('\n')}
 segments:

@@ -23,6 +23,7 @@ describe('bad project corpus', () => {
           col: e.col,
           message: expect.stringContaining(e.message),
           ...(e.field ? { field: e.field } : {}),
+          ...(e.hint ? { hint: e.hint } : {}),
         }),
       );
     }

@@ -9,6 +9,8 @@ export interface ExpectedDiagnostic {
   field?: string;
   /** A substring of the message. */
   message: string;
+  /** The whole hint, when the case is about it. */
+  hint?: string;
 }
 
 export interface Expected {

@@ -23,7 +23,8 @@ export const OPENAI_MODELS: ModelInfo[] = [
   openai('gpt-image-1', 'openai', { lifecycle: shutdown('2026-10-23') }, 0.042),
   openai('gpt-image-1-mini', 'openai', { lifecycle: shutdown('2026-12-01') }, 0.011),
   openai('gpt-image-1.5', 'openai', { lifecycle: shutdown('2026-12-01') }, 0.034),
-  openai('gpt-image-2', 'openai', { pixelSizes: undefined }, 0.042),
+  // Any WxH within OpenAI's published rules: sides multiples of 16, ratio up to 3:1, at most 3840x2160.
+  openai('gpt-image-2', 'openai', { pixelSizes: undefined, pixelLimits: { multipleOf: 16, maxSide: 3840, maxPixels: 3840 * 2160, maxRatio: 3 } }, 0.042),
   openai('dall-e-3', 'openai', { task: 't2i', pixelSizes: ['1024x1024', '1792x1024', '1024x1792'], imageListField: undefined, maxRefs: 0, lifecycle: removed }, 0.04),
   openai('dall-e-2', 'openai', { pixelSizes: ['256x256', '512x512', '1024x1024'], maxRefs: 1, lifecycle: removed }, 0.02),
 ];
