@@ -42,3 +42,39 @@ describe("fal's endpoint catalogue", () => {
     expect(endpoints['fal-ai/flux-2-turbo']).toBeUndefined();
   });
 });
+
+describe('scripts/fal-upgrade-diff.mjs (for the next @fal-ai/client upgrade)', () => {
+  const run = (file?: string) => {
+    try {
+      return { code: 0, out: execFileSync(process.execPath, [join(REPO, 'scripts/fal-upgrade-diff.mjs'), ...(file ? [file] : [])], { encoding: 'utf8' }) };
+    } catch (err) {
+      const e = err as { status: number; stdout: string };
+      return { code: e.status, out: e.stdout };
+    }
+  };
+
+  it('finds nothing against the installed client, and lists every used endpoint a new catalogue changes', async () => {
+    expect(run()).toEqual({ code: 0, out: expect.stringMatching(/^the \d+ endpoints the table uses are unchanged\n$/) });
+    const next = JSON.parse(committed) as { endpoints: Record<string, Record<string, { required?: true; kind: string; values?: unknown[] }>> };
+    delete next.endpoints['fal-ai/aura-sr'];
+    next.endpoints['fal-ai/flux/dev'].guidance_scale.required = true;
+    next.endpoints['fal-ai/veo3.1/image-to-video'].duration.values = ['4s', '8s'];
+    delete next.endpoints['fal-ai/nano-banana-pro/edit'].num_images;
+    // A change to an endpoint no row uses is no concern of the table's.
+    delete next.endpoints['argil/avatars/audio-to-video'];
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const file = join(await mkdtemp(join(tmpdir(), 'aivp-fal-')), 'next.json');
+    await writeFile(file, JSON.stringify(next));
+    expect(run(file)).toEqual({
+      code: 1,
+      out: [
+        'fal-ai/aura-sr: gone from the new catalogue',
+        'fal-ai/flux/dev: field guidance_scale is now required',
+        'fal-ai/nano-banana-pro/edit: field num_images removed',
+        'fal-ai/veo3.1/image-to-video: field duration values 4s|6s|8s -> 4s|8s',
+        '',
+      ].join('\n'),
+    });
+  });
+});
