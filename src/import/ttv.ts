@@ -8,8 +8,10 @@ import { UsageError } from '../base/errors.js';
 import { insideChecker } from '../base/inside.js';
 import { kindOf, notAnImage } from '../project/files.js';
 import { fieldName } from '../project/report.js';
+import { BUILTIN_DEFAULTS } from '../project/resolve.js';
 import type { Path } from '../project/source.js';
 import { didYouMean } from '../project/suggest.js';
+import { lookupModel } from '../providers/models.js';
 import type { ImportedNode, ImportedProject, InputReport, Names } from './model.js';
 
 export interface TtvOptions {
@@ -270,8 +272,19 @@ function segmentation(root: Obj, videoCount: number, error: ErrorAt, warn: (path
   if (videoCount > 0 && count !== videoCount) {
     warn([...path, 'number_of_segments'], `\`number_of_segments\` is ${count} but there are ${videoCount} video prompts: each segment gets ${total}/${count} s`);
   }
-  const perSegment = Math.round((total / (count as number)) * 100) / 100;
+  const even = Math.round((total / (count as number)) * 100) / 100;
+  const perSegment = offeredDuration(even);
+  if (perSegment !== even) {
+    warn(path, `${total} s in ${count} segment(s) is ${even} s each, which \`${BUILTIN_DEFAULTS.videoModel}\` does not make: each segment asks for ${perSegment} s, the nearest it offers`);
+  }
   return { total, count: count as number, perSegment, reasoning: typeof reasoning === 'string' && reasoning.trim() ? reasoning.trim() : undefined };
+}
+
+/** The nearest duration the default video model offers (validate refuses any other). */
+function offeredDuration(seconds: number): number {
+  const offered = lookupModel(BUILTIN_DEFAULTS.videoModel, 'video')?.info.durations;
+  if (!offered?.length) return seconds;
+  return offered.reduce((best, d) => (Math.abs(d - seconds) < Math.abs(best - seconds) ? d : best));
 }
 
 /** The start image beside the file (or `--initial-image`), else generated from the first keyframe prompt as the pipeline did. */

@@ -69,6 +69,19 @@ describe('aivp import ttv', () => {
     expect((await record(dir, 'start_frame')).prompt).toBe(`First frame establishing shot: ${source.keyframe_prompts[0].prompt}`);
   });
 
+  it('an even split the default video model does not make is snapped to the nearest duration it offers, with a warning', async () => {
+    const dir = await tempDir();
+    const prompt = `{\n  "segmentation_logic": {"total_duration_seconds": 24, "number_of_segments": 3},\n  "keyframe_prompts": ["a", "b", "c"],\n  "video_prompts": [\n    {"segment": 1, "prompt": "v1", "first_frame": "provided_start_image.png", "last_frame": "segment_01.png"},\n    {"segment": 2, "prompt": "v2", "first_frame": "segment_01.png", "last_frame": "segment_02.png"},\n    {"segment": 3, "prompt": "v3", "first_frame": "segment_02.png", "last_frame": "segment_03.png"}\n  ]\n}\n`;
+    await writeFile(join(dir, 'p.json'), prompt);
+    const r = await runCli(['-C', dir, 'import', 'ttv', 'p.json']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('24 s in 3 segment(s) is 8 s each, which `fal-ai/kling-video/v2.5-turbo/pro/image-to-video` does not make: each segment asks for 10 s, the nearest it offers');
+    const p = parse(await readFile(join(dir, 'aivp.project.yaml'), 'utf8'));
+    expect(Object.values(p.segments).map((seg: any) => seg.duration)).toEqual([10, 10, 10]);
+    const validate = await runCli(['-C', dir, 'validate']);
+    expect([validate.code, validate.stderr]).toEqual([0, '']);
+  });
+
   it('provided_start_image.png beside the file and --references DIR, written to --out: copied in, chained from the start image, refs on every keyframe', async () => {
     const work = await tempDir();
     const start = await png(200, 40, 40);
