@@ -15,6 +15,17 @@ describe('records', () => {
     expect(await readdir(join(root, 'metadata'))).toEqual(['shot-01.json']);
   });
 
+  it('keeps a params key named __proto__ as a field, not a prototype', async () => {
+    const root = await tempDir();
+    const rec = sampleRecord();
+    // As JSON.parse makes it (the project's params come from YAML): an own key, not the prototype.
+    rec.params = JSON.parse('{"__proto__": {"polluted": true}, "a": 1}');
+    await writeRecord(root, 'metadata', rec);
+    const text = await readFile(join(root, 'metadata', 'shot-01.json'), 'utf8');
+    expect(JSON.parse(text).params).toEqual(JSON.parse('{"__proto__": {"polluted": true}, "a": 1}'));
+    expect(text).toContain('"__proto__"');
+  });
+
   it('writes pretty JSON in a stable field order with sorted nested keys and a trailing newline', async () => {
     const root = await tempDir();
     const rec = sampleRecord();

@@ -80,8 +80,7 @@ export function serializeRecord(rec: NodeRecord): string {
   const top = rec as unknown as Record<string, unknown>;
   const known = new Set<string>(FIELD_ORDER);
   const keys = [...FIELD_ORDER.filter((k) => k in top), ...Object.keys(top).filter((k) => !known.has(k)).sort()];
-  const ordered: Record<string, unknown> = {};
-  for (const k of keys) ordered[k] = sortKeys(top[k]);
+  const ordered = Object.fromEntries(keys.map((k) => [k, sortKeys(top[k])]));
   return `${JSON.stringify(ordered, null, 2)}\n`;
 }
 
@@ -139,7 +138,6 @@ function isRecord(v: unknown): v is NodeRecord {
 function sortKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sortKeys);
   if (typeof v !== 'object' || v === null) return v;
-  const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v).sort()) out[k] = sortKeys((v as Record<string, unknown>)[k]);
-  return out;
+  // fromEntries defines each key as its own: a `params.__proto__` stays a field, never a prototype.
+  return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
 }
