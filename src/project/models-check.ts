@@ -110,7 +110,7 @@ export function checkParams(node: ProjectNode, own: Obj, path: Path, defaultsPat
 /** Models of the same provider that do take images, for the hint. */
 const IMAGE_MODELS: Partial<Record<string, string>> = {
   fal: 'use an image-to-image or edit model, e.g. `fal-ai/nano-banana-pro/edit` or `fal-ai/flux/dev/image-to-image`',
-  stability: 'the sd3 models take an `input` (e.g. `stability:sd3.5-large`); no Stability model takes `refs`',
+  stability: 'Ultra and the sd3 models take an `input` (e.g. `stability:ultra`); no Stability model takes `refs`',
 };
 
 /**

@@ -159,8 +159,12 @@ function validate(rec: FakeStabilityRequest): string[] {
   if (rec.endpoint === 'sd3') {
     if (f.model !== undefined && !['sd3.5-large', 'sd3.5-large-turbo', 'sd3.5-medium'].includes(f.model)) problems.push(`model: unknown model ${f.model}`);
     if (f.mode === 'image-to-image' && (!rec.files.image || f.strength === undefined)) problems.push('image, strength: required for image-to-image');
-  } else if (f.model !== undefined) {
-    problems.push('model: not a field of this endpoint');
+  } else {
+    if (f.model !== undefined) problems.push('model: not a field of this endpoint');
+    if (f.mode !== undefined) problems.push('mode: not a field of this endpoint');
+    // Ultra takes an image with a strength (v2beta reference); Core takes none.
+    if (rec.endpoint === 'core' && rec.files.image) problems.push('image: not a field of this endpoint');
+    if (rec.endpoint === 'ultra' && rec.files.image && f.strength === undefined) problems.push('strength: required with an image');
   }
   return problems;
 }

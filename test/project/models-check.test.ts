@@ -119,7 +119,7 @@ segments:
   it('names a model of the same provider that takes images', async () => {
     const hints = async (model: string) =>
       (await loadProjectOf(`aivp: 1\nreferences:\n  r: { prompt: "r", model: draft }\nshots:\n  s: { prompt: "s", refs: [r], model: "${model}" }\n`)).warnings.map((w) => w.hint);
-    expect(await hints('stability:core')).toEqual([expect.stringContaining('stability:sd3.5-large')]);
+    expect(await hints('stability:core')).toEqual([expect.stringContaining('stability:ultra')]);
     expect(await hints('fal-ai/flux/schnell')).toEqual([expect.stringContaining('fal-ai/nano-banana-pro/edit')]);
     // An sd3 model takes the input, but no refs: those are more than it takes.
     expect((await loadProjectOf('aivp: 1\nreferences:\n  r: { prompt: "r", model: draft }\nshots:\n  s: { prompt: "s", input: r, model: "stability:sd3.5-large" }\n')).warnings).toEqual([]);

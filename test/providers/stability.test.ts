@@ -139,6 +139,17 @@ describe('Stability image to image', () => {
     expect((await sharp(part.bytes).metadata()).format).toBe('png');
   });
 
+  it('sends Ultra the input with a strength and no mode (Ultra has none), as the v2beta reference says', async () => {
+    const input = await image(tmp, 'input', 64, 40, '#00f');
+    const result = await provider().generate(request('stability:ultra', { prompt: 'repaint', input, seed: 3, size: size('square') }), context());
+    const sent = fake.requests[0];
+    expect(sent.endpoint).toBe('ultra');
+    expect(sent.fields).toEqual({ prompt: 'repaint', strength: '0.6', seed: '3', output_format: 'png' });
+    expect(sent.files.image.type).toBe('image/png');
+    const out = await sharp(result.files[0].bytes).metadata();
+    expect([out.width, out.height]).toEqual([64, 40]);
+  });
+
   it('sends no image to core (text to image only)', async () => {
     const input = await image(tmp, 'input', 32, 32);
     await provider().generate(request('stability:core', { prompt: 'p', input }), context());

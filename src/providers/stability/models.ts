@@ -14,8 +14,9 @@ const stability = (id: string, fields: Partial<ModelInfo>, perImage: number): Mo
 });
 
 export const STABILITY_MODELS: ModelInfo[] = [
-  // Stability AI Stable Image v2beta (sd3 models also image to image with `input`)
-  stability('ultra', {}, 0.08),
+  // Stability AI Stable Image v2beta (Ultra and the sd3 models also image to image with `input`)
+  // Ultra also takes an `input` (image + strength, Stability's v2beta reference); Core takes none.
+  stability('ultra', { imageField: 'image', maxRefs: 0 }, 0.08),
   stability('core', {}, 0.03),
   stability('sd3.5-large', { task: 'i2i', imageField: 'image', maxRefs: 0 }, 0.065),
   stability('sd3.5-large-turbo', { task: 'i2i', imageField: 'image', maxRefs: 0 }, 0.04),

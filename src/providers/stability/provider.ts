@@ -32,7 +32,8 @@ export function createStabilityProvider(opts: StabilityProviderOptions): Provide
 async function generate(base: string, apiKey: string, req: GenerateRequest, ctx: GenerateContext): Promise<GenerateResult> {
   const endpoint = endpointOf(req.model.id);
   checkRequest(req);
-  const image = req.input && endpoint === 'sd3' ? await imagePart(req.input) : undefined;
+  // Ultra and the sd3 models take an input image (with a strength); Core takes none.
+  const image = req.input && endpoint !== 'core' ? await imagePart(req.input) : undefined;
   // Chosen here when the project gave none, so the record holds a seed that reproduces the image.
   const seed = req.seed ?? randomInt(0, MAX_SEED + 1);
   const files: GenerateResult['files'] = [];

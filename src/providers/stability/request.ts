@@ -56,7 +56,7 @@ export async function imagePart(img: InputImage): Promise<{ blob: Blob; filename
 export interface FormOptions {
   endpoint: Endpoint;
   seed: number;
-  /** Image to image (sd3 models with `input`). */
+  /** Image to image (Ultra and the sd3 models with `input`). */
   image?: { blob: Blob; filename: string };
 }
 
@@ -66,8 +66,9 @@ export function stabilityForm(req: GenerateRequest, opts: FormOptions): FormData
   form.set('prompt', req.prompt ?? '');
   if (opts.endpoint === 'sd3') form.set('model', req.model.id);
   if (opts.image) {
-    // The output takes the input's aspect, so aspect_ratio (text to image only) is not sent.
-    form.set('mode', 'image-to-image');
+    // The output takes the input's aspect, so aspect_ratio (text to image only) is not sent; only
+    // the sd3 endpoint has a `mode` (Ultra takes `image` and `strength` alone).
+    if (opts.endpoint === 'sd3') form.set('mode', 'image-to-image');
     form.set('image', opts.image.blob, opts.image.filename);
     form.set('strength', String(DEFAULT_STRENGTH));
   } else if (req.size) {
