@@ -22,6 +22,7 @@ export function modelEstimate(project: ResolvedProject, node: GraphNode, model: 
       height: size?.height,
       numImages: spec.kind === 'segment' ? 1 : spec.num_images,
       durationSeconds: spec.kind === 'segment' ? spec.duration : undefined,
+      audio: spec.kind === 'segment' ? spec.audio : undefined,
     },
     project.prices[canonicalModel(model)],
   );

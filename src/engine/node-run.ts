@@ -267,7 +267,7 @@ function request(node: GraphNode, info: ModelInfo, images: InputImage[], kept: n
       node: node.name, model: info, prompt: spec.prompt, numImages: 1, refs: [], keyframes: byRole('keyframe'),
       // A draft clip lasts what the segment's own model would make, so a draft film has the real timings.
       duration: spec.duration ?? (info.provider === 'draft' ? declaredDuration(spec) : undefined),
-      aspectRatio: spec.aspect_ratio, params: spec.params,
+      aspectRatio: spec.aspect_ratio, audio: spec.audio, params: spec.params,
     };
   }
   if (spec.kind === 'film') {

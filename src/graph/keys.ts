@@ -15,13 +15,15 @@ export interface KeyParams {
   num_images?: number;
   duration?: number;
   aspect_ratio?: string;
+  /** Only when sound is asked for: `false` is what every row sends unasked, so it changes nothing. */
+  audio?: true;
   params: Record<string, unknown>;
 }
 
 export function keyParams(node: GraphNode): KeyParams {
   const spec = node.spec;
   if (spec.kind === 'segment') {
-    return { duration: spec.duration, aspect_ratio: spec.aspect_ratio, params: spec.params };
+    return { duration: spec.duration, aspect_ratio: spec.aspect_ratio, audio: spec.audio === true || undefined, params: spec.params };
   }
   if (spec.kind === 'film') {
     // The edit settings; the clips and the sound track enter as inputs, in order.

@@ -11,7 +11,7 @@ import { redact } from '../base/redact.js';
 import { readState } from '../base/read.js';
 import { resolveFilms } from './film.js';
 import { checkInside, checkSourceFile, expandDir, type PathRules } from './files.js';
-import { checkDuration, checkImageInputs, checkKeyframeAspect, checkKeyframes, checkModel, checkParams, checkRequestLimits, checkTakes } from './models-check.js';
+import { checkAudio, checkDuration, checkImageInputs, checkKeyframeAspect, checkKeyframes, checkModel, checkParams, checkRequestLimits, checkTakes } from './models-check.js';
 import { byPosition, createReporter, fieldName, PROJECT_FILE, type Reporter } from './report.js';
 import { collectNodes, normalizeRel, obj, resolveNode, str, type Obj, type ResolveContext } from './resolve.js';
 import { checkOutputs } from './outputs.js';
@@ -142,6 +142,7 @@ async function resolveProject(root: string, file: string, source: Source, data: 
     // Warnings about a segment sit on the segment, where the user can act on them.
     const own = (field: string) => (field in raw.data ? [...raw.path, field] : raw.path);
     checkDuration(node.model, node.duration, own('duration'), report);
+    checkAudio(node, own('audio'), report);
     checkKeyframes(node, raw.path, report);
     checkAspectRatio(node, raw.data, raw.path, report);
     checkKeyframeAspect(node, images, raw.path, report);

@@ -191,6 +191,21 @@ export function checkDuration(model: string, duration: number | undefined, path:
   });
 }
 
+/**
+ * A segment's `audio` on a model that gives no choice of sound (its row sends no
+ * `generate_audio`): the setting would do nothing, so it is an error, for each model of the chain.
+ */
+export function checkAudio(node: SegmentNode, path: Path, report: Reporter): void {
+  if (node.audio === undefined) return;
+  for (const model of new Set([node.model, ...node.fallback])) {
+    const info = lookupModel(model, 'video')?.info;
+    if (!info || info.audio !== undefined) continue;
+    report.error(path, `\`${model}\` makes no choice of sound: \`audio: ${node.audio}\` would do nothing`, {
+      at: 'key', hint: 'remove `audio`, or use a model that makes sound on request (`aivp models --media video` shows which)',
+    });
+  }
+}
+
 /** First+last-frame models from the table, for hints. */
 const LAST_FRAME_HINT = 'a model that takes a first and a last frame (e.g. `fal-ai/kling-video/v2.5-turbo/pro/image-to-video` or `veo-3.1-generate-001`)';
 

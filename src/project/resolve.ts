@@ -41,6 +41,7 @@ const int = (v: unknown): number | undefined => (Number.isInteger(v) ? (v as num
 /** A count of 1 or more; anything else is a schema error, treated as absent here. */
 const count = (v: unknown): number | undefined => (Number.isInteger(v) && (v as number) >= 1 ? (v as number) : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 const strList = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
 const POSITIONS: KeyframePosition[] = ['first', 'middle', 'last'];
 
@@ -92,6 +93,7 @@ export function resolveNode(raw: RawNode, ctx: ResolveContext): ProjectNode {
       keyframes: (Array.isArray(d.keyframes) ? d.keyframes : []).flatMap((k) => (typeof k === 'string' ? [ref(k)] : [])),
       duration: pick(num, 'duration'),
       aspect_ratio: pick(str, 'aspect_ratio'),
+      audio: pick(bool, 'audio'),
       position: position && POSITIONS.includes(position) ? position : BUILTIN_DEFAULTS.position,
     };
     return node;

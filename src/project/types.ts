@@ -50,6 +50,8 @@ export interface SegmentNode extends NodeCommon {
   duration?: number;
   aspect_ratio?: string;
   position: KeyframePosition;
+  /** The clip's own sound: undefined means off where the model lets it be chosen (its row's default). */
+  audio?: boolean;
 }
 
 export type ProjectNode = ImageNode | SegmentNode;
@@ -87,6 +89,7 @@ export interface PriceOverride {
   per_image?: number;
   per_megapixel?: number;
   per_second?: number;
+  per_second_audio?: number;
 }
 
 export interface CacheConfig {

@@ -129,6 +129,8 @@ export interface CostInput {
   height?: number;
   numImages: number;
   durationSeconds?: number;
+  /** A segment's `audio`; undefined: the row's default. */
+  audio?: boolean;
 }
 
 /** Estimated USD, or undefined when the model has no price (unknown id without an override). */
@@ -136,7 +138,10 @@ export function estimateCost(info: ModelInfo, what: CostInput, override?: Price)
   const price = { ...info.price, ...override };
   if (descriptor(info.provider).free) return 0;
   if (price.per_second !== undefined && info.media === 'video') {
-    return round(price.per_second * (what.durationSeconds ?? defaultDuration(info) ?? 5));
+    // With its own sound the clip costs what the table says for sound; unknown if it says nothing.
+    const sound = info.audio !== undefined && (what.audio ?? info.audio);
+    const perSecond = sound ? price.per_second_audio : price.per_second;
+    return perSecond === undefined ? undefined : round(perSecond * (what.durationSeconds ?? defaultDuration(info) ?? 5));
   }
   if (price.per_image !== undefined) return round(price.per_image * what.numImages);
   if (price.per_megapixel !== undefined) {

@@ -42,7 +42,7 @@ export interface ModelInfo {
    * 0.75 keeps a chained frame's composition where fal's 0.95 mostly replaces it; `params` override it.
    */
   strength?: number;
-  /** The `generate_audio` aivp sends, where the model has it, so the price says what is made; `params` override it. */
+  /** The `generate_audio` aivp sends when a segment says nothing, where the model lets it be chosen (then it is false: clip sound is opt-in with `audio: true`); `params` override it. */
   audio?: boolean;
   /** Published limits on a `WxH` the model is sent as it is (gpt-image-2); checked by `validate`. */
   pixelLimits?: PixelLimits;
@@ -87,6 +87,8 @@ export interface Price {
   per_image?: number;
   per_megapixel?: number;
   per_second?: number;
+  /** Per second with the clip's own sound, where the model makes it on request (`audio: true`). */
+  per_second_audio?: number;
 }
 
 /** A local image handed to a provider. */
@@ -120,6 +122,8 @@ export interface GenerateRequest {
   keyframes: InputImage[];
   duration?: number;
   aspectRatio?: string;
+  /** The clip's own sound (a segment's `audio`); undefined: the row's default. */
+  audio?: boolean;
   params: Record<string, unknown>;
   /** The film (task `assemble`): its clips in order and the edit settings. */
   film?: FilmEdit;

@@ -30,4 +30,14 @@ describe('node keys across the upgrade', () => {
     const keys = Object.fromEntries(Object.keys(PREVIOUS).map((n) => [n, computeKey(g.nodes.get(n)!, [{ role: 'keyframe', sha256: 'a'.repeat(64) }])]));
     expect(keys).toEqual(PREVIOUS);
   });
+
+  it('change when a segment asks for sound, and not when it says `audio: false` (what is sent unasked)', async () => {
+    const keyOf = async (audio: string) => {
+      const yaml = YAML.replace('model: fal-ai/veo3.1/image-to-video, aspect_ratio: "4:3" }', `model: fal-ai/veo3.1/image-to-video, aspect_ratio: "4:3"${audio} }`);
+      const g = buildGraph(await parseProject('/nonexistent/aivp-upgrade', yaml), { draft: false });
+      return computeKey(g.nodes.get('veo')!, [{ role: 'keyframe', sha256: 'a'.repeat(64) }]);
+    };
+    expect(await keyOf(', audio: false')).toBe(PREVIOUS.veo);
+    expect(await keyOf(', audio: true')).not.toBe(PREVIOUS.veo);
+  });
 });

@@ -27,6 +27,13 @@ describe('model checks', () => {
     expect(await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: ${kling}, duration: 10 }\n`)).toEqual([]);
   });
 
+  it('refuses `audio` on a model that gives no choice of sound, at the field, for each model of the chain', async () => {
+    const shots = 'shots:\n  a: { prompt: "x", model: fal-ai/flux/dev }\n';
+    expect(await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a], model: fal-ai/veo3.1/image-to-video, audio: true }\n`)).toEqual([]);
+    const errors = await errorsOf(`aivp: 1\n${shots}segments:\n  c:\n    keyframes: [a]\n    model: fal-ai/veo3.1/image-to-video\n    fallback: [veo-3.1-generate-001]\n    audio: true\n`);
+    expect(errors).toEqual([[9, 5, '`veo-3.1-generate-001` makes no choice of sound: `audio: true` would do nothing']]);
+  });
+
   it('refuses a fal id that is no endpoint of the catalogue, with the real id as "did you mean"', async () => {
     const errors = await errorsOf('aivp: 1\nshots:\n  a: { prompt: x, model: fal-ai/flux-2-turb }\n  b: { prompt: y, model: fal-ai/recraft/v3/text-to-imag }\n');
     expect(errors).toEqual([

@@ -55,7 +55,7 @@ describe('aivp.project.schema.json', () => {
     expect(Object.keys(schema.$defs.imageNode.properties).sort()).toEqual([...image].sort());
     expect(Object.keys(schema.$defs.reference.properties).sort()).toEqual([...image, 'file', 'dir'].sort());
     expect(Object.keys(schema.$defs.segment.properties).sort()).toEqual(
-      ['keyframes', 'prompt', 'model', 'duration', 'aspect_ratio', 'position', 'params', 'retries', 'timeout', 'fallback', 'output'].sort(),
+      ['keyframes', 'prompt', 'model', 'duration', 'aspect_ratio', 'position', 'audio', 'params', 'retries', 'timeout', 'fallback', 'output'].sort(),
     );
     expect(Object.keys(schema.properties).sort()).toEqual(
       ['aivp', 'name', 'vars', 'defaults', 'providers', 'budget', 'prices', 'paths', 'cache', 'references', 'style', 'shots', 'segments', 'film'].sort(),

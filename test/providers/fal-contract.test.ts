@@ -108,17 +108,25 @@ describe('the fal rows of the model table against fal\'s catalogue', () => {
     expect(estimateCost(row, { numImages: 1 })).toBeCloseTo(row.price.per_second! * seconds, 6);
   });
 
-  it('sends `generate_audio` to every row that has it, as priced: off for Kling 2.6 and v3, Seedance 1.5 and LTX, on for Veo; params override it', () => {
-    const sent = (row: ModelInfo, params = {}) => falInput({ model: row, prompt: 'p', numImages: 1, params }, { refs: [], keyframes: [url('a')] });
-    const audio = FAL_MODELS.filter((m) => falEndpoint(m.id)!.generate_audio).map((m) => [m.id, sent(m).generate_audio]);
-    expect(audio).toEqual([
-      ['fal-ai/kling-video/v2.6/pro/image-to-video', false], ['fal-ai/kling-video/v3/pro/image-to-video', false],
-      ['fal-ai/kling-video/v3/standard/image-to-video', false], ['fal-ai/veo3/image-to-video', true],
-      ['fal-ai/veo3.1/image-to-video', true], ['fal-ai/veo3.1/first-last-frame-to-video', true],
-      ['fal-ai/bytedance/seedance/v1.5/pro/image-to-video', false],
-      ['fal-ai/ltx-2.3/image-to-video', false], ['fal-ai/ltx-2.3/image-to-video/fast', false],
+  it('sends `generate_audio: false` to every row that has it unless the segment asks (`audio: true`), priced as sent; params override it', () => {
+    const sent = (row: ModelInfo, audio?: boolean, params = {}) => falInput({ model: row, prompt: 'p', numImages: 1, audio, params }, { refs: [], keyframes: [url('a')] });
+    const withAudio = FAL_MODELS.filter((m) => falEndpoint(m.id)!.generate_audio);
+    expect(withAudio.map((m) => m.id)).toEqual([
+      'fal-ai/kling-video/v2.6/pro/image-to-video', 'fal-ai/kling-video/v3/pro/image-to-video', 'fal-ai/kling-video/v3/standard/image-to-video',
+      'fal-ai/veo3/image-to-video', 'fal-ai/veo3.1/image-to-video', 'fal-ai/veo3.1/first-last-frame-to-video',
+      'fal-ai/bytedance/seedance/v1.5/pro/image-to-video', 'fal-ai/ltx-2.3/image-to-video', 'fal-ai/ltx-2.3/image-to-video/fast',
     ]);
-    expect(sent(FAL_MODELS.find((m) => m.id === 'fal-ai/kling-video/v2.6/pro/image-to-video')!, { generate_audio: true }).generate_audio).toBe(true);
+    for (const m of withAudio) {
+      expect([m.id, sent(m).generate_audio, sent(m, true).generate_audio]).toEqual([m.id, false, true]);
+    }
+    // Every row without the field gives no choice, and is sent none.
+    for (const m of FAL_MODELS.filter((r) => r.media === 'video' && !falEndpoint(r.id)!.generate_audio)) expect(m.audio).toBeUndefined();
+    const veo = FAL_MODELS.find((m) => m.id === 'fal-ai/veo3.1/image-to-video')!;
+    expect(estimateCost(veo, { numImages: 1, durationSeconds: 8 })).toBeCloseTo(1.6, 6);
+    expect(estimateCost(veo, { numImages: 1, durationSeconds: 8, audio: true })).toBeCloseTo(3.2, 6);
+    // Kling v3's price with sound is not known: unknown, never the silent price.
+    expect(estimateCost(FAL_MODELS.find((m) => m.id === 'fal-ai/kling-video/v3/pro/image-to-video')!, { numImages: 1, audio: true })).toBeUndefined();
+    expect(sent(FAL_MODELS.find((m) => m.id === 'fal-ai/kling-video/v2.6/pro/image-to-video')!, undefined, { generate_audio: true }).generate_audio).toBe(true);
   });
 
   it("sends a video model outside the table a segment's aspect ratio only as its catalogued input takes it", () => {

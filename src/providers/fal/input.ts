@@ -14,7 +14,7 @@ export interface ImageUrls {
 
 export type FalInputRequest = Pick<
   GenerateRequest,
-  'model' | 'prompt' | 'seed' | 'size' | 'numImages' | 'duration' | 'aspectRatio' | 'params'
+  'model' | 'prompt' | 'seed' | 'size' | 'numImages' | 'duration' | 'aspectRatio' | 'audio' | 'params'
 >;
 
 const PRESET_IMAGE_SIZE = { square: 'square_hd', portrait: 'portrait_4_3', landscape: 'landscape_4_3' } as const;
@@ -48,7 +48,7 @@ export function falInput(req: FalInputRequest, urls: ImageUrls): Record<string, 
   const ratio = req.aspectRatio === undefined ? undefined : resolveSize(req.aspectRatio);
   if (ratio && m.aspectRatios) input.aspect_ratio = nearestAspectRatio(ratio.width, ratio.height, m.aspectRatios);
   if (m.strength !== undefined) input.strength = m.strength;
-  if (m.audio !== undefined) input.generate_audio = m.audio;
+  if (m.audio !== undefined) input.generate_audio = req.audio ?? m.audio;
   return { ...input, ...req.params };
 }
 

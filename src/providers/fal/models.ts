@@ -37,7 +37,7 @@ const seedance = (id: string, fields: Partial<ModelInfo>, perSecond: number): Mo
 const ltx = (id: string, perSecond: number): ModelInfo => ({
   id, provider: 'fal', task: 'flf2v', media: 'video', size: 'none', imageField: 'image_url',
   lastFrameField: 'end_image_url', durations: [6, 8, 10], durationFormat: 'string', aspectRatios: VEO_RATIOS,
-  audio: false, price: { per_second: perSecond },
+  audio: false, price: { per_second: perSecond, per_second_audio: perSecond },
 });
 
 export const FAL_MODELS: ModelInfo[] = [
@@ -104,37 +104,37 @@ export const FAL_MODELS: ModelInfo[] = [
   kling('fal-ai/kling-video/v2.5-turbo/pro/image-to-video', { lastFrameField: 'tail_image_url' }, 0.07),
   // Unlike Turbo Pro, Turbo Standard takes no last frame.
   kling('fal-ai/kling-video/v2.5-turbo/standard/image-to-video', {}, 0.042),
-  // Kling 2.6 and v3 make sound unless told not to: priced silent, so sent silent.
+  // Kling 2.6 and v3 make sound unless told not to: sent silent unless a segment asks (`audio: true`).
   kling('fal-ai/kling-video/v2.6/pro/image-to-video',
-    { imageField: 'start_image_url', lastFrameField: 'end_image_url', audio: false }, 0.07),
+    { imageField: 'start_image_url', lastFrameField: 'end_image_url', audio: false, price: { per_second: 0.07, per_second_audio: 0.14 } }, 0.07),
   kling('fal-ai/kling-video/v3/pro/image-to-video',
     { imageField: 'start_image_url', lastFrameField: 'end_image_url', durations: KLING_V3_SECONDS, defaultDuration: 5, audio: false }, 0.168),
   kling('fal-ai/kling-video/v3/standard/image-to-video',
     { imageField: 'start_image_url', lastFrameField: 'end_image_url', durations: KLING_V3_SECONDS, defaultDuration: 5, audio: false }, 0.112),
-  // fal's Veo is priced with sound, its default, and sent so.
+  // fal's Veo makes sound unless told not to: $0.20/s silent, $0.40/s with sound (fal's pages).
   {
     id: 'fal-ai/veo3/image-to-video', provider: 'fal', task: 'i2v', media: 'video', size: 'none',
     imageField: 'image_url', durations: [4, 6, 8], defaultDuration: 8, durationFormat: 'seconds', aspectRatios: VEO_RATIOS,
-    seed: true, audio: true, price: { per_second: 0.4 },
+    seed: true, audio: false, price: { per_second: 0.2, per_second_audio: 0.4 },
     // Still in the pinned catalogue, but dropped from fal-js after 2026-08 (PROVIDERS.md).
     lifecycle: { status: 'deprecated', replacement: 'fal-ai/veo3.1/image-to-video', source: 'fal-ai/fal-js main branch, read 2026-12-03' },
   },
   {
     id: 'fal-ai/veo3.1/image-to-video', provider: 'fal', task: 'i2v', media: 'video', size: 'none',
     imageField: 'image_url', durations: [4, 6, 8], defaultDuration: 8, durationFormat: 'seconds', aspectRatios: VEO_RATIOS,
-    seed: true, audio: true, price: { per_second: 0.4 },
+    seed: true, audio: false, price: { per_second: 0.2, per_second_audio: 0.4 },
   },
   {
     id: 'fal-ai/veo3.1/first-last-frame-to-video', provider: 'fal', task: 'flf2v', media: 'video', size: 'none',
     imageField: 'first_frame_url', lastFrameField: 'last_frame_url', durations: [4, 6, 8], defaultDuration: 8,
-    durationFormat: 'seconds', aspectRatios: VEO_RATIOS, seed: true, audio: true, price: { per_second: 0.4 },
+    durationFormat: 'seconds', aspectRatios: VEO_RATIOS, seed: true, audio: false, price: { per_second: 0.2, per_second_audio: 0.4 },
   },
   // Seedance, Wan and LTX, the skills' video models: priced at each endpoint's default resolution
   // (fal.ai/models/<id>, read 2026-12-03); a first and a last frame where the endpoint takes one.
   seedance('fal-ai/bytedance/seedance/v1/pro/image-to-video', { lastFrameField: 'end_image_url' }, 0.124),
   seedance('fal-ai/bytedance/seedance/v1/pro/fast/image-to-video', {}, 0.0486),
   seedance('fal-ai/bytedance/seedance/v1.5/pro/image-to-video',
-    { lastFrameField: 'end_image_url', durations: range(4, 12), audio: false }, 0.026),
+    { lastFrameField: 'end_image_url', durations: range(4, 12), audio: false, price: { per_second: 0.026, per_second_audio: 0.052 } }, 0.026),
   {
     id: 'fal-ai/wan/v2.7/image-to-video', provider: 'fal', task: 'flf2v', media: 'video', size: 'none',
     imageField: 'image_url', lastFrameField: 'end_image_url', durations: range(2, 15), defaultDuration: 5,
