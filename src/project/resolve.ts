@@ -40,6 +40,8 @@ export const str = (v: unknown): string | undefined => (typeof v === 'string' ? 
 const int = (v: unknown): number | undefined => (Number.isInteger(v) ? (v as number) : undefined);
 /** A count of 1 or more; anything else is a schema error, treated as absent here. */
 const count = (v: unknown): number | undefined => (Number.isInteger(v) && (v as number) >= 1 ? (v as number) : undefined);
+/** The schema's own bound (`numImages`, at most 16): a value it refused must not size a list of takes (2^31 of them hung validate). */
+const takes = (v: unknown): number | undefined => (count(v) !== undefined && (v as number) <= 16 ? (v as number) : undefined);
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 const bool = (v: unknown): boolean | undefined => (typeof v === 'boolean' ? v : undefined);
 const strList = (v: unknown): string[] | undefined => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined);
@@ -108,7 +110,7 @@ export function resolveNode(raw: RawNode, ctx: ResolveContext): ProjectNode {
     model: pick(str, 'model') ?? BUILTIN_DEFAULTS.imageModel,
     size: pick(str, 'size'),
     seed: pick(int, 'seed'),
-    num_images: pick(count, 'num_images') ?? BUILTIN_DEFAULTS.numImages,
+    num_images: pick(takes, 'num_images') ?? BUILTIN_DEFAULTS.numImages,
     pick: pick(count, 'pick') ?? BUILTIN_DEFAULTS.pick,
     refs: (Array.isArray(d.refs) ? d.refs : []).flatMap((r) => (typeof r === 'string' ? [ref(r)] : [])),
     input: input === undefined ? undefined : ref(input),
