@@ -137,7 +137,15 @@ export async function generateNode(ctx: NodeRunContext, node: GraphNode, a: Asse
       // The seed sent is the seed used, unless the provider says otherwise (a model that takes none used none).
       return matchFixedExtensions(node, { ...result, seed: result.seed ?? (info.seed ? req.seed : undefined), media });
     },
-  }).then(({ result, model }) => keep(ctx, node, assessed, steer, result, model, t0));
+  }).then(
+    ({ result, model }) => keep(ctx, node, assessed, steer, result, model, t0),
+    async (err: unknown) => {
+      // A request cancelled while still queued (superseded, or Ctrl-C) is not paid and cannot be
+      // re-attached to: forgotten at once. One already running is paid: its record stays.
+      if (cancelledQueued(steer, ctx.signal)) await removeInflight(ws.root, assessed.key);
+      throw err;
+    },
+  );
   return Promise.race([
     generation,
     steer.whenDetached.then(() => {
@@ -147,6 +155,15 @@ export async function generateNode(ctx: NodeRunContext, node: GraphNode, a: Asse
       throw new Superseded(generation);
     }),
   ]);
+}
+
+/**
+ * Cancelled by watch before it ran, or stopped by Ctrl-C while the provider said it was queued:
+ * the provider cancelled it (fal queue cancel). A request whose state is not known yet keeps its
+ * record: it may be running, and re-attaching costs nothing if it was cancelled after all.
+ */
+function cancelledQueued(steer: InflightNode, signal: AbortSignal): boolean {
+  return steer.cancelled || (signal.aborted && steer.state === 'queued');
 }
 
 /** Outputs into the workspace and the record, or into the cache only when superseded while running. */
