@@ -80,6 +80,7 @@ describe('graph', () => {
     expect([...selectTargets(g, ['s2'], { withDeps: false })]).toEqual(['s2']);
     expect(selectTargets(g, []).size).toBe(9);
     expect(() => selectTargets(g, ['nope'])).toThrow(UsageError);
+    expect(() => selectTargets(g, ['heroo'])).toThrow('no node matches target `heroo`: did you mean `hero`?');
   });
 
   it('prints mermaid, dot and json', async () => {
