@@ -26,7 +26,10 @@ export async function watchCommand(dir: string, targets: string[], flags: WatchF
   await BuildContext.open(project, { draft: flags.draft, targets, offline: true });
   const release = await acquireBuildLock(project.root);
   const controller = new AbortController();
-  const stopListening = onInterrupt(controller);
+  // Between a build's plan and its end, requests may be in flight.
+  let building = false;
+  const stopListening = onInterrupt(controller, () => building);
+  const render = flags.json ? jsonRenderer() : plainRenderer();
   const galleryDir = join(project.root, LAYOUT.gallery);
   let server: GalleryServer | undefined;
   const log = (line: string) => process.stderr.write(`${line}\n`);
@@ -47,7 +50,11 @@ export async function watchCommand(dir: string, targets: string[], flags: WatchF
       dir: project.root,
       targets,
       draft: flags.draft,
-      emit: flags.json ? jsonRenderer() : plainRenderer(),
+      emit: (e) => {
+        if (e.type === 'plan') building = true;
+        if (e.type === 'build:done') building = false;
+        render(e);
+      },
       log,
       signal: controller.signal,
       state,
