@@ -18,7 +18,7 @@ export interface PlanFlags {
 }
 
 export async function planCommand(dir: string, targets: string[], flags: PlanFlags): Promise<number> {
-  const project = await loadAndWarn(dir, flags.json ? 'none' : 'text');
+  const project = await loadAndWarn(dir, flags.json ? 'none' : 'text', { requests: true });
   const ctx = await BuildContext.open(project, { draft: flags.draft, targets });
   ctx.config.team?.attach((message) => process.stderr.write(`warning: ${message}\n`));
   const prepared = await ctx.prepare();
@@ -47,7 +47,7 @@ export interface BuildFlags extends PlanFlags {
 }
 
 export async function buildCommand(dir: string, targets: string[], flags: BuildFlags): Promise<number> {
-  const project = await loadAndWarn(dir, flags.json ? 'events' : 'text');
+  const project = await loadAndWarn(dir, flags.json ? 'events' : 'text', { requests: true });
   const force = flags.force === true ? true : Array.isArray(flags.force) ? flags.force : undefined;
   const ctx = await BuildContext.open(project, { draft: flags.draft, targets, force, jobs: flags.jobs, keepGoing: flags.keepGoing, budget: flags.budget });
   const prepared = await ctx.prepare();

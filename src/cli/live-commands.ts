@@ -21,7 +21,7 @@ export interface WatchFlags {
 }
 
 export async function watchCommand(dir: string, targets: string[], flags: WatchFlags): Promise<number> {
-  const project = await loadAndWarn(dir, flags.json ? 'events' : 'text');
+  const project = await loadAndWarn(dir, flags.json ? 'events' : 'text', { requests: true });
   // Resolved once before watching, so a bad setting (AIVP_RETRY_BASE_MS) is refused at once.
   await BuildContext.open(project, { draft: flags.draft, targets, offline: true });
   const release = await acquireBuildLock(project.root);

@@ -17,7 +17,7 @@ export function checkModel(id: string, media: 'image' | 'video', path: Path, rep
   }
   const found = lookupModel(id, media)!;
   if (!found.known) {
-    report.warn(path, `model \`${id}\` is not in aivp's model table: generic input mapping and no cost estimate`, near ? { hint: near } : {});
+    report.warn(path, `model \`${id}\` is not in aivp's model table: generic input mapping and no cost estimate`, { request: true, ...(near ? { hint: near } : {}) });
   } else if (found.info.media !== media) {
     const want = media === 'image' ? 'an image model' : 'a video model';
     report.error(path, `model \`${id}\` makes ${found.info.media === 'image' ? 'images' : 'videos'}; this node needs ${want}`);
@@ -60,9 +60,9 @@ export function checkImageInputs(node: ImageNode, path: Path, report: Reporter):
       at: 'key', hint: 'give it a `mask` (white where the image changes), or use an edit model',
     });
   } else if (!takesImages(info)) {
-    report.warn(path, `model \`${node.model}\` takes no input or reference images: they are not sent`, { hint: IMAGE_MODELS[info.provider] ?? IMAGE_MODELS.fal });
+    report.warn(path, `model \`${node.model}\` takes no input or reference images: they are not sent`, { hint: IMAGE_MODELS[info.provider] ?? IMAGE_MODELS.fal, request: true });
   } else if (info.maxRefs !== undefined && images > info.maxRefs + (info.imageListField ? 0 : 1)) {
-    report.warn(path, `model \`${info.id}\` takes at most ${info.maxRefs} reference image(s); this node has ${images} input and reference images`);
+    report.warn(path, `model \`${info.id}\` takes at most ${info.maxRefs} reference image(s); this node has ${images} input and reference images`, { request: true });
   }
 }
 
@@ -111,7 +111,7 @@ export function checkRequestLimits(node: ImageNode, own: Obj, path: Path, report
 export function checkDuration(model: string, duration: number | undefined, path: Path, report: Reporter): void {
   const allowed = lookupModel(model, 'video')?.info.durations;
   if (duration === undefined || !allowed || allowed.includes(duration)) return;
-  report.warn(path, `\`duration\` ${duration} s is not one \`${model}\` is known to offer (${allowed.join(', ')} s): the provider may refuse it`);
+  report.warn(path, `\`duration\` ${duration} s is not one \`${model}\` is known to offer (${allowed.join(', ')} s): the provider may refuse it`, { request: true });
 }
 
 /** First+last-frame models from the table, for hints. */
@@ -135,6 +135,7 @@ export function checkKeyframes(node: SegmentNode, path: Path, report: Reporter):
     const kept = node.keyframes[[...sent][0]]?.name;
     report.warn([...path, 'keyframes', i], `keyframe \`${k.name}\` of \`${node.name}\` is not sent: \`${node.model}\` takes one frame (\`${kept}\`, by position: ${node.position})`, {
       hint: `use ${LAST_FRAME_HINT}, or give the segment one keyframe`,
+      request: true,
     });
   });
 }
@@ -152,6 +153,7 @@ export function checkKeyframeAspect(node: SegmentNode, images: Map<string, Image
     if (!size || Math.abs(Math.log(size.width / size.height / (want.width / want.height))) < 0.02) return;
     report.warn([...path, 'keyframes', i], `keyframe \`${k.name}\` is ${size.aspectRatio} but \`${node.name}\` is ${node.aspect_ratio}: it will be letterboxed`, {
       hint: `give \`${k.name}\` \`size: "${node.aspect_ratio}"\`, or change the segment's \`aspect_ratio\``,
+      request: true,
     });
   });
 }
