@@ -3,7 +3,7 @@
 // outputs in place first, the record last.
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { keyParams, seedOf } from '../graph/keys.js';
+import { recordParams, seedOf } from '../graph/keys.js';
 import type { GraphNode } from '../graph/types.js';
 import { declaredDuration } from '../project/film.js';
 import { inFormatOf } from '../media/convert.js';
@@ -189,7 +189,7 @@ async function keep(ctx: NodeRunContext, node: GraphNode, assessed: Assessment, 
     provider: info.provider,
     model,
     prompt: spec.prompt,
-    params: JSON.parse(JSON.stringify(keyParams(node))),
+    params: recordParams(node),
     seedRequested: seedOf(spec),
     // A model that takes no seed (OpenAI, Kling, Veo by API key) was not sent one: none is recorded.
     seed: result.seed ?? (info.seed ? seedOf(spec) : undefined),

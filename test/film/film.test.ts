@@ -46,6 +46,9 @@ describe('film', () => {
     const record = JSON.parse(await readFile(join(dir, 'metadata', 'film.json'), 'utf8'));
     expect(record).toMatchObject({ node: 'film', kind: 'film', draft: true, model: 'ffmpeg', outputs: [{ path: 'film/tiny.mp4', mediaType: 'video/mp4' }] });
     expect(record.inputs.map((i: { name: string }) => i.name)).toEqual(['one', 'two', 'three']);
+    // The edit settings sit at the top of `params`, not nested in a second `params`.
+    expect(record.params).toHaveProperty('transition');
+    expect(record.params).not.toHaveProperty('params');
 
     // A no-op build touches nothing.
     const before = await snapshot(dir);
