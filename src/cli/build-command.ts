@@ -80,9 +80,10 @@ async function runBuild(
 ): Promise<BuildSummary> {
   const controller = new AbortController();
   const stopListening = onInterrupt(controller);
+  // listr2 wraps rows at stdout's width: a terminal reporting none (0 columns) gets plain lines.
   const render: BuildListener = flags.json
     ? jsonRenderer()
-    : process.stderr.isTTY && !process.env.CI
+    : process.stderr.isTTY && !process.env.CI && process.stdout.columns !== 0
       ? (await import('./render/listr.js')).listrRenderer(prepared.plan)
       : plainRenderer();
   const emit: BuildListener = (e) => {
