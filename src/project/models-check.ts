@@ -59,6 +59,11 @@ export function checkImageInputs(node: ImageNode, path: Path, report: Reporter):
     report.error(path, `\`${node.name}\` uses \`${node.model}\`, which needs a mask (\`${info.maskField}\`), but has no \`mask\``, {
       at: 'key', hint: 'give it a `mask` (white where the image changes), or use an edit model',
     });
+  } else if (info !== found.info && info.imageListField === undefined && node.input === undefined && node.refs.length > 0) {
+    // The text-to-image model hands its images to its image-to-image variant, which takes one start picture.
+    report.warn(path, `\`refs\` of \`${node.name}\` go to \`${info.id}\` as its start picture (\`${node.model}\` takes no reference images): the image is redrawn, not referenced`, {
+      at: 'key', hint: 'make it the `input` to say so, or use a model that takes references (fal-ai/nano-banana-pro/edit)', request: true,
+    });
   } else if (!takesImages(info)) {
     report.warn(path, `model \`${node.model}\` takes no input or reference images: they are not sent`, { hint: IMAGE_MODELS[info.provider] ?? IMAGE_MODELS.fal, request: true });
   } else if (info.maxRefs !== undefined && images > info.maxRefs + (info.imageListField ? 0 : 1)) {

@@ -27,6 +27,14 @@ describe('model checks', () => {
     expect(await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: ${kling}, duration: 10 }\n`)).toEqual([]);
   });
 
+  it('warns once when `refs` on flux/dev become the start picture of its image-to-image variant', async () => {
+    const yaml = 'aivp: 1\nreferences:\n  hero: { prompt: "h", model: fal-ai/flux/dev }\nshots:\n  a: { prompt: "x", model: fal-ai/flux/dev, refs: [hero] }\n';
+    const w = await warningsOf(yaml);
+    expect(w).toEqual([[5, 3, '`refs` of `a` go to `fal-ai/flux/dev/image-to-image` as its start picture (`fal-ai/flux/dev` takes no reference images): the image is redrawn, not referenced']]);
+    // Said as an `input`, it is what the user meant: no warning.
+    expect(await warningsOf(yaml.replace('refs: [hero]', 'input: hero'))).toEqual([]);
+  });
+
   it('warns on the segment when its model takes one frame and a keyframe would not be sent', async () => {
     const shots = 'shots:\n  a: { prompt: "x", model: fal-ai/flux/dev }\n  b: { prompt: "y", model: fal-ai/flux/dev }\n';
     const w = await warningsOf(`aivp: 1\n${shots}segments:\n  c: { keyframes: [a, b], model: veo-3.0-generate-001, duration: 8, position: last }\n`);
