@@ -174,6 +174,8 @@ describe('one implementation each', () => {
 
   it('the parameters a record keeps are the key parameters', () => {
     expect(where(/function paramsOf\b/)).toEqual([]);
-    expect(files.get('engine/node-run.ts')).toContain('keyParams(node)');
+    // recordParams lays the key parameters out for the record (the film's edit settings at the top).
+    expect(files.get('engine/node-run.ts')).toContain('recordParams(node)');
+    expect(files.get('graph/keys.ts')).toMatch(/function recordParams[^]*?keyParams\(node\)/);
   });
 });

@@ -18,7 +18,7 @@ export interface PlanFlags {
 }
 
 export async function planCommand(dir: string, targets: string[], flags: PlanFlags): Promise<number> {
-  const project = await loadAndWarn(dir, flags.json ? 'none' : 'text');
+  const project = await loadAndWarn(dir, flags.json ? 'none' : 'text', { requests: true });
   const ctx = await BuildContext.open(project, { draft: flags.draft, targets });
   ctx.config.team?.attach((message) => process.stderr.write(`warning: ${message}\n`));
   const prepared = await ctx.prepare();
@@ -47,7 +47,7 @@ export interface BuildFlags extends PlanFlags {
 }
 
 export async function buildCommand(dir: string, targets: string[], flags: BuildFlags): Promise<number> {
-  const project = await loadAndWarn(dir, flags.json ? 'events' : 'text');
+  const project = await loadAndWarn(dir, flags.json ? 'events' : 'text', { requests: true });
   const force = flags.force === true ? true : Array.isArray(flags.force) ? flags.force : undefined;
   const ctx = await BuildContext.open(project, { draft: flags.draft, targets, force, jobs: flags.jobs, keepGoing: flags.keepGoing, budget: flags.budget });
   const prepared = await ctx.prepare();
@@ -80,9 +80,10 @@ async function runBuild(
 ): Promise<BuildSummary> {
   const controller = new AbortController();
   const stopListening = onInterrupt(controller);
+  // listr2 wraps rows at stdout's width: a terminal reporting none (0 columns) gets plain lines.
   const render: BuildListener = flags.json
     ? jsonRenderer()
-    : process.stderr.isTTY && !process.env.CI
+    : process.stderr.isTTY && !process.env.CI && process.stdout.columns !== 0
       ? (await import('./render/listr.js')).listrRenderer(prepared.plan)
       : plainRenderer();
   const emit: BuildListener = (e) => {

@@ -23,10 +23,16 @@ const names = (list: string[]) => (list.length ? list.join(', ') : 'none');
 
 export async function cacheStatusCommand(dir: string, flags: { json?: boolean }): Promise<number> {
   const { prepared, team } = await open(dir);
-  const entries = await teamStatus(prepared, team);
+  const found = await teamStatus(prepared, team);
+  // Unreached, the store's answers are unknown: no node can be said to be local only.
+  const entries = team.off ? [] : found;
   if (flags.json) {
     out(JSON.stringify({ remote: team.url, reachable: !team.off, entries }));
     return team.off ? 1 : 0;
+  }
+  if (team.off) {
+    out(`team cache ${team.url} unreachable: what it holds is unknown (the warning says why)`);
+    return 1;
   }
   out(`team cache ${team.url}`);
   const width = Math.max(4, ...entries.map((e) => e.node.length));

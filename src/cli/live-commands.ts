@@ -21,16 +21,18 @@ export interface WatchFlags {
 }
 
 export async function watchCommand(dir: string, targets: string[], flags: WatchFlags): Promise<number> {
-  const project = await loadAndWarn(dir, flags.json ? 'events' : 'text');
+  const project = await loadAndWarn(dir, flags.json ? 'events' : 'text', { requests: true });
   // Resolved once before watching, so a bad setting (AIVP_RETRY_BASE_MS) is refused at once.
   await BuildContext.open(project, { draft: flags.draft, targets, offline: true });
   const release = await acquireBuildLock(project.root);
   const controller = new AbortController();
-  const stopListening = onInterrupt(controller);
+  // Between a build's plan and its end, requests may be in flight.
+  let building = false;
+  const stopListening = onInterrupt(controller, () => building);
+  const render = flags.json ? jsonRenderer() : plainRenderer();
   const galleryDir = join(project.root, LAYOUT.gallery);
   let server: GalleryServer | undefined;
   const log = (line: string) => process.stderr.write(`${line}\n`);
-  const render = flags.json ? jsonRenderer() : plainRenderer();
   // One for the session: the gallery's plan after each rebuild reads only what changed, as watch's do.
   const state = new WorkspaceState();
   try {
@@ -49,6 +51,8 @@ export async function watchCommand(dir: string, targets: string[], flags: WatchF
       targets,
       draft: flags.draft,
       emit: (e) => {
+        if (e.type === 'plan') building = true;
+        if (e.type === 'build:done') building = false;
         render(e);
         // The page shows what is being built meanwhile: a long video job is not a silent card.
         server?.track(e);

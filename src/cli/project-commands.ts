@@ -53,7 +53,7 @@ export function nextSteps(rel: string): string {
 }
 
 export async function validateCommand(dir: string): Promise<number> {
-  const project = await loadAndWarn(dir);
+  const project = await loadAndWarn(dir, 'text', { requests: true });
   buildGraph(project);
   process.stdout.write(`aivp.project.yaml: ok (${project.nodes.length} nodes)\n`);
   return 0;

@@ -3,7 +3,7 @@
 // the content cache and, when there is one, the team cache); shared by `plan` (before anything
 // runs) and the executor (again at dispatch, with the real upstream outputs: early cutoff).
 import { stringify } from 'safe-stable-stringify';
-import { computeKey, keyParams, seedOf, type KeyInput } from '../graph/keys.js';
+import { computeKey, sameParams, seedOf, type KeyInput } from '../graph/keys.js';
 import type { GraphNode } from '../graph/types.js';
 import type { NodeStatus } from './plan-types.js';
 import type { NodeRecord, RecordInput } from './record-types.js';
@@ -86,7 +86,7 @@ export function changeReasons(node: GraphNode, record: NodeRecord, inputs: Recor
   if (record.provider !== node.provider || record.model !== node.model) {
     if (!node.models.includes(record.model) || record.provider !== node.provider) reasons.push('model changed');
   }
-  if (stringify(record.params) !== stringify(keyParams(node))) reasons.push(spec.kind === 'film' ? 'edit settings changed' : 'params changed');
+  if (!sameParams(node, record.params)) reasons.push(spec.kind === 'film' ? 'edit settings changed' : 'params changed');
   const before = new Map(record.inputs.map((i) => [`${i.role}:${i.name}`, i.sha256]));
   const after = new Map(inputs.map((i) => [`${i.role}:${i.name}`, i.sha256]));
   for (const [k, sha] of after) {

@@ -3,7 +3,7 @@
 // outputs in place first, the record last.
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { keyParams, seedOf } from '../graph/keys.js';
+import { recordParams, seedOf } from '../graph/keys.js';
 import type { GraphNode } from '../graph/types.js';
 import { declaredDuration } from '../project/film.js';
 import { inFormatOf } from '../media/convert.js';
@@ -137,7 +137,15 @@ export async function generateNode(ctx: NodeRunContext, node: GraphNode, a: Asse
       // The seed sent is the seed used, unless the provider says otherwise (a model that takes none used none).
       return matchFixedExtensions(node, { ...result, seed: result.seed ?? (info.seed ? req.seed : undefined), media });
     },
-  }).then(({ result, model }) => keep(ctx, node, assessed, steer, result, model, t0));
+  }).then(
+    ({ result, model }) => keep(ctx, node, assessed, steer, result, model, t0),
+    async (err: unknown) => {
+      // A request cancelled while still queued (superseded, or Ctrl-C) is not paid and cannot be
+      // re-attached to: forgotten at once. One already running is paid: its record stays.
+      if (cancelledQueued(steer, ctx.signal)) await removeInflight(ws.root, assessed.key);
+      throw err;
+    },
+  );
   return Promise.race([
     generation,
     steer.whenDetached.then(() => {
@@ -147,6 +155,15 @@ export async function generateNode(ctx: NodeRunContext, node: GraphNode, a: Asse
       throw new Superseded(generation);
     }),
   ]);
+}
+
+/**
+ * Cancelled by watch before it ran, or stopped by Ctrl-C while the provider said it was queued:
+ * the provider cancelled it (fal queue cancel). A request whose state is not known yet keeps its
+ * record: it may be running, and re-attaching costs nothing if it was cancelled after all.
+ */
+function cancelledQueued(steer: InflightNode, signal: AbortSignal): boolean {
+  return steer.cancelled || (signal.aborted && steer.state === 'queued');
 }
 
 /** Outputs into the workspace and the record, or into the cache only when superseded while running. */
@@ -172,7 +189,7 @@ async function keep(ctx: NodeRunContext, node: GraphNode, assessed: Assessment, 
     provider: info.provider,
     model,
     prompt: spec.prompt,
-    params: JSON.parse(JSON.stringify(keyParams(node))),
+    params: recordParams(node),
     seedRequested: seedOf(spec),
     // A model that takes no seed (OpenAI, Kling, Veo by API key) was not sent one: none is recorded.
     seed: result.seed ?? (info.seed ? seedOf(spec) : undefined),

@@ -27,9 +27,11 @@ export function formatGraph(graph: Graph, format: GraphFormat): string {
       2,
     );
   }
+  // A node named for its kind (the `style` reference) shows its name once.
+  const label = (n: (typeof nodes)[number], br: string) => (n.name === n.kind ? n.name : `${n.name}${br}${n.kind}`);
   if (format === 'dot') {
     const lines = ['digraph aivp {', '  rankdir=LR;'];
-    for (const n of nodes) lines.push(`  "${n.name}" [label="${n.name}\\n${n.kind}", shape=${n.kind === 'film' ? 'doubleoctagon' : n.kind === 'segment' ? 'box' : 'ellipse'}];`);
+    for (const n of nodes) lines.push(`  "${n.name}" [label="${label(n, '\\n')}", shape=${n.kind === 'film' ? 'doubleoctagon' : n.kind === 'segment' ? 'box' : 'ellipse'}];`);
     for (const e of edges) {
       lines.push(`  "${e.from}" -> "${e.to}" [label="${e.role}${e.sent === false ? ' (not sent)' : ''}"${e.sent === false ? ', style=dashed' : ''}];`);
     }
@@ -39,9 +41,9 @@ export function formatGraph(graph: Graph, format: GraphFormat): string {
   const id = (name: string) => name.replace(/[^a-zA-Z0-9_]/g, '_');
   const lines = ['flowchart LR'];
   for (const n of nodes) {
-    const label = `${n.name}<br/>${n.kind}`;
+    const text = label(n, '<br/>');
     lines.push(
-      n.kind === 'film' ? `  ${id(n.name)}{{"${label}"}}` : n.kind === 'segment' ? `  ${id(n.name)}[["${label}"]]` : `  ${id(n.name)}("${label}")`,
+      n.kind === 'film' ? `  ${id(n.name)}{{"${text}"}}` : n.kind === 'segment' ? `  ${id(n.name)}[["${text}"]]` : `  ${id(n.name)}("${text}")`,
     );
   }
   for (const e of edges) lines.push(`  ${id(e.from)} ${e.sent === false ? '-.->|keyframe not sent|' : `-->|${e.role}|`} ${id(e.to)}`);

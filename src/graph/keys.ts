@@ -33,6 +33,21 @@ export function keyParams(node: GraphNode): KeyParams {
   return { size: spec.size, num_images: spec.num_images, params: spec.params };
 }
 
+/**
+ * What a record keeps as its `params`: the key's parameters, the film's edit settings at the top
+ * level (`{ size, transition, fps }`, not `params.params`); the key itself is unchanged.
+ */
+export function recordParams(node: GraphNode): Record<string, unknown> {
+  const p = keyParams(node);
+  return JSON.parse(JSON.stringify(node.kind === 'film' ? { size: p.size, ...p.params } : p)) as Record<string, unknown>;
+}
+
+/** Whether a record's params are the node's: as recorded now, or a film recorded before (nested). */
+export function sameParams(node: GraphNode, recorded: unknown): boolean {
+  const now = stringify(recordParams(node));
+  return stringify(recorded) === now || (node.kind === 'film' && stringify(recorded) === stringify(keyParams(node)));
+}
+
 /** The seed an image node asks for; segments and the film have none. */
 export function seedOf(spec: GraphNode['spec']): number | undefined {
   return spec.kind === 'segment' || spec.kind === 'film' ? undefined : spec.seed;

@@ -1,6 +1,7 @@
 // `aivp build scene_0*`: names or globs, each bringing its dependencies.
 import picomatch from 'picomatch';
 import { UsageError } from '../base/errors.js';
+import { didYouMean } from '../project/suggest.js';
 import type { Graph } from './types.js';
 
 /** The selected nodes and (unless told otherwise) everything they depend on; every node when no target is given. */
@@ -11,8 +12,9 @@ export function selectTargets(graph: Graph, targets: string[], opts: { withDeps?
     const match = picomatch(t);
     const hits = graph.order.filter((name) => match(name));
     if (hits.length === 0) {
+      const hint = picomatch.scan(t).isGlob ? undefined : didYouMean(t, graph.order);
       const names = graph.order.join(', ');
-      throw new UsageError(`no node matches target \`${t}\` (nodes: ${names || 'none'})`);
+      throw new UsageError(`no node matches target \`${t}\`${hint ? `: ${hint}` : ` (nodes: ${names || 'none'})`}`);
     }
     for (const h of hits) {
       if (opts.withDeps === false) picked.add(h);

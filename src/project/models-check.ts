@@ -32,7 +32,7 @@ export function checkModel(id: string, media: 'image' | 'video', path: Path, rep
     return;
   }
   if (!found.known) {
-    report.warn(path, `model \`${id}\` is not in aivp's model table: generic input mapping and no cost estimate`, near ? { hint: near } : {});
+    report.warn(path, `model \`${id}\` is not in aivp's model table: generic input mapping and no cost estimate`, { request: true, ...(near ? { hint: near } : {}) });
   } else if (found.info.media !== media) {
     const want = media === 'image' ? 'an image model' : 'a video model';
     report.error(path, `model \`${id}\` makes ${found.info.media === 'image' ? 'images' : 'videos'}; this node needs ${want}`);
@@ -134,10 +134,15 @@ export function checkImageInputs(node: ImageNode, path: Path, report: Reporter):
     report.error(path, `\`${node.name}\` uses \`${node.model}\`, which needs a mask (\`${info.maskField}\`), but has no \`mask\``, {
       at: 'key', hint: 'give it a `mask` (white where the image changes), or use an edit model',
     });
+  } else if (info !== found.info && info.imageListField === undefined && node.input === undefined && node.refs.length > 0) {
+    // The text-to-image model hands its images to its image-to-image variant, which takes one start picture.
+    report.warn(path, `\`refs\` of \`${node.name}\` go to \`${info.id}\` as its start picture (\`${node.model}\` takes no reference images): the image is redrawn, not referenced`, {
+      at: 'key', hint: 'make it the `input` to say so, or use a model that takes references (fal-ai/nano-banana-pro/edit)', request: true,
+    });
   } else if (!takesImages(info)) {
-    report.warn(path, `model \`${node.model}\` takes no input or reference images: they are not sent`, { hint: IMAGE_MODELS[info.provider] ?? IMAGE_MODELS.fal });
+    report.warn(path, `model \`${node.model}\` takes no input or reference images: they are not sent`, { hint: IMAGE_MODELS[info.provider] ?? IMAGE_MODELS.fal, request: true });
   } else if (info.maxRefs !== undefined && images > info.maxRefs + (info.imageListField ? 0 : 1)) {
-    report.warn(path, `model \`${info.id}\` takes at most ${info.maxRefs} reference image(s); this node has ${images} input and reference images`);
+    report.warn(path, `model \`${info.id}\` takes at most ${info.maxRefs} reference image(s); this node has ${images} input and reference images`, { request: true });
   }
 }
 
@@ -233,6 +238,7 @@ export function checkKeyframes(node: SegmentNode, path: Path, report: Reporter):
     const kept = node.keyframes[[...sent][0]]?.name;
     report.warn([...path, 'keyframes', i], `keyframe \`${k.name}\` of \`${node.name}\` is not sent: \`${node.model}\` takes one frame (\`${kept}\`, by position: ${node.position})`, {
       hint: `use ${LAST_FRAME_HINT}, or give the segment one keyframe`,
+      request: true,
     });
   });
 }
@@ -250,6 +256,7 @@ export function checkKeyframeAspect(node: SegmentNode, images: Map<string, Image
     if (!size || Math.abs(Math.log(size.width / size.height / (want.width / want.height))) < 0.02) return;
     report.warn([...path, 'keyframes', i], `keyframe \`${k.name}\` is ${size.aspectRatio} but \`${node.name}\` is ${node.aspect_ratio}: it will be letterboxed`, {
       hint: `give \`${k.name}\` \`size: "${node.aspect_ratio}"\`, or change the segment's \`aspect_ratio\``,
+      request: true,
     });
   });
 }

@@ -11,6 +11,8 @@ export interface Where {
   /** Point at this text inside the scalar value. */
   text?: string;
   hint?: string;
+  /** About what a build would send (a dropped keyframe, an image a model does not take). */
+  request?: boolean;
 }
 
 export interface Reporter {
@@ -18,6 +20,17 @@ export interface Reporter {
   warn(path: Path, message: string, where?: Where): void;
   errors: Diagnostic[];
   warnings: Diagnostic[];
+}
+
+/**
+ * Warnings about what a build would send: validate, plan, build and watch print them; commands
+ * that send nothing (gallery, clean, gc, cache) do not. Kept aside, not a field: the JSON outputs
+ * that list warnings stay as they are.
+ */
+const aboutRequests = new WeakSet<Diagnostic>();
+
+export function isAboutRequests(d: Diagnostic): boolean {
+  return aboutRequests.has(d);
 }
 
 /** `shots.scene_01.refs[0]` */
@@ -37,6 +50,7 @@ export function createReporter(source: Source): Reporter {
     const id = `${d.line}:${d.col}:${message}`;
     if (seen.has(id)) return;
     seen.add(id);
+    if (where.request) aboutRequests.add(d);
     list.push(d);
   };
   return {

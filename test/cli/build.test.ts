@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
@@ -119,4 +120,19 @@ describe('aivp build --draft (built binary)', () => {
     expect(leftovers).toEqual([]);
     // Seven draft builds, with MP4 segments encoded by ffmpeg: slow on a loaded machine.
   }, 120_000);
+});
+
+describe('the terminal display', () => {
+  const haveScript = existsSync('/usr/bin/script');
+  it.skipIf(!haveScript)('a terminal that reports no width (0 columns) gets whole lines, not one character per line', async () => {
+    const dir = await tempProject('aivp: 1\nshots:\n  s1: { prompt: "a harbour", model: fal-ai/flux/dev, size: 320x240, seed: 1 }\n');
+    // `script` with no terminal of its own gives the child a pty of 0 x 0.
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+    delete env.CI;
+    const r = spawnSync('/usr/bin/script', ['-qfc', `node ${join(REPO, 'dist/cli/main.js')} -C ${dir} build --draft`, '/dev/null'], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    expect(lines.filter((l) => l.length === 1)).toEqual([]);
+    expect(r.stdout).toMatch(/s1 .*keyframes\/s1\.png/);
+  });
 });

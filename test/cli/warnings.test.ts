@@ -30,6 +30,15 @@ describe('warnings (built CLI)', () => {
     }
   });
 
+  it('gallery, clean and gc send nothing: they do not repeat what a build would send', async () => {
+    const dir = await tempProject(PROJECT);
+    for (const args of [['gallery'], ['clean', '--yes'], ['gc', '--yes']]) {
+      const r = await runCli(['-C', dir, ...args], { env: cleanEnv() });
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr, args.join(' ')).not.toContain('warning:');
+    }
+  });
+
   it('--json puts each warning on stdout as one event, and nothing on stderr', async () => {
     const dir = await tempProject(PROJECT);
     const r = await runCli(['-C', dir, 'build', '--draft', '--json'], { env: cleanEnv() });

@@ -50,6 +50,9 @@ describe('film', () => {
     expect(record.cut.map((c: { segment: string }) => c.segment)).toEqual(['one', 'two', 'three']);
     near(record.cut[1].startSec, 2);
     near(record.cut[2].startSec, 5);
+    // The edit settings sit at the top of `params`, not nested in a second `params`.
+    expect(record.params).toHaveProperty('transition');
+    expect(record.params).not.toHaveProperty('params');
 
     // A no-op build touches nothing.
     const before = await snapshot(dir);

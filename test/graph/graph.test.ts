@@ -80,11 +80,16 @@ describe('graph', () => {
     expect([...selectTargets(g, ['s2'], { withDeps: false })]).toEqual(['s2']);
     expect(selectTargets(g, []).size).toBe(9);
     expect(() => selectTargets(g, ['nope'])).toThrow(UsageError);
+    expect(() => selectTargets(g, ['heroo'])).toThrow('no node matches target `heroo`: did you mean `hero`?');
   });
 
   it('prints mermaid, dot and json', async () => {
     const g = await graphOf(YAML);
     expect(formatGraph(g, 'mermaid')).toContain('s1 -->|input| s2');
+    // The style node is named for its kind: its label says so once.
+    expect(formatGraph(g, 'mermaid')).toContain('style("style")');
+    expect(formatGraph(g, 'mermaid')).toContain('s1("s1<br/>shot")');
+    expect(formatGraph(g, 'dot')).toContain('"style" [label="style",');
     expect(formatGraph(g, 'dot')).toContain('"s1" -> "s2" [label="input"];');
     const json = JSON.parse(formatGraph(g, 'json'));
     expect(json.nodes).toHaveLength(9);

@@ -69,11 +69,11 @@ shots:
     // nano-banana-pro's edit endpoint takes image_urls; `enable_web_search` both take, so both pass.
     const ok = 'aivp: 1\nstyle: { prompt: s }\nshots:\n  a: { prompt: x, model: fal-ai/nano-banana-pro, refs: [style], params: { enable_web_search: true } }\n';
     expect(await warningsOf(ok)).toEqual([]);
-    const bad = 'aivp: 1\nstyle: { prompt: s }\nshots:\n  a: { prompt: x, model: fal-ai/flux/dev, refs: [style], params: { guidance_scale: 4 } }\n';
+    const bad = 'aivp: 1\nstyle: { prompt: s }\nshots:\n  a: { prompt: x, model: fal-ai/flux/dev, input: style, params: { guidance_scale: 4 } }\n';
     // flux/dev with images runs flux/dev/image-to-image, which has guidance_scale too; `image_size` it lacks.
     expect(await warningsOf(bad)).toEqual([]);
-    const lacks = 'aivp: 1\nstyle: { prompt: s }\nshots:\n  a: { prompt: x, model: fal-ai/flux/dev, refs: [style], params: { image_size: square } }\n';
-    expect(await errorsOf(lacks)).toEqual([[4, 68, '`fal-ai/flux/dev/image-to-image` takes no `image_size`: it would be ignored']]);
+    const lacks = 'aivp: 1\nstyle: { prompt: s }\nshots:\n  a: { prompt: x, model: fal-ai/flux/dev, input: style, params: { image_size: square } }\n';
+    expect(await errorsOf(lacks)).toEqual([[4, 67, '`fal-ai/flux/dev/image-to-image` takes no `image_size`: it would be ignored']]);
   });
 
   it('warns once, at defaults, where a default param is a field one model lacks', async () => {
@@ -86,6 +86,14 @@ shots:
   c: { input: a, model: fal-ai/aura-sr }
 `);
     expect(w).toEqual([[3, 22, "`fal-ai/aura-sr` (`b`'s model) takes no `output_format`: it is ignored there"]]);
+  });
+
+  it('warns once when `refs` on flux/dev become the start picture of its image-to-image variant', async () => {
+    const yaml = 'aivp: 1\nreferences:\n  hero: { prompt: "h", model: fal-ai/flux/dev }\nshots:\n  a: { prompt: "x", model: fal-ai/flux/dev, refs: [hero] }\n';
+    const w = await warningsOf(yaml);
+    expect(w).toEqual([[5, 3, '`refs` of `a` go to `fal-ai/flux/dev/image-to-image` as its start picture (`fal-ai/flux/dev` takes no reference images): the image is redrawn, not referenced']]);
+    // Said as an `input`, it is what the user meant: no warning.
+    expect(await warningsOf(yaml.replace('refs: [hero]', 'input: hero'))).toEqual([]);
   });
 
   it('warns on the segment when its model takes one frame and a keyframe would not be sent', async () => {

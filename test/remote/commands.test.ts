@@ -84,6 +84,19 @@ describe('aivp cache', { timeout: 90_000 }, () => {
     expect(partial.stdout).toMatch(/not in the team cache \(a build generates them\): s2, s3/);
   });
 
+  it('status on a store it cannot reach says so and calls nothing local only', async () => {
+    const dir = await tempProject(YAML());
+    expect((await cli(dir, ['build', '--json'], env({ AIVP_CACHE_REMOTE: 'off' }))).code).toBe(0);
+    const down = env({ AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9', AIVP_REMOTE_TIMEOUT_MS: '500' });
+    const text = await cli(dir, ['cache', 'status'], down);
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/team cache s3:\/\/team\/cmd unreachable/);
+    expect(text.stdout).not.toMatch(/local only/);
+    const json = await cli(dir, ['cache', 'status', '--json'], down);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toEqual({ remote: 's3://team/cmd', reachable: false, entries: [] });
+  });
+
   it('says what to do without a team cache, and fails (exit 1, one warning) when it is down', async () => {
     const dir = await tempProject(YAML().replace(/cache:\n.*\n/, ''));
     const none = await cli(dir, ['cache', 'status']);

@@ -115,6 +115,21 @@ describe('aivp watch (binary)', () => {
     expect((await readJson(join(dir, 'metadata/s3.json'))).prompt).toBe('a quay');
   });
 
+  it('Ctrl-C while idle stops at once and says only that it is stopping', async () => {
+    const fake = await startFakeFal({ queueSteps: 0 });
+    cleanups.push(() => fake.close());
+    const dir = await tempProject(PROJECT);
+    const w = await startWatchCli(dir, [], cleanEnv(fake.env()));
+    const t0 = Date.now();
+    const result = await w.interrupt();
+    const ms = Date.now() - t0;
+    expect(result.code).toBe(130);
+    expect(result.stderr).not.toContain('cancelling in-flight requests');
+    expect(result.stderr).toContain('aivp: stopping');
+    // The process's own start-up is not in this: a stop that waits on nothing takes a few ms.
+    expect(ms).toBeLessThan(500);
+  });
+
   it('Ctrl-C during a build interrupts it cleanly: exit 130, no half-written record', async () => {
     const fake = await startFakeFal({ queueSteps: 0 });
     cleanups.push(() => fake.close());
@@ -127,6 +142,7 @@ describe('aivp watch (binary)', () => {
     await until(() => w.events().slice(seen).some((e) => e.type === 'node:progress' && e.node === 's3' && e.progress.state === 'queued'), 's3 queued');
     const result = await w.interrupt();
     expect(result.code).toBe(130);
+    expect(result.stderr).toContain('aivp: interrupting (cancelling in-flight requests');
     const id = fake.submits().find((s) => s.input.prompt === 'a harbour at dusk')!.requestId;
     expect(fake.cancels).toContain(id);
     expect(await readJson(join(dir, 'metadata/s3.json'))).toEqual(before);

@@ -233,6 +233,48 @@ describe('watch: edits while a node is in flight', () => {
     expect(existsSync(join(dir, '.aivp/inflight', `${k1}.json`))).toBe(false);
   });
 
+  /** The first request with this prompt is submitted as `requestId`, reports it is queued, and waits to be cancelled. */
+  function queueUntilCancelled(p: ReturnType<typeof scriptedProvider>, prompt: string, requestId: string): void {
+    let queued = false;
+    p.script = async (req, ctx) => {
+      if (req.prompt !== prompt || ctx.resume || queued) return undefined;
+      queued = true;
+      await ctx.onSubmitted(requestId);
+      ctx.onProgress({ state: 'queued', queuePosition: 3 });
+      await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+      throw ctx.signal.reason;
+    };
+  }
+
+  it('forgets a cancelled queued request: an undo submits afresh instead of re-attaching to it', async () => {
+    const dir = await project();
+    const p = scriptedProvider();
+    const w = await watch(dir, p);
+    queueUntilCancelled(p, 'a harbour v1', 'req-cancelled');
+    p.calls.length = 0;
+    await edit(dir, 'a harbour', 'a harbour v1');
+    await until(() => w.events.some((e) => e.type === 'node:progress' && e.node === 's3' && e.progress.state === 'queued'), 'v1 queued');
+    const k1 = planKey(w, 's3', 1)!;
+    await edit(dir, 'a harbour v1', 'a harbour v2');
+    await until(() => w.builds().length === 3, 'the rebuild with v2');
+    expect(existsSync(join(dir, '.aivp/inflight', `${k1}.json`))).toBe(false);
+    await edit(dir, 'a harbour v2', 'a harbour v1');
+    await until(() => w.builds().length === 4, 'the undo');
+    expect(p.calls.map((c) => [c.prompt, c.resume])).toEqual([['a harbour v1', undefined], ['a harbour v2', undefined], ['a harbour v1', undefined]]);
+  });
+
+  it('forgets a request cancelled by Ctrl-C while queued: the next build submits afresh', async () => {
+    const dir = await project();
+    const p = scriptedProvider();
+    const w = await watch(dir, p);
+    queueUntilCancelled(p, 'a harbour v1', 'req-cancelled');
+    await edit(dir, 'a harbour', 'a harbour v1');
+    await until(() => w.events.some((e) => e.type === 'node:progress' && e.node === 's3' && e.progress.state === 'queued'), 'v1 queued');
+    const k1 = planKey(w, 's3', 1)!;
+    await w.stop();
+    expect(existsSync(join(dir, '.aivp/inflight', `${k1}.json`))).toBe(false);
+  });
+
   it('lets a running request finish into the cache only, and an undo restores it for free', async () => {
     const dir = await project();
     const p = scriptedProvider();
