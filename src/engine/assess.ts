@@ -2,7 +2,6 @@
 // project's state only through the Workspace (hashes through the stat cache; cached records from
 // the content cache and, when there is one, the team cache); shared by `plan` (before anything
 // runs) and the executor (again at dispatch, with the real upstream outputs: early cutoff).
-import { stringify } from 'safe-stable-stringify';
 import { computeKey, sameParams, seedOf, type KeyInput } from '../graph/keys.js';
 import type { GraphNode } from '../graph/types.js';
 import type { NodeStatus } from './plan-types.js';
