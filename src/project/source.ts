@@ -83,6 +83,12 @@ function parseFully(text: string): { source: Source; problems: SyntaxProblem[] }
     duplicateKey: false,
   }));
   yaml().visit(doc, {
+    // An alias inside the node its anchor names loads as a cycle, which no walk over the data survives.
+    Alias(_, alias, path) {
+      if (!path.includes(alias.resolve(doc) as Node)) return;
+      const message = `YAML alias \`*${alias.source}\` is inside the node it names (a recursive alias)`;
+      problems.push({ ...lines.linePos(alias.range?.[0] ?? 0), message, hint: 'copy the values instead of the alias', duplicateKey: false });
+    },
     Map(_, map) {
       const seen = new Set<string>();
       for (const p of map.items) {
