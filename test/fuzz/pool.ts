@@ -40,6 +40,8 @@ export interface FuzzReport {
   accepted: number;
   rejected: number;
   crashes: number;
+  /** Crashes after the loader accepted the file (graph, plan, build on the in-memory workspace, view). */
+  unplanned: number;
   hangs: number;
   /** Accepted files that were not drafted although small (a draft build that failed). */
   draftFailures: number;
@@ -51,8 +53,17 @@ export interface FuzzReport {
   bareRejections: number;
   restarts: number;
   elapsedMs: number;
+  /** Crashes and hangs by kind (stage, error, first frame in src/): count and the first case. */
+  kinds: Record<string, { count: number; first: string }>;
   /** The first few of each kind, with their text. */
   findings: Finding[];
+}
+
+/** What tells one bug from another: the stage, the error's first line and where in src/ it was thrown. */
+export function signature(f: Pick<Finding, 'kind' | 'stage' | 'error'>): string {
+  const lines = f.error.split('\n');
+  const frame = lines.find((l) => /\/src\//.test(l))?.trim().replace(/^at /, '').replace(/\(?[^()]*\/src\//, '(src/').replace(/:\d+\)?$/, ')');
+  return `${f.kind} in ${f.stage}: ${lines[0]!.slice(0, 120)}${frame ? ` at ${frame}` : ''}`;
 }
 
 interface Job {
@@ -125,8 +136,8 @@ class Slot {
 export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
   const started = Date.now();
   const report: FuzzReport = {
-    seed: opts.seed, cases: opts.cases, done: 0, accepted: 0, rejected: 0, crashes: 0, hangs: 0, draftFailures: 0, drafted: 0,
-    draftedImages: 0, maxNodes: 0, bareRejections: 0, restarts: 0, elapsedMs: 0, findings: [],
+    seed: opts.seed, cases: opts.cases, done: 0, accepted: 0, rejected: 0, crashes: 0, unplanned: 0, hangs: 0, draftFailures: 0, drafted: 0,
+    draftedImages: 0, maxNodes: 0, bareRejections: 0, restarts: 0, elapsedMs: 0, kinds: {}, findings: [],
   };
   const queue: Job[] = (opts.regressions ?? true) ? REGRESSIONS.map((c) => ({ label: c.name, text: c.text, job: 'runCase', timeoutMs: opts.timeoutMs })) : [];
   report.cases += queue.length;
@@ -140,8 +151,10 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
     const i = next++;
     return { label: `seed ${opts.seed} case ${i}`, generated: { seed: opts.seed, index: i }, job: 'runGenerated', timeoutMs: opts.timeoutMs };
   };
-  const find = (f: Finding) => {
-    if (report.findings.filter((x) => x.kind === f.kind).length < KEEP_FINDINGS) report.findings.push({ ...f, text: f.text });
+  const find = (job: Job, f: Pick<Finding, 'kind' | 'stage' | 'error'>) => {
+    const kind = (report.kinds[signature(f)] ??= { count: 0, first: job.label });
+    kind.count++;
+    if (report.findings.filter((x) => x.kind === f.kind).length < KEEP_FINDINGS) report.findings.push({ ...f, label: job.label, text: textOf(job) });
   };
 
   const root = await fuzzRoot();
@@ -152,14 +165,13 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
       slots.map(async (slot) => {
         for (let job = take(); job; job = take()) {
           const out = await slot.run(job, root);
-          const finding = { label: job.label, get text() { return textOf(job); } };
           if (job.job === 'draftCase') {
             if (out.verdict === 'drafted') {
               report.drafted++;
               report.draftedImages += out.images;
             } else {
               report.draftFailures++;
-              find({ ...finding, kind: 'draft', stage: 'stage' in out ? out.stage : 'draft build', error: 'error' in out ? out.error : `no answer in ${job.timeoutMs} ms` });
+              find(job, { kind: 'draft', stage: 'stage' in out ? out.stage : 'draft build', error: 'error' in out ? out.error : `no answer in ${job.timeoutMs} ms` });
             }
             continue;
           }
@@ -176,10 +188,11 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
             }
           } else if (out.verdict === 'hang') {
             report.hangs++;
-            find({ ...finding, kind: 'hang', stage: 'any', error: `no answer in ${job.timeoutMs} ms` });
+            find(job, { kind: 'hang', stage: 'any', error: `no answer in ${job.timeoutMs} ms` });
           } else if (out.verdict === 'crash') {
             report.crashes++;
-            find({ ...finding, kind: 'crash', stage: out.stage, error: out.error });
+            if (out.stage !== 'load' && out.stage !== 'worker') report.unplanned++;
+            find(job, { kind: 'crash', stage: out.stage, error: out.error });
           }
           if (report.done % 500 === 0) opts.onProgress?.({ ...report, elapsedMs: Date.now() - started });
         }
@@ -197,5 +210,6 @@ export async function runFuzz(opts: FuzzOptions): Promise<FuzzReport> {
 /** A finding as a reader reproduces it: what, where, the error, and the file. */
 export function formatFinding(f: Finding): string {
   const text = f.text.length > 2000 ? `${f.text.slice(0, 2000)}\n… (${f.text.length} characters)` : f.text;
-  return `${f.kind} in ${f.stage}, ${f.label}:\n${f.error.split('\n').slice(0, 12).join('\n')}\n--- the project file ---\n${text}\n---`;
+  const stack = f.error.split('\n').filter((l, i, all) => l !== all[i - 1]).slice(0, 12);
+  return `${f.kind} in ${f.stage}, ${f.label}:\n${stack.join('\n')}\n--- the project file ---\n${text}\n---`;
 }
