@@ -34,7 +34,7 @@ describe(`bad input never crashes (fuzz seed ${SEED})`, () => {
   it('every generated project file is accepted or refused with diagnostics, in time; accepted ones plan and show, small ones draft', async () => {
     const r = await runFuzz({
       seed: SEED, cases: 3000, deadlineMs: 40_000, workers: Math.max(1, Math.min(2, availableParallelism() - 1)), timeoutMs: 10_000,
-      draft: { limit: 2, every: 25, timeoutMs: 30_000 },
+      draft: { limit: 2, every: 10, timeoutMs: 30_000 },
     });
     expect(r.findings.map(formatFinding)).toEqual([]);
     expect({ crashes: r.crashes, hangs: r.hangs, draftFailures: r.draftFailures }).toEqual({ crashes: 0, hangs: 0, draftFailures: 0 });

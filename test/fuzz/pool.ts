@@ -62,7 +62,7 @@ export interface FuzzReport {
 /** What tells one bug from another: the stage, the error's first line and where in src/ it was thrown. */
 export function signature(f: Pick<Finding, 'kind' | 'stage' | 'error'>): string {
   const lines = f.error.split('\n');
-  const frame = lines.find((l) => /\/src\//.test(l))?.trim().replace(/^at /, '').replace(/\(?[^()]*\/src\//, '(src/').replace(/:\d+\)?$/, ')');
+  const frame = lines.find((l) => /\/src\//.test(l))?.trim().replace(/^at /, '').replace(/\(?[^()]*\/src\//, '(src/').replace(/(:\d+)+\)?$/, ')');
   return `${f.kind} in ${f.stage}: ${lines[0]!.slice(0, 120)}${frame ? ` at ${frame}` : ''}`;
 }
 
