@@ -1,10 +1,10 @@
-// The fuzz run: generated cases through a pool of worker threads (worker.mjs), each case under a
-// timeout: a worker that exceeds it is a hang, terminated and replaced; one that dies (out of
-// memory, say) is a crash. Shared by the bounded run in `npm test` (test/fuzz/fuzz.test.ts) and
+// The fuzz run: generated cases through a pool of worker processes (worker.mjs), each case under a
+// timeout: a worker that exceeds it is a hang, killed and replaced; one that dies (out of memory,
+// say) is a crash. Shared by the bounded run in `npm test` (test/fuzz/fuzz.test.ts) and
 // the long one, `npm run fuzz` (bench/fuzz.mjs).
+import { fork, type ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
 import { fuzzRoot, type DraftOutcome, type Outcome } from './case.js';
 import { fuzzCase, REGRESSIONS } from './generate.js';
 
@@ -83,26 +83,33 @@ const CASE = fileURLToPath(new URL('./case.ts', import.meta.url));
 
 type Answer = { outcome?: Outcome | DraftOutcome; died?: string; hang?: true };
 
-/** A worker thread that runs one job at a time, replaced when it hangs or dies. */
+/**
+ * A worker process that runs one job at a time, replaced when it hangs or dies. A process, not a
+ * thread: an allocation V8 cannot satisfy is fatal to the whole process, and must not end the run.
+ */
 class Slot {
-  private worker!: Worker;
+  private worker!: ChildProcess;
   private pending?: (r: Answer) => void;
+  /** The end of the worker's stderr: what a dying worker said (V8's out-of-memory report). */
+  private stderr = '';
   restarts = -1;
 
   constructor(private readonly entry: string) {}
 
   async start(): Promise<void> {
     this.restarts++;
-    // The stack of the CLI's main thread (about 1 MB), so a deep file overflows where it would for a user.
-    const worker = new Worker(WORKER, { workerData: { entry: this.entry }, resourceLimits: { maxOldGenerationSizeMb: 1024, stackSizeMb: 1 } });
+    // Node's default stack, as the CLI has it, so a deep file overflows where it would for a user.
+    const worker = fork(WORKER, [this.entry], { execArgv: ['--max-old-space-size=1024'], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
     this.worker = worker;
+    this.stderr = '';
+    worker.stderr!.on('data', (c: Buffer) => void (this.stderr = (this.stderr + c.toString()).slice(-4000)));
     await new Promise<void>((resolve, reject) => {
       worker.once('message', () => resolve());
-      worker.once('error', reject);
+      worker.once('exit', (code) => reject(new Error(`the fuzz worker did not start (exit ${code}):\n${this.stderr}`)));
     });
+    worker.removeAllListeners('exit');
     worker.on('message', (m: { outcome: Outcome | DraftOutcome }) => this.settle({ outcome: m.outcome }));
-    worker.on('error', (err) => this.settle({ died: err.stack ?? String(err) }));
-    worker.on('exit', (code) => this.settle({ died: `the worker exited with code ${code}` }));
+    worker.on('exit', (code, signal) => this.settle({ died: `the worker process exited (${signal ?? `code ${code}`}):\n${this.stderr.trim().split('\n').slice(-12).join('\n')}` }));
   }
 
   private settle(r: Answer): void {
@@ -111,25 +118,29 @@ class Slot {
     p?.(r);
   }
 
-  /** The job's outcome, or a hang (terminated and replaced) or the worker's death (replaced). */
+  /** The job's outcome, or a hang (killed and replaced) or the worker's death (replaced). */
   async run(job: Job, root: string): Promise<Outcome | DraftOutcome | { verdict: 'hang' }> {
     let timer: NodeJS.Timeout | undefined;
     const r = await new Promise<Answer>((resolve) => {
       this.pending = resolve;
       timer = setTimeout(() => this.settle({ hang: true }), job.timeoutMs);
       const args = job.generated ? [job.generated.seed, job.generated.index, root] : [job.text, root];
-      this.worker.postMessage({ job: job.job, args });
+      this.worker.send({ job: job.job, args });
     }).finally(() => clearTimeout(timer));
     if (r.outcome) return r.outcome;
-    this.worker.removeAllListeners();
-    await this.worker.terminate();
+    await this.stop();
     await this.start();
     return r.hang ? { verdict: 'hang' } : { verdict: 'crash', stage: 'worker', error: r.died! };
   }
 
-  stop(): Promise<number> {
-    this.worker.removeAllListeners();
-    return this.worker.terminate();
+  async stop(): Promise<void> {
+    const w = this.worker;
+    w.removeAllListeners('exit');
+    if (w.exitCode === null && w.signalCode === null) {
+      const exited = new Promise((resolve) => w.once('exit', resolve));
+      w.kill('SIGKILL');
+      await exited;
+    }
   }
 }
 

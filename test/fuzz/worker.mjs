@@ -1,8 +1,8 @@
-// A fuzz worker thread: loads the case runner (TypeScript, through Vite's module runner, as vitest
-// runs the tests) and answers { job, args } with { outcome: await module[job](...args) }. Plain JavaScript so it starts
-// the same under vitest and under `npm run fuzz`; the pool terminates it on a hang. The runner
-// stays open: the code under test imports modules lazily (the executor, the draft provider).
-import { parentPort, workerData } from 'node:worker_threads';
+// A fuzz worker process: loads the case runner named by its argument (TypeScript, through Vite's
+// module runner, as vitest runs the tests) and answers { job, args } with
+// { outcome: await module[job](...args) }. Plain JavaScript so it starts the same under vitest and
+// under `npm run fuzz`; the pool kills it on a hang. The runner stays open: the code under test
+// imports modules lazily (the executor, the draft provider).
 import { createServer, createServerModuleRunner } from 'vite';
 
 const server = await createServer({
@@ -11,8 +11,10 @@ const server = await createServer({
   optimizeDeps: { noDiscovery: true, include: [] },
 });
 const runner = createServerModuleRunner(server.environments.ssr, { hmr: false });
-const module = await runner.import(workerData.entry);
-parentPort.on('message', async ({ job, args }) => {
-  parentPort.postMessage({ outcome: await module[job](...args) });
+const module = await runner.import(process.argv[2]);
+process.on('message', async ({ job, args }) => {
+  process.send({ outcome: await module[job](...args) });
 });
-parentPort.postMessage({ ready: true });
+// The pool gone (its run ended or died), nothing is left to answer.
+process.on('disconnect', () => process.exit(0));
+process.send({ ready: true });
