@@ -82,8 +82,20 @@ function parseFully(text: string): { source: Source; problems: SyntaxProblem[] }
     ...(e.code === 'TAB_AS_INDENT' ? { hint: 'indent with spaces only (YAML does not allow tabs there)' } : {}),
     duplicateKey: false,
   }));
+  // An alias inside the node its anchor names loads as a cycle, which no walk over the data survives.
+  // Anchors are noted as the visit meets them (the last one before an alias is the one it names).
+  const anchors = new Map<string, Node>();
+  const note = (node: Node) => void (node.anchor && anchors.set(node.anchor, node));
   yaml().visit(doc, {
+    Alias(_, alias, path) {
+      if (!path.includes(anchors.get(alias.source) as Node)) return;
+      const message = `YAML alias \`*${alias.source}\` is inside the node it names (a recursive alias)`;
+      problems.push({ ...lines.linePos(alias.range?.[0] ?? 0), message, hint: 'copy the values instead of the alias', duplicateKey: false });
+    },
+    Scalar: (_, scalar) => note(scalar),
+    Seq: (_, seq) => note(seq),
     Map(_, map) {
+      note(map);
       const seen = new Set<string>();
       for (const p of map.items) {
         const k = keyText(p.key);
