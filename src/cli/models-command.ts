@@ -1,8 +1,7 @@
 // `aivp models`: the model table as aivp sends it (SPEC section 10), filtered by provider, media
 // and task; `--json` prints one object per line for scripts.
 import { UsageError } from '../base/errors.js';
-import { canonicalModel, defaultDuration, MODELS, modelStatus, type ModelStatus } from '../providers/models.js';
-import { PROVIDERS } from '../providers/registry.js';
+import { canonicalModel, defaultDuration, MODELS, modelStatus, PREFIXED, type ModelStatus } from '../providers/models.js';
 import type { ModelInfo, Price } from '../providers/types.js';
 import { didYouMean } from '../project/suggest.js';
 
@@ -33,14 +32,11 @@ export interface ModelListing {
   source?: string;
 }
 
-/** Providers a user can name here: those with rows of their own (not the offline renderer or the film). */
-const LISTED = PROVIDERS.filter((p) => p.named && p.id !== 'draft').map((p) => p.id);
-
 export function modelsCommand(o: ModelsOptions): number {
-  if (o.provider !== undefined && !LISTED.includes(o.provider as never)) {
-    throw new UsageError(`unknown provider \`${o.provider}\`: one of ${LISTED.join(', ')}${hint(didYouMean(o.provider, LISTED))}`);
+  if (o.provider !== undefined && !(PREFIXED as readonly string[]).includes(o.provider)) {
+    throw new UsageError(`unknown provider \`${o.provider}\`: one of ${PREFIXED.join(', ')}${hint(didYouMean(o.provider, PREFIXED))}`);
   }
-  const rows = MODELS.filter((m) => LISTED.includes(m.provider)
+  const rows = MODELS.filter((m) => PREFIXED.includes(m.provider)
     && (o.provider === undefined || m.provider === o.provider)
     && (o.media === undefined || m.media === o.media)
     && (o.task === undefined || m.task === o.task)).map(listing);

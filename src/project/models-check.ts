@@ -25,7 +25,7 @@ export function checkModel(id: string, media: 'image' | 'video', path: Path, rep
   // published after the pinned client): only a warning, as for any id outside the table.
   const prefixed = id.startsWith(`${found.info.provider}:`);
   if (!found.known && catalogue && !catalogue.input(found.info.id) && !prefixed) {
-    const real = suggestEndpoint(found.info.id, catalogue.ids());
+    const real = suggestId(found.info.id, catalogue.ids());
     report.error(path, `\`${id}\` is not a ${found.info.provider} model: ${catalogue.source} lists no such endpoint`, {
       hint: real ?? `copy the id from the model's page, or write \`${found.info.provider}:${id}\` to send it as written`,
     });
@@ -57,13 +57,11 @@ function checkLifecycle(id: string, info: ModelInfo, path: Path, report: Reporte
 
 /** A known id one typo away, or one that ends with what was written (`nano-banana-pro` -> `fal-ai/nano-banana-pro`). */
 export function suggestModel(id: string, media: 'image' | 'video'): string | undefined {
-  const ids = modelIds().filter((m) => m !== id && lookupModel(m, media)?.info.media === media);
-  const tail = ids.find((m) => m.endsWith(`/${id}`));
-  return tail ? `did you mean \`${tail}\`?` : didYouMean(id, ids);
+  return suggestId(id, modelIds().filter((m) => m !== id && lookupModel(m, media)?.info.media === media));
 }
 
-/** The published endpoint a mistyped id means: one that ends with it, else one a typo away. */
-function suggestEndpoint(id: string, ids: readonly string[]): string | undefined {
+/** Of `ids` (the table's, or a provider's published endpoints), the one ending with `id`, else one a typo away. */
+function suggestId(id: string, ids: readonly string[]): string | undefined {
   const tail = ids.find((m) => m.endsWith(`/${id}`));
   return tail ? `did you mean \`${tail}\`?` : didYouMean(id, ids);
 }

@@ -21,8 +21,8 @@ export interface ModelRoute {
   name: string;
 }
 
-/** Providers a user may name as `<provider>:<model>` (the offline renderer is just `draft`). */
-const PREFIXED = PROVIDERS.filter((p) => p.named && p.id !== 'draft').map((p) => p.id);
+/** Providers a user may name as `<provider>:<model>` (the offline renderer is just `draft`): those with rows of their own. */
+export const PREFIXED = PROVIDERS.filter((p) => p.named && p.id !== 'draft').map((p) => p.id);
 
 /** How ids route, for errors about one that does not. */
 export const ROUTING_HINT = [
