@@ -73,6 +73,8 @@ function suggestId(id: string, ids: readonly string[]): string | undefined {
  * key one model lacks is a warning (defaults are meant for many models).
  */
 export function checkParams(node: ProjectNode, own: Obj, path: Path, defaultsPath: Path, report: Reporter, seen: Set<string>): void {
+  // No params, nothing to judge: the catalogue (some 30 ms to parse) is not read for it.
+  if (Object.keys(node.params).length === 0) return;
   const media = node.kind === 'segment' ? 'video' : 'image';
   const images = node.kind === 'segment' ? 0 : node.refs.length + (node.input ? 1 : 0);
   for (const model of new Set([node.model, ...node.fallback])) {
