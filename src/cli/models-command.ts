@@ -3,6 +3,7 @@
 import { UsageError } from '../base/errors.js';
 import { canonicalModel, defaultDuration, MODELS, modelStatus, PREFIXED, type ModelStatus } from '../providers/models.js';
 import type { ModelInfo, Price } from '../providers/types.js';
+import { describeLimits } from '../providers/size.js';
 import { didYouMean } from '../project/suggest.js';
 
 export interface ModelsOptions {
@@ -56,7 +57,7 @@ export function listing(m: ModelInfo): ModelListing {
     provider: m.provider,
     media: m.media,
     task: m.task,
-    sizes: m.size === 'pixels' ? (m.pixelSizes ?? ['any WxH']) : undefined,
+    sizes: m.size === 'pixels' ? [m.pixelLimits ? `any WxH: ${describeLimits(m.pixelLimits)}` : 'any WxH'] : undefined,
     aspectRatios: m.size === 'aspect_ratio' || m.media === 'video' ? m.aspectRatios : undefined,
     durations: m.durations,
     defaultDuration: m.media === 'video' ? defaultDuration(m) : undefined,

@@ -156,11 +156,13 @@ export function checkTakes(node: ImageNode, own: Obj, path: Path, report: Report
   const images = node.refs.length + (node.input ? 1 : 0);
   for (const model of new Set([node.model, ...node.fallback])) {
     const found = lookupModel(model, 'image');
-    if (!found || maxTakes(withImages(found.info, images)) >= node.num_images) continue;
+    const most = found && maxTakes(withImages(found.info, images));
+    if (!most || most >= node.num_images) continue;
     const field = ['num_images', 'pick'].find((k) => Object.hasOwn(own, k));
-    const never = node.pick > 1 ? `: take ${node.pick} (\`pick\`) would never exist` : '';
-    report.error(field ? [...path, field] : path, `\`num_images\` is ${node.num_images} but \`${model}\` returns one image per request${never}`, {
-      hint: 'set `num_images: 1` (and `pick: 1`), or use a model that makes several images',
+    const never = node.pick > most ? `: take ${node.pick} (\`pick\`) would never exist` : '';
+    const returns = most === 1 ? 'returns one image per request' : `returns at most ${most} images per request`;
+    report.error(field ? [...path, field] : path, `\`num_images\` is ${node.num_images} but \`${model}\` ${returns}${never}`, {
+      hint: most === 1 ? 'set `num_images: 1` (and `pick: 1`), or use a model that makes several images' : `set \`num_images\` to at most ${most}`,
     });
   }
 }

@@ -99,9 +99,10 @@ export function takesImages(info: ModelInfo): boolean {
   return info.imageField !== undefined || info.imageListField !== undefined;
 }
 
-/** How many takes one generation can return: any number where the request says how many (or the provider repeats it), else one. */
+/** How many takes one generation can return: as many as the request may ask for (any where unpublished, or where the provider repeats it), else one. */
 export function maxTakes(info: ModelInfo): number {
-  return info.numImages || descriptor(info.provider).repeats ? Infinity : 1;
+  if (descriptor(info.provider).repeats) return Infinity;
+  return info.numImages ? (info.maxImages ?? Infinity) : 1;
 }
 
 /** Whether the model's provider publishes this input field as required (fal's catalogue); false where unknown. */

@@ -1,4 +1,5 @@
 // `size:` as written in the project (square|portrait|landscape, WxH, or W:H) -> pixels and ratio.
+import type { PixelLimits } from './types.js';
 
 export interface ResolvedSize {
   width: number;
@@ -74,20 +75,28 @@ export function nearestAspectRatio(width: number, height: number, allowed: strin
   return best;
 }
 
-/**
- * The closest of `allowed` `WxH` sizes to width/height (for models that take a size enum, like
- * OpenAI's): the nearest aspect ratio first, then, among sizes of that ratio, the nearest area.
- */
-export function nearestPixelSize(width: number, height: number, allowed: string[]): string {
-  const dims = (s: string) => s.split('x').map(Number) as [number, number];
-  const distance = (s: string): [number, number] => {
-    const [w, h] = dims(s);
-    return [Math.abs(Math.log(w / h / (width / height))), Math.abs(Math.log((w * h) / (width * height)))];
-  };
-  const EPS = 1e-9;
-  return allowed.reduce((best, s) => {
-    const [r, a] = distance(s);
-    const [br, ba] = distance(best);
-    return r < br - EPS || (Math.abs(r - br) <= EPS && a < ba) ? s : best;
-  });
+/** Limits a size may break: the renderers' (SIZE_LIMITS) or a model's published ones (PixelLimits). */
+export interface SizeLimits extends Partial<Omit<PixelLimits, 'maxSide' | 'maxRatio'>> {
+  minSide?: number;
+  maxSide: number;
+  maxRatio: number;
 }
+
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** Why `size` breaks `limits`, or undefined. The ratio is the one written (`999:1`), not the rounded pixels. */
+export function sizeProblem(size: ResolvedSize, limits: SizeLimits): string | undefined {
+  const [a, b] = size.aspectRatio.split(':').map(Number);
+  const { width: w, height: h } = size;
+  if (Math.max(a, b) / Math.min(a, b) > limits.maxRatio) return `its aspect ratio is beyond ${limits.maxRatio}:1 (or 1:${limits.maxRatio})`;
+  if (Math.max(w, h) > limits.maxSide) return `it is larger than ${limits.maxSide} px a side`;
+  if (limits.minSide !== undefined && Math.min(w, h) < limits.minSide) return `it is smaller than ${limits.minSide} px a side`;
+  if (limits.maxPixels !== undefined && w * h > limits.maxPixels) return `it is over ${count(limits.maxPixels)} pixels`;
+  if (limits.minPixels !== undefined && w * h < limits.minPixels) return `it is under ${count(limits.minPixels)} pixels`;
+  if (limits.multipleOf !== undefined && (w % limits.multipleOf || h % limits.multipleOf)) return `its sides are not multiples of ${limits.multipleOf}`;
+  return undefined;
+}
+
+/** A model's published limits in words, for hints. */
+export const describeLimits = (l: PixelLimits) =>
+  `sides multiples of ${l.multipleOf}, up to ${l.maxSide} px, ${l.minPixels ? `${count(l.minPixels)} to ` : 'up to '}${count(l.maxPixels)} pixels, aspect ratios up to ${l.maxRatio}:1`;

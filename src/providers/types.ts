@@ -14,8 +14,6 @@ export interface ModelInfo {
   media: 'image' | 'video';
   /** How `size` reaches the model: fal `image_size`, an `aspect_ratio` string, a `WxH` string (OpenAI), or not at all. */
   size?: 'image_size' | 'aspect_ratio' | 'pixels' | 'none';
-  /** `WxH` sizes the model accepts when size maps to pixels; absent means any. */
-  pixelSizes?: string[];
   /** The `aspect_ratio` values the model accepts (an image's `size`, a segment's `aspect_ratio` snap to the nearest); absent on a video model: it takes none. */
   aspectRatios?: string[];
   /** Input field for the main input image (`input`, or the first keyframe of a segment). */
@@ -50,6 +48,8 @@ export interface ModelInfo {
   inputSize?: { width: number; height: number };
   seed?: boolean;
   numImages?: boolean;
+  /** The most images one request may ask for, where the provider publishes it (OpenAI's `n`: 10). */
+  maxImages?: number;
   /** The longest prompt the provider takes, in characters (code points); checked by `validate`. */
   maxPromptChars?: number;
   /** `params` travel as form fields: text, numbers and booleans only (Stability). */
@@ -79,6 +79,7 @@ export interface PixelLimits {
   multipleOf: number;
   maxSide: number;
   maxPixels: number;
+  minPixels?: number;
   /** Longer side over shorter side at most this. */
   maxRatio: number;
 }

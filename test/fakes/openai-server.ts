@@ -6,6 +6,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { makeImage } from '../support/images.js';
 import { json, readBody } from './http.js';
+import { openaiRefusal } from './openai-rules.js';
 
 export interface FakeOpenAIFailure {
   status: number;
@@ -117,6 +118,11 @@ export async function startFakeOpenAI(opts: Partial<FakeOpenAIBehaviour> = {}): 
     }
 
     const imagerouter = route[1] !== undefined;
+    // OpenAI itself refuses what it does not publish; ImageRouter fronts many vendors' rules.
+    const refusal = imagerouter ? undefined : openaiRefusal(route[2] === 'generations' ? 'generate' : 'edit', sentFields(rec), rec.files.filter((f) => f.name.startsWith('image')).length);
+    if (refusal) {
+      return json(res, refusal.status, { error: { message: refusal.message, type: 'invalid_request_error', param: refusal.param, code: refusal.code } }, { 'x-request-id': requestId });
+    }
     const n = Number((rec.json?.n ?? rec.fields?.n?.[0]) ?? 1);
     const headers = { 'x-request-id': requestId };
     if (behaviour.answer === 'malformed') return json(res, 200, { created: 1 }, headers);
@@ -152,6 +158,14 @@ export async function startFakeOpenAI(opts: Partial<FakeOpenAIBehaviour> = {}): 
       server.close(() => resolve());
     }),
   };
+}
+
+/** Every field of a request as sent: the JSON body, or a form's text fields (first value) and file parts. */
+function sentFields(rec: RecordedRequest): Record<string, unknown> {
+  if (rec.json) return rec.json;
+  const fields: Record<string, unknown> = Object.fromEntries(Object.entries(rec.fields ?? {}).map(([k, v]) => [k, v[0]]));
+  for (const f of rec.files) fields[f.name] = f.filename;
+  return fields;
 }
 
 /** A request as the server saw it; multipart bodies parsed by undici's own FormData parser. */

@@ -51,7 +51,7 @@ async function format(bytes: Buffer): Promise<string> {
 
 describe('openai: text to image', () => {
   it('posts model, the prompt verbatim, n, the mapped size and params as JSON; decodes every image', async () => {
-    const req = request('gpt-image-1', {
+    const req = request('gpt-image-2', {
       prompt: PROMPT, numImages: 2, size: LANDSCAPE,
       params: { quality: 'high', background: 'transparent', output_format: 'png', moderation: 'low' },
     });
@@ -62,7 +62,7 @@ describe('openai: text to image', () => {
     expect(sent.path).toBe('/v1/images/generations');
     expect(sent.headers.authorization).toBe(`Bearer ${OPENAI_KEY}`);
     expect(sent.json).toEqual({
-      model: 'gpt-image-1', prompt: PROMPT, n: 2, size: '1536x1024',
+      model: 'gpt-image-2', prompt: PROMPT, n: 2, size: '1024x768',
       quality: 'high', background: 'transparent', output_format: 'png', moderation: 'low',
     });
     expect(result.files).toHaveLength(2);
@@ -74,16 +74,16 @@ describe('openai: text to image', () => {
   });
 
   it('params win over the mapped size; no size on the node sends none', async () => {
-    await openai().generate(request('gpt-image-1', { prompt: 'p', size: LANDSCAPE, params: { size: 'auto' } }), context());
-    await openai().generate(request('gpt-image-1', { prompt: 'p' }), context());
+    await openai().generate(request('gpt-image-2', { prompt: 'p', size: LANDSCAPE, params: { size: 'auto' } }), context());
+    await openai().generate(request('gpt-image-2', { prompt: 'p' }), context());
     const [withParam, none] = fake.calls();
     expect(withParam.json.size).toBe('auto');
-    expect(none.json).toEqual({ model: 'gpt-image-1', prompt: 'p', n: 1 });
+    expect(none.json).toEqual({ model: 'gpt-image-2', prompt: 'p', n: 1 });
   });
 
   it('an openai:<model> id sends the model name without the prefix', async () => {
-    await openai().generate(request('openai:gpt-image-1-mini', { prompt: 'p' }), context());
-    expect(fake.calls()[0].json.model).toBe('gpt-image-1-mini');
+    await openai().generate(request('openai:gpt-image-2', { prompt: 'p' }), context());
+    expect(fake.calls()[0].json.model).toBe('gpt-image-2');
   });
 });
 
@@ -91,19 +91,9 @@ describe('size mapping', () => {
   const size = (model: string, width: number, height: number) => sizeOf(request(model, { size: { width, height, aspectRatio: '' } }));
 
   it.each([
-    ['gpt-image-1', 1024, 1024, '1024x1024'],
-    ['gpt-image-1', 1024, 768, '1536x1024'],
-    ['gpt-image-1', 768, 1024, '1024x1536'],
-    ['gpt-image-1', 1344, 768, '1536x1024'],
-    ['gpt-image-1', 768, 1344, '1024x1536'],
-    ['gpt-image-1', 1100, 1000, '1024x1024'],
-    ['imagerouter:openai/gpt-image-1', 1024, 768, '1536x1024'],
-    ['dall-e-3', 1024, 768, '1792x1024'],
-    ['dall-e-3', 768, 1024, '1024x1792'],
-    ['dall-e-2', 1024, 768, '1024x1024'],
-    ['dall-e-2', 300, 300, '256x256'],
     ['gpt-image-2', 1344, 768, '1344x768'],
-    ['imagerouter:google/gemini-2.5-flash-image', 768, 1024, '768x1024'],
+    ['gpt-image-2', 768, 1024, '768x1024'],
+    ['imagerouter:test/test', 768, 1024, '768x1024'],
     ['openai:some-future-model', 640, 480, '640x480'],
   ])('%s %ix%i -> %s', (model, w, h, expected) => {
     expect(size(model, w, h)).toBe(expected);
@@ -118,7 +108,7 @@ describe('openai: edit', () => {
     await writeFile(jpg, await makeImage({ width: 10, height: 30, colour: '#00f', format: 'jpeg' }));
     const ref2 = { name: 'places/ref2', path: jpg, sha256: 'ref2', mediaType: 'image/jpeg' };
     const mask = await image(tmp, 'mask', 40, 30, '#000');
-    const req = request('gpt-image-1', {
+    const req = request('gpt-image-2', {
       prompt: PROMPT, input, refs: [ref1, ref2], mask, numImages: 1, size: { width: 768, height: 1024, aspectRatio: '3:4' },
       params: { quality: 'medium', input_fidelity: 'high' },
     });
@@ -131,7 +121,7 @@ describe('openai: edit', () => {
     // Multipart text fields carry line breaks as CRLF: Node's FormData encoding does that to every
     // form (the HTML form rules), so this is what OpenAI receives.
     expect(sent.fields).toEqual({
-      model: ['gpt-image-1'], prompt: [PROMPT.replace(/\n/g, '\r\n')], n: ['1'], size: ['1024x1536'], quality: ['medium'], input_fidelity: ['high'],
+      model: ['gpt-image-2'], prompt: [PROMPT.replace(/\n/g, '\r\n')], n: ['1'], size: ['768x1024'], quality: ['medium'], input_fidelity: ['high'],
     });
     expect(sent.files.map((f) => [f.name, f.filename, f.type])).toEqual([
       ['image[]', 'input.png', 'image/png'],
@@ -149,7 +139,7 @@ describe('openai: edit', () => {
     const png = await image(tmp, 'anim', 12, 12);
     const gif = `${tmp}/anim.gif`;
     await sharp(png.path).gif().toFile(gif);
-    await openai().generate(request('gpt-image-1', { prompt: 'p', refs: [{ ...png, path: gif, mediaType: 'image/gif' }] }), context());
+    await openai().generate(request('gpt-image-2', { prompt: 'p', refs: [{ ...png, path: gif, mediaType: 'image/gif' }] }), context());
     const part = fake.calls()[0].files[0];
     expect([part.name, part.filename, part.type]).toEqual(['image[]', 'anim.png', 'image/png']);
     expect(await format(part.bytes)).toBe('png 12x12');
@@ -157,19 +147,54 @@ describe('openai: edit', () => {
 
   it('refuses more images than the model takes before sending anything', async () => {
     const one = await image(tmp, 'one', 8, 8);
-    const e17 = await failure(openai().generate(request('gpt-image-1', { prompt: 'p', input: one, refs: Array(16).fill(one) }), context()));
-    expect([e17.retryable, e17.message]).toEqual([false, 'gpt-image-1 takes at most 16 images (input plus refs); this node has 17']);
+    const e17 = await failure(openai().generate(request('gpt-image-2', { prompt: 'p', input: one, refs: Array(16).fill(one) }), context()));
+    expect([e17.retryable, e17.message]).toEqual([false, 'gpt-image-2 takes at most 16 images (input plus refs); this node has 17']);
     const dalle = await failure(openai().generate(request('dall-e-3', { prompt: 'p', refs: [one] }), context()));
     expect(dalle.message).toBe('dall-e-3 takes no input or reference images; this node has 1');
-    const mask = await failure(openai().generate(request('gpt-image-1', { prompt: 'p', mask: one }), context()));
+    const mask = await failure(openai().generate(request('gpt-image-2', { prompt: 'p', mask: one }), context()));
     expect(mask.message).toMatch(/a mask applies to the first image/);
     expect(fake.calls()).toEqual([]);
   });
 });
 
+describe('openai: the limits OpenAI publishes', () => {
+  it('a request beyond the table\'s limits for the model is refused before anything is sent', async () => {
+    const many = await failure(openai().generate(request('gpt-image-2', { prompt: 'p', numImages: 11 }), context()));
+    expect([many.retryable, many.message]).toEqual([false, 'gpt-image-2 makes at most 10 images per request; this one asks for 11']);
+    const odd = await failure(openai().generate(request('gpt-image-2', { prompt: 'p', size: { width: 1000, height: 1000, aspectRatio: '1:1' } }), context()));
+    expect(odd.message).toBe('gpt-image-2 cannot make 1000x1000: its sides are not multiples of 16');
+    const small = await failure(openai().generate(request('gpt-image-2', { prompt: 'p', params: { size: '512x512' } }), context()));
+    expect(small.message).toBe('gpt-image-2 cannot make 512x512: it is under 655,360 pixels');
+    expect(fake.calls()).toEqual([]);
+  });
+
+  // The fake follows OpenAI's published rules (test/fakes/openai-rules.ts), not aivp's table: each
+  // refusal in OpenAI's error body, as the SDK surfaces it.
+  it.each([
+    ['a shut-down model', 'gpt-image-1', {}, 404, /The model `gpt-image-1` does not exist/],
+    ['a field outside the request type', 'gpt-image-2', { seed: 7 }, 400, /Unknown parameter: 'seed'/],
+    ['a value outside an enum', 'gpt-image-2', { quality: 'ultra' }, 400, /Invalid value: 'ultra'\. Supported values are: 'low', 'medium', 'high', 'auto'/],
+    ['a model OpenAI does not serve', 'openai:some-future-model', {}, 404, /The model `some-future-model` does not exist/],
+  ])('the fake refuses %s', async (_what, model, params, status, message) => {
+    const err = await failure(openai().generate(request(model, { prompt: 'p', params }), context()));
+    expect(err.retryable).toBe(false);
+    expect(err.message).toMatch(message);
+    expect(err.message).toContain(`OpenAI API ${status}`);
+    expect(fake.calls()).toHaveLength(1);
+  });
+
+  it('the fake refuses a size outside gpt-image-2\'s rules even when the table would let it through', async () => {
+    const { openaiRefusal } = await import('../fakes/openai-rules.js');
+    expect(openaiRefusal('generate', { model: 'gpt-image-2', prompt: 'p', size: '4096x1024' })?.param).toBe('size');
+    expect(openaiRefusal('generate', { model: 'gpt-image-2', prompt: 'p', size: '3840x2160' })).toBeUndefined();
+    expect(openaiRefusal('generate', { model: 'gpt-image-2', prompt: 'p', n: 11 })?.code).toBe('integer_out_of_range');
+    expect(openaiRefusal('edit', { model: 'gpt-image-2', prompt: 'p' }, 17)?.param).toBe('image');
+  });
+});
+
 describe('imagerouter', () => {
   it('posts to its base URL with its key as Bearer and downloads the answered URLs', async () => {
-    const req = request('imagerouter:openai/gpt-image-1', { prompt: PROMPT, numImages: 2, size: LANDSCAPE, params: { quality: 'auto' } });
+    const req = request('imagerouter:test/test', { prompt: PROMPT, numImages: 2, size: LANDSCAPE, params: { quality: 'auto' } });
     const progress = context();
     const result = await imagerouter().generate(req, progress);
 
@@ -177,7 +202,7 @@ describe('imagerouter', () => {
     expect(sent.path).toBe('/v1/openai/images/generations');
     expect(sent.headers.authorization).toBe(`Bearer ${IR_KEY}`);
     expect(sent.headers['openai-organization']).toBeUndefined();
-    expect(sent.json).toEqual({ model: 'openai/gpt-image-1', prompt: PROMPT, n: 2, size: '1536x1024', quality: 'auto' });
+    expect(sent.json).toEqual({ model: 'test/test', prompt: PROMPT, n: 2, size: '1024x768', quality: 'auto' });
     expect(fake.downloads).toHaveLength(2);
     expect(await Promise.all(result.files.map((f) => format(f.bytes)))).toEqual(['png 64x48', 'png 64x48']);
     expect(progress.progress.map((p) => p.state)).toEqual(['submitting', 'downloading']);
@@ -185,11 +210,11 @@ describe('imagerouter', () => {
 
   it('edits through its /images/edits with image[] parts; base64 answers are taken too', async () => {
     const input = await image(tmp, 'input', 16, 16);
-    const req = request('imagerouter:google/gemini-2.5-flash-image', { prompt: 'p', input, params: { response_format: 'b64_json' } });
+    const req = request('imagerouter:test/test', { prompt: 'p', input, params: { response_format: 'b64_json' } });
     const result = await imagerouter().generate(req, context());
     const sent = fake.calls()[0];
     expect(sent.path).toBe('/v1/openai/images/edits');
-    expect(sent.fields).toMatchObject({ model: ['google/gemini-2.5-flash-image'], response_format: ['b64_json'] });
+    expect(sent.fields).toMatchObject({ model: ['test/test'], response_format: ['b64_json'] });
     expect(sent.files.map((f) => f.name)).toEqual(['image[]']);
     expect(fake.downloads).toEqual([]);
     expect(await format(result.files[0].bytes)).toBe('png 64x48');
@@ -197,7 +222,7 @@ describe('imagerouter', () => {
 });
 
 describe('errors', () => {
-  const gen = (p = openai(), model = 'gpt-image-1') => p.generate(request(model, { prompt: 'p' }), context());
+  const gen = (p = openai(), model = 'gpt-image-2') => p.generate(request(model, { prompt: 'p' }), context());
 
   it('429 is retryable with Retry-After, after exactly one request (the SDK does not retry)', async () => {
     fake.behaviour.fail = { status: 429, code: 'rate_limit_exceeded', message: 'Rate limit reached', retryAfter: '3' };
@@ -228,7 +253,7 @@ describe('errors', () => {
     const err = await failure(gen());
     expect(err.retryable).toBe(false);
     expect(err.message).toBe(
-      "gpt-image-1: the prompt was refused by OpenAI's moderation (OpenAI API 400 moderation_blocked): Your request was rejected by the safety system.",
+      "gpt-image-2: the prompt was refused by OpenAI's moderation (OpenAI API 400 moderation_blocked): Your request was rejected by the safety system.",
     );
   });
 
@@ -252,7 +277,7 @@ describe('errors', () => {
     fake.behaviour.answer = 'malformed';
     const err = await failure(gen());
     expect(err.retryable).toBe(false);
-    expect(err.message).toBe('OpenAI sent a malformed answer for gpt-image-1: no b64_json or url in data[] ({"created":1})');
+    expect(err.message).toBe('OpenAI sent a malformed answer for gpt-image-2: no b64_json or url in data[] ({"created":1})');
   });
 
   it('cut-off JSON is retryable', async () => {
@@ -266,7 +291,7 @@ describe('errors', () => {
     fake.behaviour.answer = 'not-image';
     const b64 = await failure(gen());
     expect(b64.retryable).toBe(true);
-    expect(b64.message).toMatch(/^OpenAI sent image for gpt-image-1 that is not an image: not an image or video: got text\/html "<!doctype html>/);
+    expect(b64.message).toMatch(/^OpenAI sent image for gpt-image-2 that is not an image: not an image or video: got text\/html "<!doctype html>/);
     const url = await failure(imagerouter().generate(request('imagerouter:test/test', { prompt: 'p', numImages: 2 }), context()));
     expect(url.retryable).toBe(true);
     expect(url.message).toMatch(/^ImageRouter sent image 1 of 2 for test\/test that is not an image: .*text\/html/);
@@ -292,7 +317,7 @@ describe('errors', () => {
   it('an abort mid-request passes through untouched', async () => {
     fake.behaviour.fail = { status: 200, hang: true };
     const ctx = context();
-    const pending = openai().generate(request('gpt-image-1', { prompt: 'p' }), ctx).then(() => undefined, (e: unknown) => e);
+    const pending = openai().generate(request('gpt-image-2', { prompt: 'p' }), ctx).then(() => undefined, (e: unknown) => e);
     await until(() => fake.calls().length === 1, 'the request', 10_000);
     ctx.controller.abort();
     const err = (await pending) as Error;

@@ -9,12 +9,13 @@ const removed: Lifecycle = { status: 'retired', replacement: 'gpt-image-2', sour
 /** Upstream models ImageRouter resold, shut down by their makers; its own list names what replaced them. */
 const upstreamGone = (date: string): Lifecycle => ({ status: 'deprecated', shutdown: date, source: `the maker's shutdown, ${DEPRECATIONS}` });
 
-const GPT_IMAGE_SIZES = ['1024x1024', '1536x1024', '1024x1536'];
-
-/** OpenAI image models: text to image through images.generate, with images through images.edit (up to 16). */
+/**
+ * OpenAI image models: text to image through images.generate, with images through images.edit (up
+ * to 16), `n` from 1 to 10 (the SDK's request types and OpenAI's images reference).
+ */
 const openai = (id: string, provider: 'openai' | 'imagerouter', fields: Partial<ModelInfo>, perImage: number): ModelInfo => ({
-  id, provider, task: 'edit', media: 'image', size: 'pixels', pixelSizes: GPT_IMAGE_SIZES, imageListField: 'image', maxRefs: 16,
-  numImages: true,
+  id, provider, task: 'edit', media: 'image', size: 'pixels', imageListField: 'image', maxRefs: 16,
+  numImages: true, maxImages: 10,
   price: { per_image: perImage }, ...fields,
 });
 
@@ -23,15 +24,16 @@ export const OPENAI_MODELS: ModelInfo[] = [
   openai('gpt-image-1', 'openai', { lifecycle: shutdown('2026-10-23') }, 0.042),
   openai('gpt-image-1-mini', 'openai', { lifecycle: shutdown('2026-12-01') }, 0.011),
   openai('gpt-image-1.5', 'openai', { lifecycle: shutdown('2026-12-01') }, 0.034),
-  // Any WxH within OpenAI's published rules: sides multiples of 16, ratio up to 3:1, at most 3840x2160.
-  openai('gpt-image-2', 'openai', { pixelSizes: undefined, pixelLimits: { multipleOf: 16, maxSide: 3840, maxPixels: 3840 * 2160, maxRatio: 3 } }, 0.042),
-  openai('dall-e-3', 'openai', { task: 't2i', pixelSizes: ['1024x1024', '1792x1024', '1024x1792'], imageListField: undefined, maxRefs: 0, lifecycle: removed }, 0.04),
-  openai('dall-e-2', 'openai', { pixelSizes: ['256x256', '512x512', '1024x1024'], maxRefs: 1, lifecycle: removed }, 0.02),
+  // Any WxH within OpenAI's published rules: sides multiples of 16, ratio up to 3:1, at most
+  // 3840x2160; the floor of 655,360 pixels is a third-party measurement (docs.apiyi.com, 2026-11).
+  openai('gpt-image-2', 'openai', { pixelLimits: { multipleOf: 16, maxSide: 3840, minPixels: 655_360, maxPixels: 3840 * 2160, maxRatio: 3 } }, 0.042),
+  openai('dall-e-3', 'openai', { task: 't2i', imageListField: undefined, maxRefs: 0, maxImages: 1, lifecycle: removed }, 0.04),
+  openai('dall-e-2', 'openai', { maxRefs: 1, lifecycle: removed }, 0.02),
 ];
 
 export const IMAGEROUTER_MODELS: ModelInfo[] = [
   // ImageRouter: the same OpenAI image API in front of many vendors' models
   openai('openai/gpt-image-1', 'imagerouter', { lifecycle: upstreamGone('2026-10-23') }, 0.042),
-  openai('google/gemini-2.5-flash-image', 'imagerouter', { pixelSizes: undefined, lifecycle: upstreamGone('2026-10-02') }, 0.039),
-  openai('test/test', 'imagerouter', { pixelSizes: undefined }, 0),
+  openai('google/gemini-2.5-flash-image', 'imagerouter', { lifecycle: upstreamGone('2026-10-02') }, 0.039),
+  openai('test/test', 'imagerouter', {}, 0),
 ];

@@ -3,8 +3,8 @@
 import { toFile, type Uploadable } from 'openai';
 import type { ImageEditParamsNonStreaming, ImageGenerateParamsNonStreaming } from 'openai/resources/images';
 import { acceptedImage } from '../input-image.js';
-import { nearestPixelSize } from '../size.js';
-import { ProviderError, type GenerateRequest, type InputImage } from '../types.js';
+import { resolveSize, sizeProblem } from '../size.js';
+import { ProviderError, type GenerateRequest, type InputImage, type ModelInfo } from '../types.js';
 
 export type ImageCall =
   | { kind: 'generate'; body: ImageGenerateParamsNonStreaming }
@@ -31,6 +31,7 @@ export async function imageCall(req: GenerateRequest): Promise<ImageCall> {
   const size = sizeOf(req);
   // `params` go last: the project's quality, background, output_format... and even size win.
   const common = { model, prompt: req.prompt, n: req.numImages, ...(size ? { size } : {}), ...req.params };
+  checkLimits(req.model, common);
   if (images.length === 0) return { kind: 'generate', body: common as ImageGenerateParamsNonStreaming };
   const body = {
     ...common,
@@ -40,15 +41,21 @@ export async function imageCall(req: GenerateRequest): Promise<ImageCall> {
   return { kind: 'edit', body: body as ImageEditParamsNonStreaming };
 }
 
-/**
- * The model's nearest allowed `WxH` by aspect ratio (then area); any `WxH` when the table lists
- * none; nothing (the model's default) when the node has no size.
- */
+/** The node's size as `WxH`, for models sent pixels; nothing (the model's default) when the node has none. */
 export function sizeOf(req: GenerateRequest): string | undefined {
   if (req.model.size !== 'pixels' || !req.size) return undefined;
-  const { width, height } = req.size;
-  const allowed = req.model.pixelSizes;
-  return allowed?.length ? nearestPixelSize(width, height, allowed) : `${width}x${height}`;
+  return `${req.size.width}x${req.size.height}`;
+}
+
+/** What the request would be refused for, against the limits the table records (validate checks the project's side). */
+function checkLimits(info: ModelInfo, body: { n?: unknown; size?: unknown }): void {
+  const refuse = (what: string) => { throw new ProviderError(`${info.id} ${what}`, { retryable: false }); };
+  if (info.maxImages !== undefined && typeof body.n === 'number' && body.n > info.maxImages) {
+    refuse(`makes at most ${info.maxImages} images per request; this one asks for ${body.n}`);
+  }
+  const size = typeof body.size === 'string' && /^\d+x\d+$/.test(body.size) ? resolveSize(body.size) : undefined;
+  const problem = size && info.pixelLimits && sizeProblem(size, info.pixelLimits);
+  if (problem) refuse(`cannot make ${body.size as string}: ${problem}`);
 }
 
 async function upload(img: InputImage, accepted: string[]): Promise<Uploadable> {
