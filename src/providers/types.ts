@@ -44,8 +44,6 @@ export interface ModelInfo {
   audio?: boolean;
   /** Published limits on a `WxH` the model is sent as it is (gpt-image-2); checked by `validate`. */
   pixelLimits?: PixelLimits;
-  /** Inputs are letterboxed to this size before sending (Veo's 1024x1024). */
-  inputSize?: { width: number; height: number };
   seed?: boolean;
   numImages?: boolean;
   /** The most images one request may ask for, where the provider publishes it (OpenAI's `n`: 10). */

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { makeImage } from '../support/images.js';
 import { json, readBody } from './http.js';
+import { imageRefusal, videoRefusal, type GoogleRefusal } from './google-rules.js';
 
 export interface FakeFailure {
   status: number;
@@ -90,10 +91,15 @@ export async function startFakeGoogle(opts: Partial<FakeGoogleBehaviour> & { ima
     }
 
     let m = /^\/v1beta\/models\/([^/:]+):generateContent$/.exec(rec.path);
-    if (m && rec.method === 'POST') return json(res, 200, imageResponse(behaviour.image, png));
+    if (m && rec.method === 'POST') {
+      const refusal = imageRefusal(m[1], rec.body);
+      return refusal ? refuse(res, refusal) : json(res, 200, imageResponse(behaviour.image, png));
+    }
 
     m = /^\/v1beta\/models\/([^/:]+):predictLongRunning$/.exec(rec.path);
     if (m && rec.method === 'POST') {
+      const refusal = videoRefusal('gemini', m[1], rec.body);
+      if (refusal) return refuse(res, refusal);
       const name = `models/${m[1]}/operations/op${nextOp++}`;
       polls.set(name, { n: 0, outcome: behaviour.operation });
       return json(res, 200, { name });
@@ -186,6 +192,11 @@ function doneOperation(name: string, mode: FakeGoogleBehaviour['operation']): un
       },
     },
   };
+}
+
+/** Google's refusal of a request it does not accept, as google.rpc says it. */
+export function refuse(res: ServerResponse, r: GoogleRefusal): void {
+  json(res, r.status, { error: { code: r.status, message: r.message, status: STATUS_NAMES[r.status] } });
 }
 
 /** A google.rpc error body; `echo` is the credential an adversarial server repeats back. */

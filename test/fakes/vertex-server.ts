@@ -10,7 +10,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { makeImage } from '../support/images.js';
-import { FAKE_MP4, imageResponse, sendError, type FakeFailure, type FakeGoogleBehaviour, type RecordedRequest } from './google-server.js';
+import { FAKE_MP4, imageResponse, refuse, sendError, type FakeFailure, type FakeGoogleBehaviour, type RecordedRequest } from './google-server.js';
+import { imageRefusal, videoRefusal } from './google-rules.js';
 import { json, readBody } from './http.js';
 
 export interface FakeVertexBehaviour {
@@ -83,6 +84,8 @@ export async function startFakeVertex(opts: Partial<FakeVertexBehaviour> = {}): 
 
     if (rec.path.startsWith(MODELS) && rec.method === 'POST') {
       const [model, method] = rec.path.slice(MODELS.length).split(':');
+      const refusal = method === 'generateContent' ? imageRefusal(model, rec.body) : method === 'predictLongRunning' ? videoRefusal('vertex', model, rec.body) : undefined;
+      if (refusal) return refuse(res, refusal);
       if (method === 'generateContent') return json(res, 200, imageResponse(behaviour.image, png));
       if (method === 'predictLongRunning') {
         const name = `${MODELS.slice('/v1beta1/'.length)}${model}/operations/${randomUUID()}`;

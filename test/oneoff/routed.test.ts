@@ -33,7 +33,7 @@ async function png(name: string): Promise<string> {
 
 describe('one-off commands routed by model id', () => {
   it('generate on Gemini sends the prompt and aspect ratio, saves each image and lists it by file URL', async () => {
-    const out = await runGenerate({ prompt: 'A "quoted" lighthouse', model: 'gemini-2.5-flash-image', size: '16:9', numImages: 2 }, ctx);
+    const out = await runGenerate({ prompt: 'A "quoted" lighthouse', model: 'gemini-3.1-flash-image', size: '16:9', numImages: 2 }, ctx);
     const calls = google.requests.filter((r) => r.path.endsWith(':generateContent'));
     expect(calls).toHaveLength(2);
     const body = calls[0].body as { contents: { parts: { text?: string }[] }[]; generationConfig: { imageConfig: { aspectRatio: string } } };
@@ -49,7 +49,7 @@ describe('one-off commands routed by model id', () => {
     const file = await png('in.png');
     const mask = await png('mask.png');
     const output = join(root, 'out', 'edited.png');
-    const out = await runEdit({ prompt: 'make it night', model: 'google:gemini-2.5-flash-image', file, mask, output }, ctx);
+    const out = await runEdit({ prompt: 'make it night', model: 'google:gemini-3.1-flash-image', file, mask, output }, ctx);
     const body = google.requests.find((r) => r.path.endsWith(':generateContent'))!.body as { contents: { parts: { inlineData?: { data: string } }[] }[] };
     const inline = body.contents[0].parts.filter((p) => p.inlineData).map((p) => Buffer.from(p.inlineData!.data, 'base64'));
     expect(inline).toEqual([await readFile(file), await readFile(mask)]);
@@ -65,10 +65,10 @@ describe('one-off commands routed by model id', () => {
 
   it('refuses before sending: a missing key, a URL input, a video model, an unrouted id', async () => {
     const bare = { env: { GOOGLE_GEMINI_BASE_URL: google.url }, root, cwd: root };
-    await expect(runGenerate({ prompt: 'x', model: 'gemini-2.5-flash-image' }, bare)).rejects.toThrow(/GEMINI_API_KEY.*nothing was sent/);
+    await expect(runGenerate({ prompt: 'x', model: 'gemini-3.1-flash-image' }, bare)).rejects.toThrow(/GEMINI_API_KEY.*nothing was sent/);
     await expect(runGenerate({ prompt: 'x', model: 'gpt-image-1' }, bare)).rejects.toThrow(/OPENAI_API_KEY.*nothing was sent/);
-    await expect(runGenerate({ prompt: 'x', model: 'gemini-2.5-flash-image', imageUrl: 'https://example.com/a.png' }, ctx)).rejects.toThrow(/use --file/);
-    await expect(runGenerate({ prompt: 'x', model: 'veo-3.0-generate-001' }, ctx)).rejects.toThrow(/makes videos/);
+    await expect(runGenerate({ prompt: 'x', model: 'gemini-3.1-flash-image', imageUrl: 'https://example.com/a.png' }, ctx)).rejects.toThrow(/use --file/);
+    await expect(runGenerate({ prompt: 'x', model: 'veo-3.1-generate-001' }, ctx)).rejects.toThrow(/makes videos/);
     await expect(runGenerate({ prompt: 'x', model: 'midjourney' }, ctx)).rejects.toBeInstanceOf(UsageError);
     expect(google.requests).toHaveLength(0);
     expect((await readdir(root)).filter((f) => f.startsWith('aivp-'))).toEqual([]);

@@ -42,12 +42,12 @@ describe('Veo', () => {
         ctx.submitted.push(id);
       },
     });
-    const req = request('veo-3.1-generate-preview', { prompt: 'fly', keyframes: await keyframes(), duration: 8, aspectRatio: '16:9', seed: 5 });
+    const req = request('veo-3.1-generate-001', { prompt: 'fly', keyframes: await keyframes(), duration: 8, aspectRatio: '16:9', seed: 5 });
     const result = await provider().generate(req, ctx);
 
     expect(submits()).toHaveLength(1);
     const body = submits()[0].body;
-    expect(submits()[0].path).toBe('/v1beta/models/veo-3.1-generate-preview:predictLongRunning');
+    expect(submits()[0].path).toBe('/v1beta/models/veo-3.1-generate-001:predictLongRunning');
     expect(body.instances[0].prompt).toBe('fly');
     expect(await sizeOf(body.instances[0].image.bytesBase64Encoded)).toBe('640x360');
     expect(await sizeOf(body.instances[0].lastFrame.bytesBase64Encoded)).toBe('640x360');
@@ -55,12 +55,12 @@ describe('Veo', () => {
     expect(body.parameters.seed).toBeUndefined();
     expect(body.parameters.generateAudio).toBeUndefined();
 
-    expect(ctx.submitted).toEqual(['models/veo-3.1-generate-preview/operations/op1']);
+    expect(ctx.submitted).toEqual(['models/veo-3.1-generate-001/operations/op1']);
     expect(pollsAtSubmit).toBe(0);
     expect(polls()).toBe(3);
     expect(fake.count('/v1beta/files/vidop1:download')).toBe(1);
     expect(result.files[0].bytes.equals(FAKE_MP4)).toBe(true);
-    expect(result.requestId).toBe('models/veo-3.1-generate-preview/operations/op1');
+    expect(result.requestId).toBe('models/veo-3.1-generate-001/operations/op1');
     expect(ctx.progress.map((p) => p.state)).toEqual(['submitting', 'queued', 'running', 'running', 'running', 'downloading']);
   });
 
@@ -69,22 +69,22 @@ describe('Veo', () => {
     fake = await startFakeGoogle({ pollsUntilDone: 25 });
     const ctx = context();
     const before = getEventListeners(ctx.signal, 'abort').length;
-    await provider().generate(request('veo-3.1-generate-preview', { prompt: 'fly', keyframes: await keyframes(), duration: 8, aspectRatio: '16:9' }), ctx);
+    await provider().generate(request('veo-3.1-generate-001', { prompt: 'fly', keyframes: await keyframes(), duration: 8, aspectRatio: '16:9' }), ctx);
     expect(polls()).toBe(25);
     expect(getEventListeners(ctx.signal, 'abort').length).toBe(before);
   });
 
-  it('veo-3.0 runs single-keyframe: no last frame, the image letterboxed to 1024x1024', async () => {
-    const req = request('veo-3.0-generate-001', { prompt: 'walk', keyframes: await keyframes(), duration: 4 });
-    await provider().generate(req, context());
-    const instance = submits()[0].body.instances[0];
-    expect(instance.lastFrame).toBeUndefined();
-    const png = Buffer.from(instance.image.bytesBase64Encoded, 'base64');
-    const { data, info } = await sharp(png).raw().toBuffer({ resolveWithObject: true });
-    expect(`${info.width}x${info.height}`).toBe('1024x1024');
-    expect([...data.subarray(0, 3)]).toEqual([0, 0, 0]); // letterbox bar
-    const mid = (512 * 1024 + 512) * info.channels;
-    expect([...data.subarray(mid, mid + 3)]).toEqual([255, 0, 0]); // the keyframe
+  // The fake follows Google's published rules (test/fakes/google-rules.ts), not aivp's table.
+  it.each([
+    ['a retired model', 'veo-3.0-generate-001', {}, /Google API 404 NOT_FOUND: models\/veo-3\.0-generate-001 is not found/],
+    ['a duration Veo does not offer', 'veo-3.1-generate-001', { duration: 5 }, /Google API 400 INVALID_ARGUMENT: durationSeconds must be one of 4, 6, 8; got 5/],
+    ['a ratio Veo does not offer', 'veo-3.1-generate-001', { params: { aspectRatio: '1:1' } }, /aspectRatio must be 16:9 or 9:16/],
+  ])('the fake refuses %s, and the error is not retried', async (_what, model, fields, message) => {
+    const err = await provider().generate(request(model, { prompt: 'walk', keyframes: await keyframes(), ...fields }), context()).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ProviderError);
+    expect((err as ProviderError).message).toMatch(message);
+    expect((err as ProviderError).retryable).toBe(false);
+    expect(submits()).toHaveLength(1);
   });
 
   it('resumes from a recorded operation name without submitting again', async () => {
@@ -94,7 +94,7 @@ describe('Veo', () => {
         first.controller.abort();
       },
     });
-    const req = request('veo-3.1-generate-preview', { prompt: 'fly', keyframes: await keyframes() });
+    const req = request('veo-3.1-generate-001', { prompt: 'fly', keyframes: await keyframes() });
     await expect(provider().generate(req, first)).rejects.toThrow();
     expect(submits()).toHaveLength(1);
 
@@ -111,7 +111,7 @@ describe('Veo', () => {
         if (p.state === 'running' && polls() >= 3) ctx.controller.abort();
       },
     });
-    const req = request('veo-3.0-generate-001', { prompt: 'x', keyframes: (await keyframes()).slice(0, 1) });
+    const req = request('veo-3.1-generate-001', { prompt: 'x', keyframes: (await keyframes()).slice(0, 1) });
     await expect(provider().generate(req, ctx)).rejects.toThrow();
     const seen = polls();
     expect(seen).toBe(3);
@@ -122,7 +122,7 @@ describe('Veo', () => {
 
   it('an operation error is a non-retryable ProviderError', async () => {
     fake.behaviour.operation = 'error';
-    const req = request('veo-3.0-generate-001', { prompt: 'x', keyframes: (await keyframes()).slice(0, 1) });
+    const req = request('veo-3.1-generate-001', { prompt: 'x', keyframes: (await keyframes()).slice(0, 1) });
     const err = await provider().generate(req, context()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect((err as ProviderError).retryable).toBe(false);
@@ -131,7 +131,7 @@ describe('Veo', () => {
 
   it('a filtered video is a clear non-retryable error with the reasons', async () => {
     fake.behaviour.operation = 'filtered';
-    const req = request('veo-3.0-generate-001', { prompt: 'x', keyframes: (await keyframes()).slice(0, 1) });
+    const req = request('veo-3.1-generate-001', { prompt: 'x', keyframes: (await keyframes()).slice(0, 1) });
     const err = await provider().generate(req, context()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ProviderError);
     expect((err as ProviderError).retryable).toBe(false);
@@ -141,7 +141,7 @@ describe('Veo', () => {
 
   it('rides out a transient poll failure instead of failing the paid operation', async () => {
     fake.behaviour.fail = { status: 503, times: 1, pathIncludes: '/operations/' };
-    const req = request('veo-3.0-generate-001', { prompt: 'x', keyframes: (await keyframes()).slice(0, 1) });
+    const req = request('veo-3.1-generate-001', { prompt: 'x', keyframes: (await keyframes()).slice(0, 1) });
     const result = await provider().generate(req, context());
     expect(result.files[0].bytes.equals(FAKE_MP4)).toBe(true);
     expect(submits()).toHaveLength(1);
@@ -150,7 +150,7 @@ describe('Veo', () => {
 
   it('rides out a transient download failure', async () => {
     fake.behaviour.fail = { status: 500, times: 2, pathIncludes: ':download' };
-    const req = request('veo-3.0-generate-001', { prompt: 'x', keyframes: (await keyframes()).slice(0, 1) });
+    const req = request('veo-3.1-generate-001', { prompt: 'x', keyframes: (await keyframes()).slice(0, 1) });
     const result = await provider().generate(req, context());
     expect(result.files[0].bytes.equals(FAKE_MP4)).toBe(true);
     expect([submits().length, fake.count(':download')]).toEqual([1, 3]);
@@ -158,7 +158,7 @@ describe('Veo', () => {
 
   it('a 429 on submit is retryable and leaks no key', async () => {
     fake.behaviour.fail = { status: 429, retryDelay: '2s', echoKey: true };
-    const req = request('veo-3.0-generate-001', { prompt: 'x', keyframes: (await keyframes()).slice(0, 1) });
+    const req = request('veo-3.1-generate-001', { prompt: 'x', keyframes: (await keyframes()).slice(0, 1) });
     const err = (await provider().generate(req, context()).catch((e: unknown) => e)) as ProviderError;
     expect(err).toBeInstanceOf(ProviderError);
     expect([err.retryable, err.retryAfterMs]).toEqual([true, 2000]);

@@ -39,11 +39,11 @@ describe('sendableImage', () => {
     }
   });
 
-  it('guards every way out: inlined (as is, converted, letterboxed) and fal uploads, even with a URL cached for the hash', async () => {
+  it('guards every way out: inlined (as is, converted) and fal uploads, even with a URL cached for the hash', async () => {
     const { root, link } = await fixtures();
     await expect(acceptedImage(link, ['image/png'])).rejects.toBeInstanceOf(UsageError);
     await expect(acceptedImage(link, ['image/jpeg'])).rejects.toBeInstanceOf(UsageError);
-    await expect(inlineImage(link, ['image/png'], { width: 16, height: 9 })).rejects.toBeInstanceOf(UsageError);
+    await expect(inlineImage(link, ['image/webp'])).rejects.toBeInstanceOf(UsageError);
     await rememberUrls(root, { [link.sha256]: 'https://v3.fal.media/files/cached.png' });
     const sent: File[] = [];
     const upload = createUploader(root, async (f) => (sent.push(f), 'https://v3.fal.media/files/new.png'));

@@ -43,7 +43,7 @@ const submits = () => fake.requests.filter((r) => r.path.endsWith(':predictLongR
 const polls = () => fake.requests.filter((r) => r.path.endsWith(':fetchPredictOperation'));
 const keyframe = () => image(tmp, 'first', 640, 360, '#f00');
 const veo = async (params: Record<string, unknown> = {}) =>
-  request('veo-3.0-generate-001', { prompt: 'fly', keyframes: [await keyframe()], duration: 8, seed: 9, params });
+  request('veo-3.1-generate-001', { prompt: 'fly', keyframes: [await keyframe()], duration: 8, seed: 9, params });
 
 async function failure(p: Promise<unknown>): Promise<ProviderError> {
   const err = await p.then(() => undefined, (e: unknown) => e);
@@ -59,7 +59,7 @@ function expectNoSecrets(err: Error): void {
 describe('Vertex AI credentials', () => {
   it('Gemini image: the auth library exchanges the subject token at the STS, and Vertex gets the token it issued', async () => {
     expect(process.env.GOOGLE_APPLICATION_CREDENTIALS).toBeUndefined();
-    const result = await provider().generate(request('gemini-2.5-flash-image', { prompt: 'a lighthouse', seed: 4 }), context());
+    const result = await provider().generate(request('gemini-3.1-flash-image', { prompt: 'a lighthouse', seed: 4 }), context());
 
     expect(sts()).toHaveLength(1);
     expect(sts()[0].body).toMatchObject({
@@ -69,7 +69,7 @@ describe('Vertex AI credentials', () => {
       scope: 'https://www.googleapis.com/auth/cloud-platform',
     });
     const calls = fake.requests.filter((r) => r.path.startsWith(MODELS));
-    expect(calls.map((r) => `${r.method} ${r.path}`)).toEqual([`POST ${MODELS}/gemini-2.5-flash-image:generateContent`]);
+    expect(calls.map((r) => `${r.method} ${r.path}`)).toEqual([`POST ${MODELS}/gemini-3.1-flash-image:generateContent`]);
     expect(calls[0].headers.authorization).toBe(`Bearer ${fake.token}`);
     expect(calls[0].headers['x-goog-api-key']).toBeUndefined();
     expect(calls[0].body).toMatchObject({
@@ -82,8 +82,8 @@ describe('Vertex AI credentials', () => {
 
   it('takes the project from GCP_PROJECT_ID and defaults the location to us-central1', async () => {
     const env = vertexEnv({ GOOGLE_CLOUD_PROJECT: undefined, GCP_PROJECT_ID: PROJECT, GOOGLE_CLOUD_LOCATION: undefined });
-    await provider(env).generate(request('gemini-2.5-flash-image', { prompt: 'x' }), context());
-    expect(fake.count(`${MODELS}/gemini-2.5-flash-image:generateContent`)).toBe(1);
+    await provider(env).generate(request('gemini-3.1-flash-image', { prompt: 'x' }), context());
+    expect(fake.count(`${MODELS}/gemini-3.1-flash-image:generateContent`)).toBe(1);
   });
 
   it('reads STORAGE_EMULATOR_HOST as Google\'s Node storage client does', () => {
@@ -95,7 +95,7 @@ describe('Vertex AI credentials', () => {
 
   it('a missing credentials file is a clear, non-retryable error before anything is sent', async () => {
     const err = await failure(provider(vertexEnv({ GOOGLE_APPLICATION_CREDENTIALS: join(tmp, 'nope.json') }))
-      .generate(request('gemini-2.5-flash-image', { prompt: 'x' }), context()));
+      .generate(request('gemini-3.1-flash-image', { prompt: 'x' }), context()));
     expect(err.message).toMatch(/^Google Cloud credentials could not be loaded: .*nope\.json/);
     expect(err.retryable).toBe(false);
     expect(fake.requests).toEqual([]);
@@ -103,7 +103,7 @@ describe('Vertex AI credentials', () => {
 
   it('the token endpoint refusing the subject token (401) is a non-retryable credentials error; Vertex is never called', async () => {
     fake.behaviour.sts = 401;
-    const err = await failure(provider().generate(request('gemini-2.5-flash-image', { prompt: 'x' }), context()));
+    const err = await failure(provider().generate(request('gemini-3.1-flash-image', { prompt: 'x' }), context()));
     expect(err.message).toMatch(/^Google Cloud credentials rejected by the token endpoint \(HTTP 401\): .*subject token could not be verified/);
     expect([err.retryable, err.status]).toEqual([false, 401]);
     expect(fake.count(MODELS)).toBe(0);
@@ -112,14 +112,14 @@ describe('Vertex AI credentials', () => {
 
   it('the token endpoint down (503) is retryable', async () => {
     fake.behaviour.sts = 503;
-    const err = await failure(provider().generate(request('gemini-2.5-flash-image', { prompt: 'x' }), context()));
+    const err = await failure(provider().generate(request('gemini-3.1-flash-image', { prompt: 'x' }), context()));
     expect(err.message).toMatch(/^Google Cloud token endpoint failed \(HTTP 503\)/);
     expect(err.retryable).toBe(true);
   });
 
   it('a subject token the STS does not know is refused, so the fake checks what the library sends', async () => {
     await writeFile(join(tmp, 'subject-token.txt'), 'someone-else');
-    const err = await failure(provider().generate(request('gemini-2.5-flash-image', { prompt: 'x' }), context()));
+    const err = await failure(provider().generate(request('gemini-3.1-flash-image', { prompt: 'x' }), context()));
     expect(err.status).toBe(401);
   });
 });
@@ -131,7 +131,7 @@ describe('Vertex AI errors', () => {
     { status: 500, re: /^Google API 500 INTERNAL/, retryable: true },
   ])('$status from Vertex: a clear ProviderError, retryable $retryable, without the bearer token it echoed', async ({ status, re, retryable }) => {
     fake.behaviour.fail = { status, echoKey: true, retryDelay: status === 429 ? '3s' : undefined };
-    const err = await failure(provider().generate(request('gemini-2.5-flash-image', { prompt: 'x' }), context()));
+    const err = await failure(provider().generate(request('gemini-3.1-flash-image', { prompt: 'x' }), context()));
     expect(err.message).toMatch(re);
     expect([err.retryable, err.status]).toEqual([retryable, status]);
     if (status === 429) expect(err.retryAfterMs).toBe(3000);
@@ -151,14 +151,14 @@ describe('Veo on Vertex AI', () => {
     });
     const result = await provider().generate(await veo({ generateAudio: true }), ctx);
 
-    expect(submits().map((r) => r.path)).toEqual([`${MODELS}/veo-3.0-generate-001:predictLongRunning`]);
+    expect(submits().map((r) => r.path)).toEqual([`${MODELS}/veo-3.1-generate-001:predictLongRunning`]);
     const body = submits()[0].body;
     expect(body.instances[0].prompt).toBe('fly');
     expect(body.instances[0].image.mimeType).toBe('image/png');
     expect(body.parameters).toEqual({ sampleCount: 1, durationSeconds: 8, seed: 9, generateAudio: true });
 
     const name = ctx.submitted[0];
-    expect(name).toMatch(new RegExp(`^projects/${PROJECT}/locations/${LOCATION}/publishers/google/models/veo-3.0-generate-001/operations/[0-9a-f-]+$`));
+    expect(name).toMatch(new RegExp(`^projects/${PROJECT}/locations/${LOCATION}/publishers/google/models/veo-3.1-generate-001/operations/[0-9a-f-]+$`));
     expect(pollsAtSubmit).toBe(0);
     expect(polls().map((r) => [r.method, r.body])).toEqual(Array(3).fill(['POST', { operationName: name }]));
     for (const r of [...submits(), ...polls()]) expect(r.headers.authorization).toBe(`Bearer ${fake.token}`);
@@ -244,7 +244,7 @@ describe('Veo on Vertex AI', () => {
   });
 
   it('an operation Vertex no longer knows is submitted afresh', async () => {
-    const ctx = context({ resume: `projects/${PROJECT}/locations/${LOCATION}/publishers/google/models/veo-3.0-generate-001/operations/gone` });
+    const ctx = context({ resume: `projects/${PROJECT}/locations/${LOCATION}/publishers/google/models/veo-3.1-generate-001/operations/gone` });
     const result = await provider().generate(await veo(), ctx);
     expect(submits()).toHaveLength(1);
     expect(ctx.submitted).toHaveLength(1);

@@ -38,23 +38,23 @@ export const GOOGLE_MODELS: ModelInfo[] = [
     id: 'gemini-3.1-flash-image', provider: 'google', task: 'edit', media: 'image', size: 'aspect_ratio',
     aspectRatios: GEMINI_RATIOS, maxRefs: 14, seed: true, price: { per_image: 0.039 },
   },
-  // Google: Veo (3.0 takes one keyframe at 1024x1024; 3.1 also a last frame)
+  // Google: Veo (3.0 took one keyframe; 3.1 also a last frame)
   {
     id: 'veo-3.0-generate-001', provider: 'google', task: 'i2v', media: 'video', size: 'none',
     durations: [4, 6, 8], durationFormat: 'number', aspectRatios: VIDEO_RATIOS,
-    inputSize: { width: 1024, height: 1024 }, price: { per_second: 0.4 },
+    price: { per_second: 0.4 },
     lifecycle: shutdown('2026-06-30', 'veo-3.1-generate-001', VERTEX),
   },
   {
     id: 'veo-3.0-fast-generate-001', provider: 'google', task: 'i2v', media: 'video', size: 'none',
     durations: [4, 6, 8], durationFormat: 'number', aspectRatios: VIDEO_RATIOS,
-    inputSize: { width: 1024, height: 1024 }, price: { per_second: 0.15 },
+    price: { per_second: 0.15 },
     lifecycle: shutdown('2026-06-30', 'veo-3.1-fast-generate-001', VERTEX),
   },
   {
     id: 'veo-3.0-generate-preview', provider: 'google', task: 'i2v', media: 'video', size: 'none',
     durations: [8], durationFormat: 'number', aspectRatios: VIDEO_RATIOS,
-    inputSize: { width: 1024, height: 1024 }, price: { per_second: 0.4 },
+    price: { per_second: 0.4 },
     lifecycle: { status: 'retired', replacement: 'veo-3.1-generate-001', source: CHANGELOG },
   },
   {

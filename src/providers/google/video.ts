@@ -116,13 +116,13 @@ async function submit(call: GoogleCall, req: GenerateRequest, ctx: GenerateConte
     numberOfVideos: 1,
     ...(seconds !== undefined ? { durationSeconds: seconds } : {}),
     ...(ratio ? { aspectRatio: snapRatio(ratio, req.model.aspectRatios) } : {}),
-    ...(last ? { lastFrame: await imageOf(last, req) } : {}),
+    ...(last ? { lastFrame: await imageOf(last) } : {}),
     ...(opts.vertex && req.seed !== undefined ? { seed: req.seed } : {}),
     ...req.params,
     httpOptions: call.httpOptions,
   };
   ctx.onProgress({ state: 'submitting' });
-  const image = await imageOf(first, req);
+  const image = await imageOf(first);
   const op = await withCallSignal(ctx.signal, (abortSignal) => call.ai.models.generateVideos({
     model: req.model.id,
     source: { prompt: req.prompt, image },
@@ -156,9 +156,9 @@ async function persist<T>(what: string, ctx: GenerateContext, opts: VeoOptions, 
   }
 }
 
-/** The keyframe as the model wants it: letterboxed to the row's input size when it has one. */
-async function imageOf(img: InputImage, req: GenerateRequest): Promise<Image> {
-  const { data, mimeType } = await inlineImage(img, VEO_IMAGE_TYPES, req.model.inputSize);
+/** The keyframe inline, in a type Veo takes. */
+async function imageOf(img: InputImage): Promise<Image> {
+  const { data, mimeType } = await inlineImage(img, VEO_IMAGE_TYPES);
   return { imageBytes: data, mimeType };
 }
 
