@@ -27,6 +27,8 @@ export interface ModelListing {
   lastFrame: boolean;
   audio?: boolean;
   price: Price;
+  /** Where the price was read, and when. */
+  priceSource?: string;
   status: ModelStatus;
   shutdown?: string;
   replacement?: string;
@@ -65,6 +67,7 @@ export function listing(m: ModelInfo): ModelListing {
     lastFrame: m.lastFrameField !== undefined,
     audio: m.audio,
     price: m.price,
+    priceSource: m.priceSource,
     status: modelStatus(m),
     shutdown: life?.shutdown,
     replacement: life?.replacement,

@@ -53,6 +53,8 @@ export interface ModelInfo {
   /** `params` travel as form fields: text, numbers and booleans only (Stability). */
   formParams?: boolean;
   price: Price;
+  /** Where `price` was read, and when (shown by `aivp models`); absent for the free local renderers. */
+  priceSource?: string;
   /** Absent: generally available as far as aivp knows. */
   lifecycle?: Lifecycle;
 }

@@ -66,8 +66,12 @@ describe('aivp models (built CLI)', () => {
     expect(rows.length).toBeGreaterThan(40);
     expect(rows.find((m) => m.id === 'veo-3.1-generate-001')).toEqual({
       id: 'veo-3.1-generate-001', provider: 'google', media: 'video', task: 'flf2v', aspectRatios: ['16:9', '9:16'],
-      durations: [4, 6, 8], defaultDuration: 8, lastFrame: true, price: { per_second: 0.4 }, status: 'ga',
+      durations: [4, 6, 8], defaultDuration: 8, lastFrame: true, price: { per_second: 0.4 },
+      priceSource: "Google's pricing as noted in PROVIDERS.md (unverified), 2026-12", status: 'ga',
     });
+    // Every price says where it was read, and when.
+    expect(rows.filter((m) => typeof m.priceSource !== 'string' || !/20\d\d-\d\d/.test(m.priceSource)).map((m) => m.id)).toEqual([]);
+    expect(rows.find((m) => m.id === 'fal-ai/ltx-2.3/image-to-video')?.priceSource).toBe('fal.ai/models/<id>, read 2026-12-03');
     expect(rows.find((m) => m.id === 'gemini-2.5-flash-image')).toMatchObject({
       status: 'retired', shutdown: '2026-10-02', replacement: 'gemini-3.1-flash-image', source: expect.stringContaining('ai.google.dev'),
     });

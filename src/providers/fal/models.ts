@@ -4,6 +4,10 @@
 // it (test/providers/fal-contract.test.ts).
 import type { ModelInfo } from '../types.js';
 
+/** Where the older rows' prices come from; the rows read from fal's pages say so themselves. */
+const ESTIMATES = "fal's pricing as noted in PROVIDERS.md (unverified), 2026-12";
+const PAGES = 'fal.ai/models/<id>, read 2026-12-03';
+
 const NANO_RATIOS = ['21:9', '16:9', '3:2', '4:3', '5:4', '1:1', '4:5', '3:4', '2:3', '9:16'];
 /** The ratios a model is sent when nothing says which it takes. */
 export const DEFAULT_RATIOS = NANO_RATIOS;
@@ -30,17 +34,17 @@ const SEEDANCE_RATIOS = ['21:9', '16:9', '4:3', '1:1', '3:4', '9:16'];
 const seedance = (id: string, fields: Partial<ModelInfo>, perSecond: number): ModelInfo => ({
   id, provider: 'fal', task: fields.lastFrameField ? 'flf2v' : 'i2v', media: 'video', size: 'none',
   imageField: 'image_url', durations: range(2, 12), defaultDuration: 5, durationFormat: 'string',
-  aspectRatios: SEEDANCE_RATIOS, seed: true, price: { per_second: perSecond }, ...fields,
+  aspectRatios: SEEDANCE_RATIOS, seed: true, price: { per_second: perSecond }, priceSource: PAGES, ...fields,
 });
 
 // LTX 2.3 makes sound unless told not to, at the same price: sent silent, as clip audio is opt-in.
 const ltx = (id: string, perSecond: number): ModelInfo => ({
   id, provider: 'fal', task: 'flf2v', media: 'video', size: 'none', imageField: 'image_url',
   lastFrameField: 'end_image_url', durations: [6, 8, 10], durationFormat: 'string', aspectRatios: VEO_RATIOS,
-  audio: false, price: { per_second: perSecond, per_second_audio: perSecond },
+  audio: false, price: { per_second: perSecond, per_second_audio: perSecond }, priceSource: PAGES,
 });
 
-export const FAL_MODELS: ModelInfo[] = [
+const ROWS: ModelInfo[] = [
   // fal: text to image
   {
     id: 'fal-ai/nano-banana-pro', provider: 'fal', task: 't2i', media: 'image', size: 'aspect_ratio',
@@ -138,7 +142,7 @@ export const FAL_MODELS: ModelInfo[] = [
   {
     id: 'fal-ai/wan/v2.7/image-to-video', provider: 'fal', task: 'flf2v', media: 'video', size: 'none',
     imageField: 'image_url', lastFrameField: 'end_image_url', durations: range(2, 15), defaultDuration: 5,
-    durationFormat: 'string', seed: true, price: { per_second: 0.15 },
+    durationFormat: 'string', seed: true, price: { per_second: 0.15 }, priceSource: PAGES,
   },
   ltx('fal-ai/ltx-2.3/image-to-video', 0.06),
   ltx('fal-ai/ltx-2.3/image-to-video/fast', 0.04),
@@ -153,3 +157,5 @@ export const FAL_MODELS: ModelInfo[] = [
     imageField: 'image_url', lastFrameField: 'end_image_url', durations: [6], durationFormat: 'none', price: { per_second: 0.08 },
   },
 ];
+
+export const FAL_MODELS: ModelInfo[] = ROWS.map((m) => ({ priceSource: ESTIMATES, ...m }));

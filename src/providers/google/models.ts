@@ -12,7 +12,9 @@ const shutdown = (date: string, replacement: string, source = CHANGELOG): Lifecy
 const GEMINI_RATIOS = ['21:9', '16:9', '4:3', '3:2', '1:1', '2:3', '3:4', '4:5', '5:4', '9:16'];
 const VIDEO_RATIOS = ['16:9', '9:16'];
 
-export const GOOGLE_MODELS: ModelInfo[] = [
+const PRICES = "Google's pricing as noted in PROVIDERS.md (unverified), 2026-12";
+
+const ROWS: ModelInfo[] = [
   // Google: Gemini images (refs and input as inline data)
   {
     id: 'gemini-2.5-flash-image', provider: 'google', task: 'edit', media: 'image', size: 'aspect_ratio',
@@ -79,3 +81,5 @@ export const GOOGLE_MODELS: ModelInfo[] = [
     price: { per_second: 0.15 },
   },
 ];
+
+export const GOOGLE_MODELS: ModelInfo[] = ROWS.map((m) => ({ priceSource: PRICES, ...m }));

@@ -9,6 +9,9 @@ const removed: Lifecycle = { status: 'retired', replacement: 'gpt-image-2', sour
 /** Upstream models ImageRouter resold, shut down by their makers; its own list names what replaced them. */
 const upstreamGone = (date: string): Lifecycle => ({ status: 'deprecated', shutdown: date, source: `the maker's shutdown, ${DEPRECATIONS}` });
 
+const OPENAI_PRICES = "OpenAI's pricing at medium quality, 1024x1024 (unverified), 2026-12";
+const IMAGEROUTER_PRICES = "the upstream model's price (unverified), 2026-12";
+
 /**
  * OpenAI image models: text to image through images.generate, with images through images.edit (up
  * to 16), `n` from 1 to 10 (the SDK's request types and OpenAI's images reference).
@@ -16,7 +19,7 @@ const upstreamGone = (date: string): Lifecycle => ({ status: 'deprecated', shutd
 const openai = (id: string, provider: 'openai' | 'imagerouter', fields: Partial<ModelInfo>, perImage: number): ModelInfo => ({
   id, provider, task: 'edit', media: 'image', size: 'pixels', imageListField: 'image', maxRefs: 16,
   numImages: true, maxImages: 10,
-  price: { per_image: perImage }, ...fields,
+  price: { per_image: perImage }, priceSource: provider === 'openai' ? OPENAI_PRICES : IMAGEROUTER_PRICES, ...fields,
 });
 
 export const OPENAI_MODELS: ModelInfo[] = [

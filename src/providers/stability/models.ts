@@ -10,7 +10,8 @@ export const STABILITY_MAX_PROMPT_CHARS = 10_000;
 
 const stability = (id: string, fields: Partial<ModelInfo>, perImage: number): ModelInfo => ({
   id, provider: 'stability', task: 't2i', media: 'image', size: 'aspect_ratio', aspectRatios: STABILITY_RATIOS,
-  seed: true, maxPromptChars: STABILITY_MAX_PROMPT_CHARS, formParams: true, price: { per_image: perImage }, ...fields,
+  seed: true, maxPromptChars: STABILITY_MAX_PROMPT_CHARS, formParams: true, price: { per_image: perImage },
+  priceSource: "Stability's credits at $0.01 each (unverified), 2026-12", ...fields,
 });
 
 export const STABILITY_MODELS: ModelInfo[] = [
